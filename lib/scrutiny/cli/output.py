@@ -1,0 +1,53 @@
+"""Printing tables for people (aligned, titled) or for programs (CSV on stdout)."""
+
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv"]),
+                             default="table", show_default=True,
+                             help="table for people, csv for programs.")
+CONTRACT_OPTION = click.option("--contract", required=True, metavar="NAME",
+                               help="Contract folder under data/, e.g. lincolnshire-css.")
+
+
+def month_option(name: str, help_text: str, required: bool = False):
+    """A ``--name YYYY-MM`` option parsed to a monthly period."""
+    from scrutiny.months import parse_month
+
+    def convert(_ctx, _param, value):
+        return None if value is None else parse_month(value)
+
+    return click.option(name, metavar="YYYY-MM", callback=convert, required=required,
+                        help=help_text)
+
+
+def for_output(frame: pd.DataFrame) -> pd.DataFrame:
+    """Render periods as YYYY-MM and missing values as empty text."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.PeriodDtype):
+            out[col] = out[col].dt.strftime("%Y-%m")
+    return out
+
+
+def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
+    """Print ``frame`` as CSV (stdout, no index) or as a titled, aligned table."""
+    out = for_output(frame)
+    if fmt == "csv":
+        click.echo(out.to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    click.echo(title)
+    click.echo("=" * len(title))
+    if out.empty:
+        click.echo("(nothing to show)")
+        return
+    click.echo(out.astype(object).where(out.notna(), "").astype(str).to_string(index=False))
+
+
+def number_text(values: pd.Series, decimals: int | None = None) -> pd.Series:
+    """Format numbers for output: fixed decimals when given, else shortest form; NaN -> ''."""
+    if decimals is None:
+        return values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    return values.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")

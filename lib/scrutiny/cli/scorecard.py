@@ -1,0 +1,56 @@
+"""``scrutiny summary``, ``scores`` and ``reconcile``: the KPI scorecard of a contract."""
+
+from __future__ import annotations
+
+import click
+
+from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
+from scrutiny.contract import load_contract
+from scrutiny.reconcile import reconcile as reconcile_counts
+from scrutiny.scoring import score, summary_counts
+
+
+@click.command()
+@CONTRACT_OPTION
+@month_option("--from", "First month to include.")
+@month_option("--to", "Last month to include.")
+@FORMAT_OPTION
+def summary(contract: str, fmt: str, **months) -> None:
+    """RAG counts per service and month, plus all services (ALL)."""
+    c = load_contract(contract)
+    table = summary_counts(score(c), list(c.info.services), start=months["from"],
+                           end=months["to"])
+    emit(table, fmt, f"{c.info.title}: KPIs by RAG status per service and month")
+
+
+@click.command()
+@CONTRACT_OPTION
+@FORMAT_OPTION
+def scores(contract: str, fmt: str) -> None:
+    """One row per KPI-month: value, the return's status word, RAG and thresholds in force."""
+    c = load_contract(contract)
+    table = score(c)
+    table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
+                         msl=number_text(table["msl"]))
+    columns = ["kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction",
+               "basis"]
+    if fmt == "csv":
+        columns.append("override_reason")
+    else:
+        table["basis"] = table["basis"].where(table["override_reason"].isna(),
+                                              table["basis"] + " (revised thresholds)")
+    emit(table[columns], fmt, f"{c.info.title}: KPI scores")
+
+
+@click.command()
+@CONTRACT_OPTION
+@FORMAT_OPTION
+def reconcile(contract: str, fmt: str) -> None:
+    """Published summary cells that the KPI-level results do not reproduce."""
+    c = load_contract(contract)
+    computed = summary_counts(score(c), list(c.info.services))
+    emit(reconcile_counts(c.published, computed), fmt,
+         f"{c.info.title}: published summaries against KPI-level results")
+
+
+COMMANDS = [summary, scores, reconcile]

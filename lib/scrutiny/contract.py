@@ -1,0 +1,225 @@
+"""Loading a KPI contract's data folder: definitions, monthly returns, overrides, glides.
+
+Every table is validated against its schema and against the other tables before anything is scored.
+Layout of ``data/<contract>/``::
+
+    contract.yaml              title, council, supplier, services
+    kpis.csv                   one row per KPI: thresholds, direction, unit, effective dates
+    returns.csv                one row per KPI-month: the return's value or status word, as published
+    overrides.csv              revised thresholds for a date range, with the reason
+    glides.csv                 glide periods (scored Blue), with the reason
+    published_summaries.csv    summary counts as published, for reconciliation (optional)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from scrutiny import schemas
+from scrutiny.exceptions import InputValidationError
+from scrutiny.paths import dataset_dir
+from scrutiny.statuses import canonical_status, known_words
+from scrutiny.tables import fail_at, read_csv_text, to_number, validate
+
+CONTRACT_FILE = "contract.yaml"
+
+
+class ContractInfo(BaseModel):
+    """What ``contract.yaml`` holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    contract: str
+    title: str
+    council: str
+    supplier: str
+    service_commencement: date
+    services: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A validated KPI contract: every table typed, months as ``pandas.Period``."""
+
+    info: ContractInfo
+    folder: Path
+    kpis: pd.DataFrame
+    returns: pd.DataFrame
+    overrides: pd.DataFrame
+    glides: pd.DataFrame
+    published: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.info.contract
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        """Months with at least one result, in order."""
+        return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
+
+
+def load_contract(name: str, data_root: Path | None = None) -> Contract:
+    """Load and validate the contract called ``name`` from ``data/<name>/``."""
+    folder = dataset_dir(name, data_root)
+    info = load_info(folder / CONTRACT_FILE)
+    kpis = load_kpis(folder / "kpis.csv", info)
+    returns = load_returns(folder / "returns.csv", kpis)
+    overrides = load_overrides(folder / "overrides.csv", kpis)
+    glides = load_glides(folder / "glides.csv", kpis, info)
+    published_path = folder / "published_summaries.csv"
+    published = load_published(published_path) if published_path.exists() else _empty_published()
+    files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
+                                  "glides.csv", "published_summaries.csv") if (folder / f).exists()]
+    return Contract(info, folder, kpis, returns, overrides, glides, published, files)
+
+
+def load_info(path: Path) -> ContractInfo:
+    """Read ``contract.yaml``."""
+    if not path.exists():
+        raise InputValidationError("file not found", file=path.name,
+                                   hint="every contract folder needs a contract.yaml")
+    try:
+        return ContractInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise InputValidationError(first["msg"], file=path.name,
+                                   column=".".join(map(str, first["loc"]))) from None
+
+
+def load_kpis(path: Path, info: ContractInfo) -> pd.DataFrame:
+    """Read KPI definitions and check each direction against its thresholds."""
+    text = validate(read_csv_text(path), schemas.KPIS, path.name)
+    fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
+            "unknown service {service!r}",
+            hint=f"use one of the services in contract.yaml: {', '.join(info.services)}")
+    kpis = text.assign(
+        tsl=to_number(text, "tsl", path.name),
+        msl=to_number(text, "msl", path.name),
+        effective_from=pd.PeriodIndex(text["effective_from"], freq="M"),
+        effective_to=pd.PeriodIndex(text["effective_to"].replace("", None), freq="M"),
+    )
+    check_thresholds(kpis, kpis, path.name)
+    return kpis
+
+
+def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    """Refuse TSL/MSL pairs that contradict the KPI's stated direction or unit."""
+    info = kpis.set_index("kpi_id").loc[rows["kpi_id"], ["direction", "unit"]].set_axis(rows.index)
+    up = info["direction"] == "higher"
+    fail_at(rows, up & (rows["tsl"] < rows["msl"]), file, "tsl",
+            "{kpi_id}: TSL {tsl} is below MSL {msl}, but the KPI is higher-is-better",
+            hint="swap TSL and MSL, or set direction to 'lower' in kpis.csv")
+    fail_at(rows, ~up & (rows["tsl"] > rows["msl"]), file, "tsl",
+            "{kpi_id}: TSL {tsl} is above MSL {msl}, but the KPI is lower-is-better",
+            hint="swap TSL and MSL, or set direction to 'higher' in kpis.csv")
+    percent = info["unit"] == "percent"
+    for col in ("tsl", "msl"):
+        fail_at(rows, percent & ~rows[col].between(0, 100), file, col,
+                "{kpi_id}: a percentage threshold must lie between 0 and 100")
+        fail_at(rows, rows[col] < 0, file, col, "{kpi_id}: a threshold cannot be negative")
+
+
+def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Read monthly results; keep the return's own text, add the number where there is one."""
+    text = validate(read_csv_text(path), schemas.RETURNS, path.name)
+    if "footnote" not in text:
+        text["footnote"] = ""
+    check_known_kpis(text, kpis, path.name)
+    fail_at(text, text.duplicated(["kpi_id", "month"]), path.name, "month",
+            "{kpi_id} has a second result for {month}",
+            hint="keep one row per KPI and month (use `scrutiny ingest --replace` to correct one)")
+    returns = text.assign(month=pd.PeriodIndex(text["month"], freq="M"))
+    returns["status"] = canonical_status(returns["value"])
+    stripped = returns["value"].str.strip()
+    numbers = pd.to_numeric(stripped.where(returns["status"].isna()), errors="coerce")
+    fail_at(returns, returns["status"].isna() & numbers.isna(), path.name, "value",
+            "{value!r} is neither a number nor a known status word",
+            hint=f"use a number or one of {known_words()}")
+    returns["number"] = numbers
+    check_values(returns, kpis, path.name)
+    return returns
+
+
+def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    """Refuse rows whose KPI code is not defined in ``kpis.csv``."""
+    fail_at(rows, ~rows["kpi_id"].isin(kpis["kpi_id"]), file, "kpi_id",
+            "unknown KPI code {kpi_id!r}",
+            hint="add it to kpis.csv, or correct the code (codes look like CSC_KPI_04)")
+
+
+def check_values(returns: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    """Refuse percentages outside 0-100, negative counts and months outside a KPI's life."""
+    info = kpis.set_index("kpi_id").loc[returns["kpi_id"]].set_axis(returns.index)
+    percent = info["unit"] == "percent"
+    n = returns["number"]
+    fail_at(returns, percent & ((n > 100) | (n < 0)), file, "value",
+            "{kpi_id} {value} is a percentage outside 0-100")
+    fail_at(returns, ~percent & (n < 0), file, "value", "{kpi_id} {value} is a negative count")
+    before = returns["month"] < info["effective_from"]
+    after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
+    fail_at(returns, before | after, file, "month",
+            "{kpi_id} was not part of the contract in {month}",
+            hint="check effective_from/effective_to in kpis.csv")
+
+
+def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Read threshold overrides; refuse overlaps and thresholds against the KPI's direction."""
+    text = validate(read_csv_text(path), schemas.OVERRIDES, path.name)
+    check_known_kpis(text, kpis, path.name)
+    overrides = _month_range(text, path.name).assign(
+        tsl=to_number(text, "tsl", path.name), msl=to_number(text, "msl", path.name))
+    check_thresholds(overrides, kpis, path.name)
+    fail_at(overrides, _overlaps(overrides), path.name, "from_month",
+            "{kpi_id}: this override overlaps an earlier one for the same KPI",
+            hint="merge the two rows or make their date ranges disjoint")
+    return overrides
+
+
+def load_glides(path: Path, kpis: pd.DataFrame, info: ContractInfo) -> pd.DataFrame:
+    """Read glide periods. A row without a KPI code is recorded but cannot be scored."""
+    if not path.exists():
+        return pd.DataFrame(columns=["kpi_id", "service", "from_month", "to_month", "reason"])
+    text = validate(read_csv_text(path), schemas.GLIDES, path.name)
+    named = text["kpi_id"] != ""
+    fail_at(text, named & ~text["kpi_id"].isin(kpis["kpi_id"]), path.name, "kpi_id",
+            "unknown KPI code {kpi_id!r}", hint="add it to kpis.csv or correct the code")
+    fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
+            "unknown service {service!r}")
+    return _month_range(text, path.name)
+
+
+def _month_range(text: pd.DataFrame, file: str) -> pd.DataFrame:
+    frame = text.assign(from_month=pd.PeriodIndex(text["from_month"], freq="M"),
+                        to_month=pd.PeriodIndex(text["to_month"], freq="M"))
+    fail_at(frame, frame["from_month"] > frame["to_month"], file, "to_month",
+            "{kpi_id}: the range ends before it starts")
+    return frame
+
+
+def _overlaps(ranges: pd.DataFrame) -> pd.Series:
+    ordered = ranges.sort_values(["kpi_id", "from_month"], kind="stable")
+    previous_end = ordered.groupby("kpi_id")["to_month"].shift()
+    overlap = previous_end.notna() & (ordered["from_month"] <= previous_end)
+    return overlap.reindex(ranges.index)
+
+
+def load_published(path: Path) -> pd.DataFrame:
+    """Read published summary counts; each row's parts must add up to its total."""
+    text = validate(read_csv_text(path), schemas.PUBLISHED_SUMMARIES, path.name)
+    counts = ["green", "amber", "red", "blue", "total"]
+    published = text.astype({c: "int64" for c in counts})
+    fail_at(published, published[counts[:4]].sum(axis=1) != published["total"], path.name,
+            "total", "{service} {month}: the counts do not add up to the total {total}")
+    return published.assign(month=pd.PeriodIndex(published["month"], freq="M"))
+
+
+def _empty_published() -> pd.DataFrame:
+    return pd.DataFrame(columns=["source", "service", "month", "green", "amber", "red", "blue",
+                                 "total"])

@@ -1,0 +1,67 @@
+"""Every error the toolkit raises on purpose, in one place.
+
+Each message names where the problem is (file, row, column) and says how to fix it. The CLI prints
+the message on one line and exits non-zero; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+
+class ScrutinyError(Exception):
+    """Raised when the toolkit refuses to go on; the base of every error below."""
+
+    exit_code = 2
+
+
+class InputValidationError(ScrutinyError):
+    """Raised when an input table breaks its schema or a rule that ties tables together."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ):
+        self.file, self.row, self.column, self.hint = file, row, column, hint
+        self.detail = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = [part for part in (
+            self.file,
+            f"row {self.row}" if self.row is not None else None,
+            f"column '{self.column}'" if self.column else None,
+        ) if part]
+        text = (", ".join(where) + ": " if where else "") + self.detail
+        return f"{text}. {self.hint}" if self.hint else text
+
+
+class UnknownContractError(ScrutinyError):
+    """Raised when no data folder exists for the contract, portfolio or service asked for."""
+
+
+class MonthFormatError(ScrutinyError):
+    """Raised when a month label cannot be read as a calendar month."""
+
+
+class NoDataForPeriodError(ScrutinyError):
+    """Raised when a report or command asks for a period that has no results."""
+
+
+class ParameterError(ScrutinyError):
+    """Raised when a parameters file is missing, has an unknown key or a value of the wrong type."""
+
+
+class TermsError(ScrutinyError):
+    """Raised when a contract's commercial terms (points, multipliers, volumes) are inconsistent."""
+
+
+class IngestError(ScrutinyError):
+    """Raised when a supplier return cannot be ingested; nothing has been written."""
+
+
+class RenderError(ScrutinyError):
+    """Raised when one or more reports failed to render; earlier outputs are left untouched."""
