@@ -1,0 +1,1 @@
+"""Charts for reports and the explorer: one module per family, one shared style."""
