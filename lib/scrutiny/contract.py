@@ -5,7 +5,7 @@ Layout of ``data/<contract>/``::
 
     contract.yaml              title, council, supplier, services
     kpis.csv                   one row per KPI: thresholds, direction, unit, effective dates
-    returns.csv                one row per KPI-month: the return's value or status word, as published
+    returns.csv                one row per KPI-month: the value or status word as published
     overrides.csv              revised thresholds for a date range, with the reason
     glides.csv                 glide periods (scored Blue), with the reason
     published_summaries.csv    summary counts as published, for reconciliation (optional)
