@@ -15,6 +15,8 @@ import pandas as pd
 from scrutiny import schemas
 from scrutiny.banding import AMBER, BLUE, GREEN, RED
 from scrutiny.contract import Contract, _overlaps
+from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.months import month_label
 from scrutiny.periods import require_period
 from scrutiny.tables import fail_at, read_csv_text, validate
 
@@ -131,6 +133,8 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     NoDataForPeriodError
         If ``period`` has no results.
     """
+    if reasons is not None and not (scores["month"] == period).any():
+        _refuse_reason_only_period(reasons, period)
     require_period(scores, period)
     runs = failing_run_lengths(scores)
     rows = scores.assign(run_length=runs)
@@ -147,6 +151,16 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
         blue, NONE_RECORDED).mask(glide.notna(), FROM_GLIDE).mask(recorded.notna(),
                                                                    FROM_REASONS_FILE)
     return rows.reset_index(drop=True)[REGISTER_COLUMNS]
+
+
+def _refuse_reason_only_period(reasons: pd.DataFrame, period: pd.Period) -> None:
+    """Say so when a month without results does have mitigation reasons recorded."""
+    named = reasons_for_period(reasons, period)["kpi_id"].drop_duplicates().tolist()
+    if named:
+        held = "no KPI results are held for this month"
+        raise NoDataForPeriodError(
+            f"{month_label(period)} has mitigation reasons ({', '.join(named)}, in "
+            f"{REASONS_FILE}) but {held}; add that month's returns to score it")
 
 
 def reasons_without_results(reasons: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
