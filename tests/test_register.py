@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kpi_series import combine, scored_series
 
+from kpi_series import combine, scored_series
 from scrutiny.contract import load_contract
 from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
 from scrutiny.register import (

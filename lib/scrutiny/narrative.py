@@ -118,13 +118,12 @@ def runs_sentence(register: pd.DataFrame, first_held: pd.Period, *, top: int = 3
         return "No KPI has missed its target for more than one month in a row."
     longest = runs.nlargest(top, "run_length", keep="all")
     groups = longest.groupby("run_length", sort=False)["kpi_id"].apply(list)
-    parts = [f"{length} consecutive month{'s' if length != 1 else ''} for {join_words(ids)}"
-             for length, ids in sorted(groups.items(), reverse=True)]
-    text = "The longest failing runs are " + "; ".join(parts)
     months_held = int(register["month"].iloc[0].ordinal - first_held.ordinal) + 1
-    if int(longest["run_length"].max()) == months_held:
-        text += f" (every month held, since {month_name(first_held)})"
-    return text + "."
+    parts = [f"{length} consecutive month{'s' if length != 1 else ''} for {join_words(ids)}"
+             + (f" (every month held, since {month_name(first_held)})"
+                if length == months_held else "")
+             for length, ids in sorted(groups.items(), reverse=True)]
+    return "The longest failing runs are " + "; ".join(parts) + "."
 
 
 def blue_sentence(register: pd.DataFrame) -> str:

@@ -1,4 +1,4 @@
-"""``scrutiny exceptions``, ``trends``, ``narrative`` and ``ratings``: what a scrutiny board asks."""
+"""``scrutiny exceptions``, ``trends``, ``narrative``, ``ratings``: what a scrutiny board asks."""
 
 from __future__ import annotations
 
