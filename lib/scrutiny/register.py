@@ -78,7 +78,8 @@ def reasons_by_month(reasons: pd.DataFrame) -> pd.DataFrame:
     """Expand reasons to one row per KPI-month: ``kpi_id, month, short_description, reason``."""
     columns = ["kpi_id", "month", "short_description", "reason", "kpi_defined"]
     if reasons.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame({c: pd.Series(dtype="period[M]" if c == "month" else object)
+                             for c in columns})
     months = [pd.period_range(a, b, freq="M")
               for a, b in zip(reasons["from_month"], reasons["to_month"], strict=True)]
     expanded = reasons.assign(month=months).explode("month")
