@@ -88,3 +88,16 @@ PUBLISHED_SUMMARIES = pa.DataFrameSchema(
     unique=["source", "service", "month"],
     name="published_summaries",
 )
+
+MITIGATION_REASONS = pa.DataFrameSchema(
+    {
+        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
+        "short_description": _text(_nonblank()),
+        "from_month": _text(pa.Check.str_matches(MONTH)),
+        "to_month": _text(pa.Check.str_matches(MONTH)),
+        "reason": _text(_nonblank()),
+        "source": _text(_nonblank()),
+    },
+    strict=True,
+    name="mitigation_reasons",
+)
