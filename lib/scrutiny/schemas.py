@@ -88,3 +88,14 @@ PUBLISHED_SUMMARIES = pa.DataFrameSchema(
     unique=["source", "service", "month"],
     name="published_summaries",
 )
+
+ABATEMENT_POINTS = pa.DataFrameSchema(
+    {
+        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
+        "points": _text(pa.Check.str_matches(NUMBER)),
+        "effective_from": _text(pa.Check.str_matches(MONTH)),
+        "effective_to": _text(_month_or_blank()),
+    },
+    strict=True,
+    name="abatement_points",
+)
