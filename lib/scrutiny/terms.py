@@ -98,13 +98,19 @@ class Terms:
         The parameters of ``terms.yaml``.
     allocation : pandas.DataFrame
         ``kpi_id, points, effective_from, effective_to`` (months as ``pandas.Period``, NaT open).
-    volumes : pandas.DataFrame
-        ``service, monthly_volume_gbp, effective_from, effective_to``.
     """
 
     params: TermsFile
     allocation: pd.DataFrame
-    volumes: pd.DataFrame
+
+    @property
+    def volumes(self) -> pd.DataFrame:
+        """``service, monthly_volume_gbp, effective_from, effective_to`` (months as Period)."""
+        return pd.DataFrame([
+            {"service": s, "monthly_volume_gbp": v.monthly_volume_gbp,
+             "effective_from": pd.Period(v.effective_from, freq="M"),
+             "effective_to": pd.Period(v.effective_to, freq="M") if v.effective_to else pd.NaT}
+            for s, v in self.params.services.items()])
 
     @property
     def illustrative(self) -> bool:
@@ -114,7 +120,7 @@ class Terms:
     def replace(self, **changes) -> Terms:
         """Return a copy with some parameters changed, e.g. ``replace(blue_breaks_run=False)``."""
         params = TermsFile.model_validate({**self.params.model_dump(), **changes})
-        return Terms(params, self.allocation, self.volumes)
+        return Terms(params, self.allocation)
 
     def describe(self) -> pd.DataFrame:
         """Return the terms as a table for reports: ``term, value, basis``.
@@ -171,12 +177,7 @@ def load_terms(contract: Contract) -> Terms:
             f"services {', '.join(unknown)} differ from contract.yaml", file=path.name,
             column="services", hint="give every service of contract.yaml a monthly volume")
     allocation = load_allocation(contract.folder / params.points_file, contract.kpis)
-    volumes = pd.DataFrame([
-        {"service": s, "monthly_volume_gbp": v.monthly_volume_gbp,
-         "effective_from": pd.Period(v.effective_from, freq="M"),
-         "effective_to": pd.Period(v.effective_to, freq="M") if v.effective_to else pd.NaT}
-        for s, v in params.services.items()])
-    terms = Terms(params, allocation, volumes)
+    terms = Terms(params, allocation)
     check_allocation(terms, contract.kpis)
     return terms
 
@@ -217,8 +218,9 @@ def in_force(rows: pd.DataFrame, ranges: pd.DataFrame, key: str) -> pd.DataFrame
 def check_allocation(terms: Terms, kpis: pd.DataFrame) -> None:
     """Refuse allocations that leave a KPI-month without points or miss the stated total."""
     file = terms.params.points_file
+    allocation = terms.allocation
     ends = pd.concat([kpis["effective_from"], kpis["effective_to"].dropna(),
-                      terms.allocation["effective_from"], terms.allocation["effective_to"].dropna()])
+                      allocation["effective_from"], allocation["effective_to"].dropna()])
     months = pd.period_range(ends.min(), ends.max() + 1, freq="M")
     grid = kpis[["kpi_id", "effective_from", "effective_to"]].merge(
         pd.DataFrame({"month": months}), how="cross")
