@@ -139,9 +139,7 @@ def kpi_points(
     rag = rag_codes(frame["rag"])
     key = _key_codes(frame, keys)
     month = month_ordinals(frame["month"])
-    order = np.lexsort((month, key))
-    if np.array_equal(order, np.arange(len(order))):
-        order = None  # already in KPI-month order: skip the gathers
+    order = None if _in_kpi_month_order(key, month) else np.lexsort((month, key))
     pick = (lambda a: a) if order is None else (lambda a: a[order])
     green, amber, red, blue = (rag == i for i in range(4))
     failing = amber | red
@@ -154,8 +152,21 @@ def kpi_points(
     multiplier = np.where(runs > 0, table[np.minimum(runs, len(table)) - 1], 0.0)
     share = np.where(red, 1.0, np.where(amber, amber_fraction, 0.0))
     base = frame["allocation"].to_numpy(dtype="float64") * share
-    return frame.assign(base_points=base, run_length=runs, multiplier=multiplier,
-                        points=base * multiplier)
+    # A shallow copy plus new columns: copying 10 million rows of inputs would dominate the cost.
+    out = frame.copy(deep=False)
+    out["base_points"] = base
+    out["run_length"] = runs
+    out["multiplier"] = multiplier
+    out["points"] = base * multiplier
+    return out
+
+
+def _in_kpi_month_order(key: np.ndarray, month: np.ndarray) -> bool:
+    """True when rows are already sorted by KPI then month (loaders and generators give this)."""
+    if len(key) < 2:
+        return True
+    same = key[1:] == key[:-1]
+    return bool(np.all((key[1:] > key[:-1]) | (same & (month[1:] > month[:-1]))))
 
 
 def service_month_points(points: pd.DataFrame,
@@ -318,3 +329,42 @@ def mitigation_cost(contract: Contract, terms: Terms | None = None,
     return (by_kpi[["kpi_id", "service", "relieved_months", "points",
                     "points_without_mitigation", "points_forgone", "value_forgone_gbp"]]
             .reset_index(drop=True), by_month[columns])
+
+
+def abate_frame(
+    kpi_months: pd.DataFrame,
+    volumes: pd.DataFrame,
+    *,
+    amber_fraction: float,
+    multipliers: Sequence[float] = (1.0, 1.5, 2.0),
+    blue_breaks_run: bool = True,
+    point_value_gbp: float,
+    cap_fraction: float = 0.10,
+    keys: Sequence[str] = ("contract",),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score and abate raw KPI-months of one or many contracts in one pass.
+
+    Parameters
+    ----------
+    kpi_months : pandas.DataFrame
+        What :func:`scrutiny.scoring.score_frame` reads, plus ``keys``, ``kpi_id``, ``service``,
+        ``month`` and ``allocation`` (e.g. :func:`scrutiny.synthetic.synthetic_contracts`).
+    volumes : pandas.DataFrame
+        ``keys``, ``service`` and ``monthly_volume_gbp``.
+    keys : sequence of str
+        Columns naming a contract; KPIs and services are identified within it.
+
+    Returns
+    -------
+    kpi_table, service_table : pandas.DataFrame
+        As :func:`kpi_points` and :func:`service_credits` return them.
+    """
+    from scrutiny.scoring import score_frame
+
+    scored = score_frame(kpi_months)
+    kpi_table = kpi_points(scored, amber_fraction=amber_fraction, multipliers=multipliers,
+                           blue_breaks_run=blue_breaks_run, keys=(*keys, "kpi_id"))
+    totals = service_month_points(kpi_table, keys=(*keys, "service"))
+    totals = totals.merge(volumes, on=[*keys, "service"], how="left", validate="many_to_one")
+    return kpi_table, service_credits(totals, point_value_gbp=point_value_gbp,
+                                      cap_fraction=cap_fraction)
