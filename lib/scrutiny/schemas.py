@@ -101,3 +101,14 @@ MITIGATION_REASONS = pa.DataFrameSchema(
     strict=True,
     name="mitigation_reasons",
 )
+
+ABATEMENT_POINTS = pa.DataFrameSchema(
+    {
+        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
+        "points": _text(pa.Check.str_matches(NUMBER)),
+        "effective_from": _text(pa.Check.str_matches(MONTH)),
+        "effective_to": _text(_month_or_blank()),
+    },
+    strict=True,
+    name="abatement_points",
+)

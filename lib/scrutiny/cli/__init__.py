@@ -41,9 +41,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from scrutiny.cli import insight, scorecard
+    from scrutiny.cli import abatement, insight, scorecard
 
-    for module in (scorecard, insight):
+    for module in (scorecard, abatement, insight):
         for command in module.COMMANDS:
             main.add_command(command)
 
