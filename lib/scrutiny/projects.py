@@ -1,4 +1,4 @@
-"""Project portfolios: next milestones, slippage, RAG per reporting snapshot, path to green, what is due.
+"""Project portfolios: next milestones, slippage, RAG per snapshot, path to green, what is due.
 
 Layout of ``data/<portfolio>/``::
 
@@ -129,9 +129,9 @@ def load_projects(path: Path, info: ss.PortfolioInfo, rag_key: pd.DataFrame) -> 
 def load_milestones(path: Path, info: ss.PortfolioInfo, projects: pd.DataFrame) -> pd.DataFrame:
     """Read milestone rows; each must belong to a project row of the same snapshot."""
     text = validate(read_csv_text(path), ss.PROJECT_MILESTONES, path.name)
-    known = set(zip(projects["snapshot"].astype(str), projects["name"]))
-    fail_at(text, ~pd.Series([k in known for k in zip(text["snapshot"], text["name"])],
-                             index=text.index),
+    known = set(zip(projects["snapshot"].astype(str), projects["name"], strict=True))
+    pairs = zip(text["snapshot"], text["name"], strict=True)
+    fail_at(text, ~pd.Series([pair in known for pair in pairs], index=text.index),
             path.name, "name", "no project {name!r} in projects.csv for snapshot {snapshot}",
             hint="the name must match projects.csv exactly")
     frame = text

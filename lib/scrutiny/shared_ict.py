@@ -4,7 +4,8 @@ and over months, with the service's risk register.
 Layout of ``data/<service>/``::
 
     service.yaml        councils, components of total calls, risk scale
-    metrics.csv         metric, label, unit, direction (higher|lower|neutral), decimals, per_employee_of
+    metrics.csv         metric, label, unit, direction (higher|lower|neutral), decimals,
+                        per_employee_of (the count a per-employee ratio divides)
     performance.csv     long form: council, month, metric, value
     risks.csv           risk register: impact, likelihood, published score, owner, mitigation
     objectives.csv      delivery-plan objectives and their status (optional)
@@ -181,11 +182,12 @@ def calls_total_check(performance: pd.DataFrame, components: list[str],
     Returns
     -------
     pandas.DataFrame
-        ``council``, ``month``, ``published``, ``sum_of_components``, ``difference``, ``consistent``.
+        ``council``, ``month``, ``published``, ``sum_of_components``, ``difference``,
+        ``consistent``.
     """
     wide = performance.pivot_table(index=["council", "month"], columns="metric", values="value")
-    out = pd.DataFrame({"published": wide[total_metric],
-                        "sum_of_components": wide[components].sum(axis=1, min_count=len(components))})
+    parts = wide[components].sum(axis=1, min_count=len(components))
+    out = pd.DataFrame({"published": wide[total_metric], "sum_of_components": parts})
     out["difference"] = out["published"] - out["sum_of_components"]
     out["consistent"] = out["difference"] == 0
     return out.reset_index()
@@ -195,7 +197,8 @@ def derived_staff(performance: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFr
     """Headcount implied by each per-employee ratio: count / ratio, with the rounding range.
 
     A ratio published to ``d`` decimals may be up to half a unit in the last place off, so the
-    headcount lies between ``count / (ratio + h)`` and ``count / (ratio - h)``, ``h = 0.5 * 10**-d``.
+    headcount lies between ``count / (ratio + h)`` and ``count / (ratio - h)``, where
+    ``h = 0.5 * 10**-d``.
 
     Returns
     -------

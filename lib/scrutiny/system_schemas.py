@@ -1,9 +1,9 @@
 """pandera schemas and YAML models for the project portfolios, shared services, action plans and
 partnership statements, checked on the text as written in the file.
 
-Vocabularies (RAG words, date words, metric codes, quarters) live in each dataset's own files, so the
-checks that depend on them are made by the loaders with ``tables.fail_at``; the schemas below check
-only what is true of every dataset of the kind.
+Vocabularies (RAG words, date words, metric codes, quarters) live in each dataset's own files,
+so the checks that depend on them are made by the loaders with ``tables.fail_at``; the schemas
+below check only what is true of every dataset of the kind.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ def score_band(score: np.ndarray, bands=DEFAULT_BANDS) -> np.ndarray:
 
 
 def _cell_risks(risks: pd.DataFrame) -> pd.Series:
-    return risks.groupby(["impact", "likelihood"])["risk_id"].agg(lambda ids: ", ".join(sorted(ids)))
+    cells = risks.groupby(["impact", "likelihood"])["risk_id"]
+    return cells.agg(lambda ids: ", ".join(sorted(ids)))
 
 
 def risk_heatmap(risks: pd.DataFrame, *, scale: tuple[int, int] = (1, 3), bands=DEFAULT_BANDS,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from scrutiny import action_plan, projects as portfolio_lib, shared_ict
+from scrutiny import action_plan, shared_ict
+from scrutiny import projects as portfolio_lib
 from scrutiny.cli.output import FORMAT_OPTION, emit, month_option, number_text
 from scrutiny.exceptions import NoDataForPeriodError
 
@@ -44,8 +45,8 @@ def shared_ict_command(service: str, fmt: str) -> None:
     """One row per council per month per metric: council, month, metric, value."""
     s = shared_ict.load_shared_service(service)
     decimals = s.performance["metric"].map(s.metrics.set_index("metric")["decimals"])
-    values = pd.Series([f"{v:.{d}f}" for v, d in zip(s.performance["value"], decimals)],
-                       index=s.performance.index)
+    pairs = zip(s.performance["value"], decimals, strict=True)
+    values = pd.Series([f"{v:.{d}f}" for v, d in pairs], index=s.performance.index)
     table = s.performance.assign(value=values)[["council", "month", "metric", "value"]]
     emit(table, fmt, f"{s.info.title} ({', '.join(s.info.councils)}): monthly performance")
 
