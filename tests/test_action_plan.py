@@ -1,0 +1,90 @@
+"""South Oxfordshire & Vale / Capita technology action plan (seed 002)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny import action_plan
+from scrutiny.exceptions import InputValidationError
+from systems_helpers import DATA, copy_dataset, replace_in
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return action_plan.load_action_plan("south-vale-capita", data_root=DATA)
+
+
+def test_transcription_reproduces_the_published_totals_138_and_37(plan):
+    totals = action_plan.totals_by_stream(plan.actions).set_index("stream")
+    assert totals.loc["All streams", "budget_2018_19"] == 138
+    assert totals.loc["All streams", "pressure_2018_19"] == 37
+    assert action_plan.check_published_totals(plan)["matches"].all()
+
+
+def test_totals_by_stream(plan):
+    totals = action_plan.totals_by_stream(plan.actions).set_index("stream")
+    assert list(totals.index) == ["Core IT turnaround", "Core services reshaped",
+                                  "Technology strategy", "Organisational Development",
+                                  "All streams"]
+    assert totals.loc["Core IT turnaround", "projects"] == 10
+    assert totals.loc["All streams", "projects"] == 22
+
+
+def test_milestones_by_quarter(plan):
+    table = action_plan.milestones_by_quarter(plan)
+    q1 = table[table["quarter"] == "Q1"]
+    assert "directory designed and approved" in set(q1["milestone"])
+    assert q1["quarter_label"].iloc[0] == "July-Sept 2018"
+    assert list(dict.fromkeys(table["quarter"])) == ["Q1", "Q2", "Q3", "Q4"]
+    finance = table[table["project"] == "Finance system upgrade"].set_index("quarter")
+    assert finance.loc["Q2", "successor_lead"] == "BW"
+
+
+def test_milestone_counts_cover_every_quarter_including_empty_q5(plan):
+    counts = action_plan.milestone_counts(plan).set_index("stream")
+    assert list(counts.columns) == ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    assert counts["Q5"].sum() == 0
+    assert counts.to_numpy().sum() == len(plan.milestones)
+
+
+def test_rag_key_is_data(plan):
+    key = plan.rag_key.set_index("word")["meaning"].to_dict()
+    assert key == {"Green": "Under way and on track", "Amber": "In negotiation",
+                   "Red": "Off track", "Blue": "Complete", "Grey": "End point"}
+
+
+def test_status_words_are_checked_against_the_plans_key(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    path = folder / "milestones.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",status"] + [line + ",Green" for line in lines[1:]]
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",Purple"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputValidationError, match="unknown RAG word 'Purple'") as err:
+        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    assert (err.value.file, err.value.column, err.value.row) == ("milestones.csv", "status", 4)
+
+
+def test_known_status_words_give_a_rag(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    path = folder / "milestones.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",status"] + [line + ",Blue" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    assert set(action_plan.milestones_by_quarter(plan)["rag"]) == {"blue"}
+
+
+def test_money_that_is_not_a_number_is_refused(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    replace_in(folder / "actions.csv", "new devices for CILrs,40,", "new devices for CILrs,40k,")
+    with pytest.raises(InputValidationError) as err:
+        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    assert (err.value.file, err.value.column, err.value.row) == ("actions.csv", "budget_2018_19", 3)
+
+
+def test_unknown_quarter_is_refused(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    replace_in(folder / "milestones.csv", "5,Q1,", "5,Q6,")
+    with pytest.raises(InputValidationError, match="unknown quarter 'Q6'"):
+        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
