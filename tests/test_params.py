@@ -66,7 +66,8 @@ def test_bad_parameters_name_the_file_and_the_key(tmp_path, text, expected):
 
 def test_period_without_data_is_refused_before_rendering(tmp_path):
     path = write(tmp_path, GOOD.replace("2016-06", "2019-01"), "2019-01.yaml")
-    with pytest.raises(NoDataForPeriodError, match=r"2019-01.yaml: key 'period'.*2015-07 to 2016-06"):
+    with pytest.raises(NoDataForPeriodError,
+                       match=r"2019-01.yaml: key 'period'.*2015-07 to 2016-06"):
         load_params(path)
 
 

@@ -1,4 +1,4 @@
-"""Batch rendering: papermill on the real notebooks and data, atomic outputs, failures kept apart."""
+"""Batch rendering: papermill on the real notebooks and data, atomic outputs, failures apart."""
 
 import dataclasses
 import json

@@ -217,3 +217,9 @@ def test_strip_volatile_removes_timestamps():
     text = nbformat.writes(clean)
     assert "2024" not in text and "start_time" not in text and '"parameters"' in text
     assert clean.cells[0].execution_count is None
+
+
+def test_first_month_says_there_is_nothing_to_compare():
+    first = period_report.open_period_report("lincolnshire-css", "2015-07")
+    assert "no earlier month to compare" in period_report.headline(first).markup
+    assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup

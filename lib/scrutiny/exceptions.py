@@ -68,4 +68,4 @@ class RenderError(ScrutinyError):
 
 
 class ReportContentError(ScrutinyError):
-    """Raised when an executed report notebook shows a traceback or output that is not report HTML."""
+    """Raised when an executed report notebook shows a traceback or output that is not HTML."""

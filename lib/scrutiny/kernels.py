@@ -46,9 +46,9 @@ def launches_this_interpreter(kernel_name: str, executable: str | None = None) -
 def kernel_spec(executable: str | None = None) -> dict:
     """Return a kernelspec (``kernel.json`` content) that launches ``executable``."""
     return {
-        # ERROR log level: ipykernel's start-up notices would interleave with the progress bar.
+        # CRITICAL log level: ipykernel's start-up notices would interleave with the progress bar.
         "argv": [executable or sys.executable, "-m", "ipykernel_launcher", "-f",
-                 "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+                 "{connection_file}", "--IPKernelApp.log_level=CRITICAL"],
         "display_name": "Python (scrutiny runtime)",
         "language": "python",
         "metadata": {"debugger": False, "supported_encryption": ["curve"]},

@@ -21,8 +21,8 @@ and :meth:`~ReportParams.check_data`, register it in :data:`REPORTS`, and add
 from __future__ import annotations
 
 import os
-from abc import abstractmethod
 import re
+from abc import abstractmethod
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal

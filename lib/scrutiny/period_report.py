@@ -134,6 +134,8 @@ def headline(rep: PeriodReport) -> Html:
         change = (now - before).to_numpy()
         frame.insert(2, month_name(counts.columns[0]), before.to_numpy())
         frame["Change"] = [f"{c:+d}" if c else "no change" for c in change]
+    else:
+        sentence += " It is the first month with results, so there is no earlier month to compare."
     month_columns = [c for c in frame.columns if c not in ("Status", "rag")]
     return report.join(
         report.paragraph(sentence),
@@ -152,6 +154,7 @@ def summary_by_service(rep: PeriodReport) -> Html:
     wide = long.pivot_table(index=["service", "status"], columns="month", values="kpis",
                             aggfunc="sum").reindex(columns=rep.summary_months)
     labels = [m.strftime("%b %Y") for m in rep.summary_months]
+    span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
     parts = [report.rag_key()]
     for service in [*rep.services, "ALL"]:
         block = wide.loc[service].reindex([*RAG_ORDER, "total"])
@@ -160,7 +163,7 @@ def summary_by_service(rep: PeriodReport) -> Html:
         frame = frame[["Status", "rag", *labels]]
         title = f"{names[service]} ({service})" if service != "ALL" else names[service]
         parts.append(report.table(
-            frame, caption=f"{title}: KPIs by status, {labels[0]} to {labels[-1]}",
+            frame, caption=f"{title}: KPIs by status, {span}",
             rag_columns={"Status": "rag"}, row_header="Status", numeric=labels))
     return report.join(*parts)
 
@@ -254,7 +257,8 @@ def provenance_section(rep: PeriodReport) -> Html:
     digests = provenance.file_digests(rep.contract.files)
     files = report.table(digests.rename(columns={"file": "File (under data/)",
                                                  "sha256": "SHA-256"}),
-                         caption="Input files", row_header="File (under data/)")
+                         caption="SHA-256 fingerprint of each input file",
+                         row_header="File (under data/)")
     parameters = report.table(provenance.parameter_table(rep.parameters).rename(
         columns={"parameter": "Parameter", "value": "Value"}),
         caption="Parameters of this report", row_header="Parameter")

@@ -235,7 +235,7 @@ nav.contents { border: 1px solid #767676; padding: 0.5rem 1rem; margin: 1rem 0 1
 nav.contents h2 { border: 0; margin: 0.25rem 0; padding: 0; font-size: 1.1rem; }
 nav.contents ol { margin: 0.25rem 0; }
 .table-wrap { overflow-x: auto; margin: 0.75rem 0 1.25rem; }
-table { border-collapse: collapse; font-size: 0.9rem; }
+table { border-collapse: collapse; font-size: 0.9rem; min-width: 26rem; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border: 1px solid #767676; padding: 0.2rem 0.5rem; text-align: left;
   vertical-align: top; }

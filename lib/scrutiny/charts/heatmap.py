@@ -79,4 +79,5 @@ def alt_text(scores: pd.DataFrame, months: pd.PeriodIndex) -> str:
              if len(reds) else "; no KPI was Red")
     return (f"Heatmap of RAG status for {len(grid)} KPIs over {len(months)} months, "
             f"{months[0].strftime('%B %Y')} to {months[-1].strftime('%B %Y')}: "
-            f"{totals} KPI-months{worst}. The same results are listed in the tables of this report.")
+            f"{totals} KPI-months{worst}. "
+            "The same results are listed in the tables of this report.")
