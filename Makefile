@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/scrutiny summary --contract lincolnshire-css
+	$(BIN)/scrutiny render --all
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -65,3 +65,7 @@ class IngestError(ScrutinyError):
 
 class RenderError(ScrutinyError):
     """Raised when one or more reports failed to render; earlier outputs are left untouched."""
+
+
+class ReportContentError(ScrutinyError):
+    """Raised when an executed report notebook shows a traceback or output that is not HTML."""

@@ -41,9 +41,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from scrutiny.cli import abatement, insight, scorecard, systems
+    from scrutiny.cli import abatement, insight, render, scorecard, systems
 
-    for module in (scorecard, abatement, insight, systems):
+    for module in (scorecard, abatement, insight, systems, render):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,51 @@
+"""``scrutiny render``: execute report notebooks from parameters files into committee HTML."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from scrutiny.exceptions import ParameterError, RenderError
+from scrutiny.params import find_params, params_root
+from scrutiny.render import plan, render, summary_lines
+
+
+@click.command("render")
+@click.argument("params_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "render_all", is_flag=True,
+              help="Render every parameters file under params/.")
+@click.option("--period", metavar="YYYY-MM", help="Only reports for this period.")
+@click.option("--council", metavar="NAME",
+              help="Only reports for this contract/council (its outputs folder or params folder).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Reports rendered in parallel.")
+@click.option("--kernel", metavar="NAME",
+              help="Jupyter kernel to use; default: the kernel of this Python.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Progress bar on stderr.")
+def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
+                   council: str | None, jobs: int, kernel: str | None, progress: bool) -> None:
+    """Render reports: each PARAMS_FILE (or every one with --all) into outputs/."""
+    paths = list(params_files)
+    if render_all or (not paths and (period or council)):
+        paths += find_params()
+    if not paths:
+        raise click.UsageError("name parameters files, or use --all (optionally with --period "
+                               "or --council)")
+    selected = plan(dict.fromkeys(paths), period=period, council=council)
+    if not selected:
+        raise ParameterError(f"no parameters file under {params_root().name}/ matches "
+                             f"period={period or 'any'} council={council or 'any'}")
+    started = time.perf_counter()
+    results = render(selected, workers=jobs, kernel=kernel, progress=progress)
+    for line in summary_lines(results, time.perf_counter() - started):
+        click.echo(line)
+    failed = sum(not r.ok for r in results)
+    if failed:
+        raise RenderError(f"{failed} of {len(results)} reports failed; the last good HTML of "
+                          "each is untouched and the failed notebooks are kept for diagnosis")
+
+
+COMMANDS = [render_command]

@@ -1,0 +1,89 @@
+"""The KPI explorer's logic, exercised without a browser."""
+
+import pandas as pd
+import pytest
+
+from scrutiny import explorer
+from scrutiny.charts import trend
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return explorer.scored("lincolnshire-css")
+
+
+def test_contracts_and_options_follow_the_data(loaded):
+    contract, scores = loaded
+    assert "lincolnshire-css" in explorer.kpi_contracts()
+    assert [code for _, code in explorer.service_options(contract)] == ["PM", "IMT", "CSC",
+                                                                       "ACF", "F"]
+    pm = explorer.kpi_options(scores, "PM")
+    assert [k for _, k in pm] == [f"PM_KPI_{i:02d}" for i in range(1, 11)]
+    assert pm[0][0].startswith("PM_KPI_01 - % of Payroll")
+    months = explorer.month_options(scores)
+    assert (months[0][0], months[-1][0]) == ("Jul 2015", "Jun 2016")
+
+
+def test_select_keeps_one_kpi_within_the_range_inclusive(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="CSC_KPI_09", start=pd.Period("2016-04", "M"),
+                           end=pd.Period("2016-06", "M"))
+    assert rows["month"].astype(str).tolist() == ["2016-04", "2016-05", "2016-06"]
+    assert set(rows["kpi_id"]) == {"CSC_KPI_09"}
+
+
+def test_history_table_labels_rag_and_shows_overrides(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="CSC_KPI_09", start=pd.Period("2016-05", "M"),
+                           end=pd.Period("2016-06", "M"))
+    markup = explorer.history_table(rows, kpi_id="CSC_KPI_09").markup
+    expected_labels = rows["rag"].str.capitalize()
+    for label in expected_labels:
+        assert f">{label}</td>" in markup
+    assert "agreement has been made to lower the TSL and MSL" in markup
+    assert ">95</td>" in markup and ">90</td>" in markup
+
+
+def test_history_table_escapes_text_from_data():
+    rows = pd.DataFrame({
+        "month": [pd.Period("2016-01", "M")], "value": [float("nan")],
+        "status": ["Data not available"], "rag": ["red"], "tsl": [90.0], "msl": [80.0],
+        "basis": ["<script>alert(1)</script>"], "override_reason": [None],
+    })
+    markup = explorer.history_table(rows, kpi_id="X_KPI_01").markup
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert ">Data not available</td>" in markup
+
+
+def test_trend_view_has_alt_text_and_an_empty_range_says_so(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="PM_KPI_01", start=pd.Period("2015-07", "M"),
+                           end=pd.Period("2016-06", "M"))
+    markup = explorer.trend_view(rows, kpi_id="PM_KPI_01").markup
+    assert 'alt="PM_KPI_01: % of Payroll' in markup and "12 months" in markup
+    empty = explorer.trend_view(rows.iloc[0:0], kpi_id="PM_KPI_01").markup
+    assert "no results in the months chosen" in empty
+
+
+def test_trend_alt_text_counts_every_month(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="IMT_KPI_05", start=pd.Period("2015-07", "M"),
+                           end=pd.Period("2016-06", "M"))
+    text = trend.alt_text(rows, title="IMT_KPI_05")
+    counts = rows["rag"].value_counts()
+    for rag, n in counts.items():
+        assert f"{n} {rag.capitalize()}" in text
+
+
+def test_widgets_drive_the_view():
+    app = explorer.Explorer("lincolnshire-css")
+    assert (app.service.value, app.kpi.value) == ("PM", "PM_KPI_01")
+    assert "RAG history of PM_KPI_01" in app.output.value
+    app.service.value = "ACF"
+    assert app.kpi.value == "ACF_KPI_01"
+    assert "RAG history of ACF_KPI_01" in app.output.value
+    app.kpi.value = "ACF_KPI_03"
+    app.months.index = (8, 10)  # Mar-May 2016: the override months
+    table = app.output.value.split("<table")[1]
+    assert table.count('<th scope="row">') == 3
+    assert "March 2016" in table and "May 2016" in table and "June 2016" not in table

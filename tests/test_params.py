@@ -1,0 +1,109 @@
+"""Parameters files: validated with pydantic before any notebook runs; errors name file and key."""
+
+from datetime import date
+from pathlib import Path
+
+import papermill
+import pytest
+
+from scrutiny.exceptions import NoDataForPeriodError, ParameterError
+from scrutiny.params import (
+    REPORTS,
+    PeriodReportParams,
+    find_params,
+    load_params,
+    notebooks_root,
+    resolve_generated_on,
+)
+
+GOOD = "report: period_report\ncontract: lincolnshire-css\nperiod: 2016-06\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "2016-06.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_committed_params_file_is_valid_and_named_after_its_period():
+    files = find_params()
+    periods = [load_params(f).period for f in files]
+    assert len(files) == 12
+    assert periods == [f.stem for f in files]
+    assert periods[0] == "2015-07" and periods[-1] == "2016-06"
+
+
+def test_valid_file_gives_typed_parameters_with_defaults(tmp_path):
+    params = load_params(write(tmp_path, GOOD))
+    assert isinstance(params, PeriodReportParams)
+    assert (params.contract, params.previous_months, params.heatmap_months) == (
+        "lincolnshire-css", 5, 12)
+    assert params.output_stem().as_posix() == "lincolnshire-css/2016-06/period_report"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD + "previous_month: 3\n", "key 'previous_month': unknown parameter"),
+    (GOOD + "previous_months: five\n", "key 'previous_months'"),
+    (GOOD + "previous_months: 2.5\n", "key 'previous_months'"),
+    (GOOD + "heatmap_months: 0\n", "key 'heatmap_months'"),
+    (GOOD + "generated_on: 15/07/2016\n", "key 'generated_on'"),
+    (GOOD + "generated_on: 2016-07-15 10:00:00\n", "key 'generated_on'"),
+    ("report: period_report\ncontract: lincolnshire-css\n", "missing key 'period'"),
+    ("report: period_report\nperiod: 2016-06\n", "missing key 'contract'"),
+    ("contract: lincolnshire-css\nperiod: 2016-06\n", "missing key 'report'"),
+    (GOOD.replace("period_report", "weekly_report"), "key 'report': unknown 'weekly_report'"),
+    (GOOD.replace("2016-06", "June 2016"), "key 'period': 'June 2016' is not a month"),
+    ("- just\n- a list\n", "expected 'key: value' lines"),
+    ("report: [unclosed\n", "not valid YAML"),
+])
+def test_bad_parameters_name_the_file_and_the_key(tmp_path, text, expected):
+    path = write(tmp_path, text, "bad.yaml")
+    with pytest.raises(ParameterError) as caught:
+        load_params(path)
+    assert "bad.yaml" in str(caught.value)
+    assert expected in str(caught.value)
+
+
+def test_period_without_data_is_refused_before_rendering(tmp_path):
+    path = write(tmp_path, GOOD.replace("2016-06", "2019-01"), "2019-01.yaml")
+    with pytest.raises(NoDataForPeriodError,
+                       match=r"2019-01.yaml: key 'period'.*2015-07 to 2016-06"):
+        load_params(path)
+
+
+def test_unknown_contract_names_the_file(tmp_path):
+    with pytest.raises(Exception, match="nowhere.yaml: no data folder 'nowhere'"):
+        load_params(write(tmp_path, GOOD.replace("lincolnshire-css", "nowhere"), "nowhere.yaml"))
+
+
+def test_missing_file_is_a_parameter_error(tmp_path):
+    with pytest.raises(ParameterError, match="not found"):
+        load_params(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize("extra, environ, expected", [
+    ("generated_on: 2016-07-15\n", {"SOURCE_DATE_EPOCH": "0"}, date(2016, 7, 15)),
+    ("", {"SOURCE_DATE_EPOCH": "1468800000"}, date(2016, 7, 18)),
+    ("", {}, date(2016, 6, 30)),
+])
+def test_generated_on_comes_from_parameter_then_epoch_then_period(tmp_path, extra, environ,
+                                                                  expected):
+    params = load_params(write(tmp_path, GOOD + extra))
+    assert resolve_generated_on(params, environ) == expected
+
+
+def test_malformed_source_date_epoch_is_refused(tmp_path):
+    params = load_params(write(tmp_path, GOOD))
+    with pytest.raises(ParameterError, match="SOURCE_DATE_EPOCH"):
+        resolve_generated_on(params, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_notebook_parameters_match_the_notebooks_parameters_cell(tmp_path, name):
+    model = REPORTS[name]
+    assert model.model_config["extra"] == "forbid"
+    params = load_params(write(tmp_path, GOOD))
+    injected = params.notebook_parameters(params_file="params/x.yaml", environ={})
+    declared = papermill.inspect_notebook(str(notebooks_root() / f"{name}.ipynb"))
+    assert set(injected) == set(declared)
+    assert all(isinstance(v, (str, int)) for v in injected.values())

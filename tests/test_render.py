@@ -1,0 +1,258 @@
+"""Batch rendering: papermill on the real notebooks and data, atomic outputs, failures apart."""
+
+import dataclasses
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from scrutiny import kernels, render
+from scrutiny.cli import main
+from scrutiny.exceptions import NoDataForPeriodError, ParameterError
+from scrutiny.params import notebooks_root
+from scrutiny.paths import PROJECT_ROOT
+from scrutiny.period_report import headline_counts, open_period_report
+
+PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """June 2016 rendered twice into a fresh outputs folder: (root, first bytes, second bytes)."""
+    root = tmp_path_factory.mktemp("outputs")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("SOURCE_DATE_EPOCH", raising=False)
+        jobs = render.plan([PARAMS / "2016-06.yaml"])
+        first = render.render(jobs, root=root, progress=False)
+        assert first[0].ok, first[0].error
+        page = root / "lincolnshire-css" / "2016-06" / "period_report.html"
+        before = page.read_bytes()
+        again = render.render(jobs, root=root, progress=False)
+        assert again[0].ok, again[0].error
+    return root, before, page.read_bytes()
+
+
+@pytest.mark.slow
+def test_second_render_is_byte_identical(rendered):
+    _, first, second = rendered
+    assert first == second
+
+
+@pytest.mark.slow
+def test_report_has_no_code_prompts_scripts_or_paths(rendered):
+    root, page, _ = rendered
+    html = page.decode("utf-8")
+    for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
+                 "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
+                 str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
+        assert leak.lower() not in html.lower(), leak
+    assert '<html lang="en">' in html
+    assert "@page { size: A4" in html
+
+
+@pytest.mark.slow
+def test_report_has_title_contents_and_sections(rendered):
+    _, page, _ = rendered
+    html = page.decode("utf-8")
+    assert html.count("<h1>") == 1
+    assert ("<h1>Corporate Support Services contract: performance report for June 2016</h1>"
+            in html)
+    assert "<title>Corporate Support Services contract: performance report for June 2016" in html
+    assert 'Generated on <time datetime="2016-06-30">' in html
+    nav = html.split("<nav", 1)[1].split("</nav>")[0]
+    for section in ("Headline", "Performance by service", "Each KPI, month by month",
+                    "Revised thresholds in force", "Reconciliation with published summaries",
+                    "Appendix: where the numbers come from"):
+        anchor = re.search(rf'<a href="#([a-z0-9-]+)">{re.escape(section)}</a>', nav).group(1)
+        assert f'<h2 id="{anchor}">{section}</h2>' in html
+    assert "lincolnshire-css/returns.csv" in html and "params/lincolnshire-css/2016-06.yaml" in html
+
+
+@pytest.mark.slow
+def test_headline_numbers_equal_the_librarys(rendered):
+    _, page, _ = rendered
+    html = page.decode("utf-8")
+    rep = open_period_report("lincolnshire-css", "2016-06")
+    now = headline_counts(rep)[rep.period]
+    sentence = re.search(r"covered (\d+) KPIs: (\d+) Green .*?, (\d+) Amber, (\d+) Red and "
+                         r"(\d+) Blue", html)
+    assert [int(g) for g in sentence.groups()] == [now["total"], now["green"], now["amber"],
+                                                   now["red"], now["blue"]]
+
+
+@pytest.mark.slow
+def test_index_links_every_report_relatively(rendered):
+    root, _, _ = rendered
+    index = (root / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert links == ["lincolnshire-css/2016-06/period_report.html"]
+    assert all((root / link).is_file() for link in links)
+    assert "performance report for June 2016" in index
+
+
+@pytest.mark.slow
+def test_executed_notebook_is_kept_without_timestamps(rendered):
+    root, _, _ = rendered
+    executed = root / "lincolnshire-css" / "2016-06" / "period_report.ipynb"
+    text = executed.read_text(encoding="utf-8")
+    assert "start_time" not in text and "iopub" not in text
+    assert not list(executed.parent.glob(".*"))  # no temporary files left behind
+
+
+def _failing_notebooks(tmp_path: Path) -> Path:
+    """A copy of the notebooks where the period report raises for May 2016 only."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.read(notebooks_root() / "period_report.ipynb", as_version=4)
+    nb.cells[1].source = ('if period == "2016-05":\n    raise RuntimeError("boom for May")\n'
+                          + nb.cells[1].source)
+    nbformat.write(nb, folder / "period_report.ipynb")
+    return folder
+
+
+@pytest.mark.slow
+def test_failing_report_in_a_batch(tmp_path, monkeypatch):
+    root = tmp_path / "outputs"
+    good_may = root / "lincolnshire-css" / "2016-05" / "period_report.html"
+    good_may.parent.mkdir(parents=True)
+    good_may.write_text("last good May report", encoding="utf-8")
+    monkeypatch.setenv("SCRUTINY_OUTPUTS", str(root))
+    monkeypatch.setenv("SCRUTINY_NOTEBOOKS", str(_failing_notebooks(tmp_path)))
+    result = CliRunner().invoke(main, ["render", str(PARAMS / "2016-05.yaml"),
+                                       str(PARAMS / "2016-06.yaml"), "--jobs", "2",
+                                       "--no-progress"])
+    assert result.exit_code != 0
+    assert re.search(r"^FAILED +lincolnshire-css/2016-05/period_report .*RuntimeError.*boom for "
+                     r"May", result.output, re.M)
+    assert re.search(r"^ok +lincolnshire-css/2016-06/period_report", result.output, re.M)
+    assert "2 reports: 1 ok, 1 failed" in result.output
+    assert good_may.read_text(encoding="utf-8") == "last good May report"
+    kept = good_may.with_name("period_report.failed.ipynb")
+    assert "boom for May" in kept.read_text(encoding="utf-8")
+    assert (root / "lincolnshire-css" / "2016-06" / "period_report.html").is_file()
+    assert not list(good_may.parent.glob(".*"))
+
+
+def test_parameter_errors_stop_the_batch_before_anything_runs(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("report: period_report\ncontract: lincolnshire-css\nperiod: 2016-06\n"
+                   "colour: blue\n", encoding="utf-8")
+    empty = tmp_path / "2019-01.yaml"
+    empty.write_text("report: period_report\ncontract: lincolnshire-css\nperiod: 2019-01\n",
+                     encoding="utf-8")
+    with pytest.raises(ParameterError, match="key 'colour'"):
+        render.plan([bad])
+    with pytest.raises(NoDataForPeriodError):
+        render.plan([empty])
+    with pytest.raises(ParameterError, match=r"2 parameters files are invalid(.|\n)*bad.yaml"
+                                             r"(.|\n)*2019-01.yaml"):
+        render.plan([bad, empty, PARAMS / "2016-06.yaml"])
+
+
+def test_cli_reports_a_parameter_error_on_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRUTINY_OUTPUTS", str(tmp_path / "outputs"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("report: period_report\ncontract: lincolnshire-css\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.yaml: missing key 'period'" in result.output
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_plan_filters_by_period_and_council(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    every = sorted(PARAMS.glob("*.yaml"))
+    assert [j.name for j in render.plan(every, period="2016-03")] == [
+        "lincolnshire-css/2016-03/period_report"]
+    assert len(render.plan(every, council="Lincolnshire-CSS")) == 12
+    assert render.plan(every, council="brent") == []
+    job = render.plan([PARAMS / "2016-06.yaml"])[0]
+    assert job.parameters["params_file"] == "params/lincolnshire-css/2016-06.yaml"
+    assert job.parameters["generated_on"] == "2016-06-30"
+
+
+def test_cli_needs_files_or_all():
+    result = CliRunner().invoke(main, ["render"])
+    assert result.exit_code == 2 and "--all" in result.output
+
+
+def test_atomic_write_never_leaves_half_a_file(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("good", encoding="utf-8")
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render.atomic_write(target, "new and half")
+    assert target.read_text(encoding="utf-8") == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_failed_job_keeps_html_and_reports_error(tmp_path):
+    job = render.plan([PARAMS / "2016-06.yaml"])[0]
+    broken = dataclasses.replace(job, notebook=tmp_path / "missing.ipynb")
+    result = render.render_job(broken, "no-such-kernel", tmp_path)
+    assert not result.ok and result.error and result.failed_notebook is None
+    assert not (tmp_path / job.stem).with_suffix(".html").exists()
+
+
+def test_index_lists_reports_grouped_by_folder(tmp_path):
+    for folder, title in (("b-contract/2016-01", "B <one>"), ("a-contract/2016-02", "A two")):
+        page = tmp_path / folder / "period_report.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<html><head><title>{title.replace('<', '&lt;').replace('>', '&gt;')}"
+                        "</title></head></html>", encoding="utf-8")
+    index = render.write_index(tmp_path).read_text(encoding="utf-8")
+    assert index.index("<h2>a-contract</h2>") < index.index("<h2>b-contract</h2>")
+    assert '<a href="b-contract/2016-01/period_report.html">B &lt;one&gt;</a>' in index
+    assert '<html lang="en">' in index
+
+
+def _fake_kernel(tmp_path: Path, monkeypatch, argv0: str) -> None:
+    spec = tmp_path / "jupyter" / "kernels" / kernels.PREFERRED_KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [argv0, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "x", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+
+
+def test_kernel_installed_for_this_interpreter_is_used(tmp_path, monkeypatch):
+    _fake_kernel(tmp_path, monkeypatch, sys.executable)
+    with kernels.report_kernel() as name:
+        assert name == kernels.PREFERRED_KERNEL
+
+
+def test_kernel_of_another_python_falls_back_to_a_runtime_kernel(tmp_path, monkeypatch):
+    _fake_kernel(tmp_path, monkeypatch, "/opt/elsewhere/bin/python")
+    assert not kernels.launches_this_interpreter(kernels.PREFERRED_KERNEL)
+    with kernels.report_kernel() as name:
+        assert name == kernels.RUNTIME_KERNEL
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec(name)
+        assert spec.argv[0] == sys.executable
+        written = Path(os.environ["JUPYTER_PATH"].split(os.pathsep)[0])
+    assert os.environ["JUPYTER_PATH"] == str(tmp_path / "jupyter")
+    assert not written.exists()
+
+
+def test_named_kernel_is_used_as_given():
+    with kernels.report_kernel("my-kernel") as name:
+        assert name == "my-kernel"
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in sorted(notebooks_root().glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name
