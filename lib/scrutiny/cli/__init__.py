@@ -41,9 +41,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from scrutiny.cli import scorecard
+    from scrutiny.cli import ingest, scorecard
 
-    for module in (scorecard,):
+    for module in (scorecard, ingest):
         for command in module.COMMANDS:
             main.add_command(command)
 
