@@ -87,7 +87,10 @@ class StagedFiles:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        # A journal still present means the commit was interrupted (Ctrl-C, a crash): its
+        # backups in the staging folder are what ``recover`` needs, so they stay.
+        if not (self.folder / JOURNAL_FILE).exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def write(self, name: str, data: bytes) -> Path:
         """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path."""

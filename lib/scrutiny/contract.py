@@ -152,10 +152,10 @@ def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
     info = kpis.set_index("kpi_id").loc[rows["kpi_id"], ["direction", "unit"]].set_axis(rows.index)
     up = info["direction"] == "higher"
     fail_at(rows, up & (rows["tsl"] < rows["msl"]), file, "tsl",
-            "{kpi_id}: TSL {tsl} is below MSL {msl}, but the KPI is higher-is-better",
+            "{kpi_id}: TSL {tsl:g} is below MSL {msl:g}, but the KPI is higher-is-better",
             hint="swap TSL and MSL, or set direction to 'lower' in kpis.csv")
     fail_at(rows, ~up & (rows["tsl"] > rows["msl"]), file, "tsl",
-            "{kpi_id}: TSL {tsl} is above MSL {msl}, but the KPI is lower-is-better",
+            "{kpi_id}: TSL {tsl:g} is above MSL {msl:g}, but the KPI is lower-is-better",
             hint="swap TSL and MSL, or set direction to 'higher' in kpis.csv")
     percent = info["unit"] == "percent"
     for col in ("tsl", "msl"):

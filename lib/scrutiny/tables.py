@@ -61,6 +61,10 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise InputValidationError("the file is empty", file=path.name,
                                    hint="export the table again with its header row")
+    if "\x00" in text:
+        raise InputValidationError(
+            "contains a NUL byte", file=path.name, row=text[: text.index("\x00")].count("\n") + 1,
+            hint="this is not a text CSV (perhaps a spreadsheet saved as .csv); export CSV UTF-8")
     rows = _parse_records(text, path.name)
     header = rows[0]
     _check_header(header, path.name)
