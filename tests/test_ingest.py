@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from ingest_support import (
     DATA,
     MINI,
@@ -20,7 +21,6 @@ from ingest_support import (
     folder_bytes,
     seed_wide,
 )
-
 from scrutiny import atomic
 from scrutiny.cli import main
 from scrutiny.contract import JOURNAL_FILE, load_contract
