@@ -9,25 +9,31 @@ Layout of ``data/<contract>/``::
     overrides.csv              revised thresholds for a date range, with the reason
     glides.csv                 glide periods (scored Blue), with the reason
     published_summaries.csv    summary counts as published, for reconciliation (optional)
+    changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scrutiny import schemas
-from scrutiny.exceptions import InputValidationError
+from scrutiny.exceptions import IngestError, InputValidationError
 from scrutiny.paths import dataset_dir
 from scrutiny.statuses import canonical_status, known_words
 from scrutiny.tables import fail_at, read_csv_text, to_number, validate
 
 CONTRACT_FILE = "contract.yaml"
+CHANGES_FILE = "changes.csv"
+#: Present only while ``scrutiny ingest`` is replacing files; see ``scrutiny.atomic``.
+JOURNAL_FILE = ".ingest-journal.json"
 
 
 class ContractInfo(BaseModel):
@@ -54,6 +60,7 @@ class Contract:
     glides: pd.DataFrame
     published: pd.DataFrame
     files: list[Path] = field(default_factory=list)
+    changes: pd.DataFrame = field(default_factory=lambda: _empty(schemas.CHANGES))
 
     @property
     def name(self) -> str:
@@ -65,19 +72,50 @@ class Contract:
         return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
 
 
-def load_contract(name: str, data_root: Path | None = None) -> Contract:
-    """Load and validate the contract called ``name`` from ``data/<name>/``."""
+def load_contract(name: str, data_root: Path | None = None, *,
+                  staged: Mapping[str, Path] | None = None) -> Contract:
+    """Load and validate the contract called ``name`` from ``data/<name>/``.
+
+    Parameters
+    ----------
+    name : str
+        Folder name under the data root, e.g. ``lincolnshire-css``.
+    data_root : pathlib.Path, optional
+        Folder holding the contract folders; default ``paths.data_root()`` (``SCRUTINY_DATA``).
+    staged : mapping of file name to pathlib.Path, optional
+        Files to read instead of the folder's own, e.g. ``{"returns.csv": candidate}``: how
+        ``scrutiny ingest`` validates a candidate before it replaces the real file. Errors
+        name the file by its base name, so stage a candidate under the real file's name
+        (in a staging folder).
+    """
     folder = dataset_dir(name, data_root)
+    check_no_interrupted_ingest(folder)
+    staged = dict(staged or {})
+
+    def path(file: str) -> Path:
+        return Path(staged[file]) if file in staged else folder / file
+
     info = load_info(folder / CONTRACT_FILE)
-    kpis = load_kpis(folder / "kpis.csv", info)
-    returns = load_returns(folder / "returns.csv", kpis)
-    overrides = load_overrides(folder / "overrides.csv", kpis)
-    glides = load_glides(folder / "glides.csv", kpis, info)
-    published_path = folder / "published_summaries.csv"
+    kpis = load_kpis(path("kpis.csv"), info)
+    returns = load_returns(path("returns.csv"), kpis)
+    overrides = load_overrides(path("overrides.csv"), kpis)
+    glides = load_glides(path("glides.csv"), kpis, info)
+    published_path = path("published_summaries.csv")
     published = load_published(published_path) if published_path.exists() else _empty_published()
+    changes_path = path(CHANGES_FILE)
+    changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
     files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
-                                  "glides.csv", "published_summaries.csv") if (folder / f).exists()]
-    return Contract(info, folder, kpis, returns, overrides, glides, published, files)
+                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
+             if (folder / f).exists()]
+    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
+
+
+def check_no_interrupted_ingest(folder: Path) -> None:
+    """Refuse to read a contract whose last ingest was interrupted before it finished."""
+    if (folder / JOURNAL_FILE).exists():
+        raise IngestError(
+            f"{folder.name}/{JOURNAL_FILE}: an ingest into this contract was interrupted; run "
+            f"`scrutiny ingest --contract {folder.name} --recover` to finish or undo it")
 
 
 def load_info(path: Path) -> ContractInfo:
@@ -114,10 +152,10 @@ def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
     info = kpis.set_index("kpi_id").loc[rows["kpi_id"], ["direction", "unit"]].set_axis(rows.index)
     up = info["direction"] == "higher"
     fail_at(rows, up & (rows["tsl"] < rows["msl"]), file, "tsl",
-            "{kpi_id}: TSL {tsl} is below MSL {msl}, but the KPI is higher-is-better",
+            "{kpi_id}: TSL {tsl:g} is below MSL {msl:g}, but the KPI is higher-is-better",
             hint="swap TSL and MSL, or set direction to 'lower' in kpis.csv")
     fail_at(rows, ~up & (rows["tsl"] > rows["msl"]), file, "tsl",
-            "{kpi_id}: TSL {tsl} is above MSL {msl}, but the KPI is lower-is-better",
+            "{kpi_id}: TSL {tsl:g} is above MSL {msl:g}, but the KPI is lower-is-better",
             hint="swap TSL and MSL, or set direction to 'higher' in kpis.csv")
     percent = info["unit"] == "percent"
     for col in ("tsl", "msl"):
@@ -135,38 +173,68 @@ def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
     fail_at(text, text.duplicated(["kpi_id", "month"]), path.name, "month",
             "{kpi_id} has a second result for {month}",
             hint="keep one row per KPI and month (use `scrutiny ingest --replace` to correct one)")
-    returns = text.assign(month=pd.PeriodIndex(text["month"], freq="M"))
-    returns["status"] = canonical_status(returns["value"])
-    stripped = returns["value"].str.strip()
-    numbers = pd.to_numeric(stripped.where(returns["status"].isna()), errors="coerce")
-    fail_at(returns, returns["status"].isna() & numbers.isna(), path.name, "value",
-            "{value!r} is neither a number nor a known status word",
-            hint=f"use a number or one of {known_words()}")
-    returns["number"] = numbers
+    returns = read_values(text.assign(month=pd.PeriodIndex(text["month"], freq="M")))
     check_values(returns, kpis, path.name)
     return returns
 
 
-def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
-    """Refuse rows whose KPI code is not defined in ``kpis.csv``."""
-    fail_at(rows, ~rows["kpi_id"].isin(kpis["kpi_id"]), file, "kpi_id",
-            "unknown KPI code {kpi_id!r}",
+def read_values(returns: pd.DataFrame) -> pd.DataFrame:
+    """Add ``status`` (canonical status word, NaN for a number) and ``number`` to ``value`` text.
+
+    A value that is neither a number nor a status word gets NaN in both; ``value_problems``
+    reports it.
+    """
+    status = canonical_status(returns["value"])
+    stripped = returns["value"].fillna("").str.strip()
+    numbers = pd.to_numeric(stripped.where(status.isna()), errors="coerce")
+    return returns.assign(status=status, number=numbers)
+
+
+def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str,
+                     column: str = "kpi_id") -> None:
+    """Refuse rows whose KPI code (in ``column``, ``kpi_id`` by default) is not in ``kpis.csv``."""
+    fail_at(rows, ~rows[column].isin(kpis["kpi_id"]), file, column,
+            f"unknown KPI code {{{column}!r}}",
             hint="add it to kpis.csv, or correct the code (codes look like CSC_KPI_04)")
 
 
 def check_values(returns: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
-    """Refuse percentages outside 0-100, negative counts and months outside a KPI's life."""
+    """Refuse unreadable values, percentages outside 0-100, negative counts and months outside
+    a KPI's life, naming the first offending row of ``returns``."""
+    for problem in value_problems(returns, kpis):
+        fail_at(returns, problem.mask, file, problem.column, problem.message, hint=problem.hint)
+
+
+class ValueProblem(NamedTuple):
+    """One rule a KPI-month result can break: where (``mask``, ``column``) and what to say."""
+
+    mask: pd.Series
+    column: str
+    message: str
+    hint: str | None = None
+
+
+def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProblem]:
+    """Check results (``kpi_id``, ``month`` Period, ``value``, ``status``, ``number``).
+
+    Returns the rules in the order they are reported; each mask marks the rows breaking it.
+    ``message`` is a ``str.format`` template over the row's columns.
+    """
     info = kpis.set_index("kpi_id").loc[returns["kpi_id"]].set_axis(returns.index)
     percent = info["unit"] == "percent"
     n = returns["number"]
-    fail_at(returns, percent & ((n > 100) | (n < 0)), file, "value",
-            "{kpi_id} {value} is a percentage outside 0-100")
-    fail_at(returns, ~percent & (n < 0), file, "value", "{kpi_id} {value} is a negative count")
     before = returns["month"] < info["effective_from"]
     after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
-    fail_at(returns, before | after, file, "month",
-            "{kpi_id} was not part of the contract in {month}",
-            hint="check effective_from/effective_to in kpis.csv")
+    return [
+        ValueProblem(returns["status"].isna() & n.isna(), "value",
+                     "{value!r} is neither a number nor a known status word",
+                     f"use a number or one of {known_words()}"),
+        ValueProblem(percent & ((n > 100) | (n < 0)), "value",
+                     "{kpi_id} {value} is a percentage outside 0-100"),
+        ValueProblem(~percent & (n < 0), "value", "{kpi_id} {value} is a negative count"),
+        ValueProblem(before | after, "month", "{kpi_id} was not part of the contract in {month}",
+                     "check effective_from/effective_to in kpis.csv"),
+    ]
 
 
 def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -223,3 +291,14 @@ def load_published(path: Path) -> pd.DataFrame:
 def _empty_published() -> pd.DataFrame:
     return pd.DataFrame(columns=["source", "service", "month", "green", "amber", "red", "blue",
                                  "total"])
+
+
+def load_changes(path: Path) -> pd.DataFrame:
+    """Read the log of values that ``scrutiny ingest --replace`` corrected, oldest first."""
+    text = validate(read_csv_text(path), schemas.CHANGES, path.name)
+    return text.assign(month=pd.PeriodIndex(text["month"], freq="M"),
+                       changed_at=pd.to_datetime(text["changed_at"], utc=True))
+
+
+def _empty(schema) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=str) for name in schema.columns})

@@ -8,6 +8,7 @@ MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 KPI_ID = r"^[A-Z]+_KPI_\d{2}$"
 NUMBER = r"^-?\d+(\.\d+)?$"
 COUNT = r"^\d+$"
+UTC_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$"
 
 
 def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False,
@@ -111,4 +112,20 @@ ABATEMENT_POINTS = pa.DataFrameSchema(
     },
     strict=True,
     name="abatement_points",
+)
+
+CHANGES = pa.DataFrameSchema(
+    {
+        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
+        "month": _text(pa.Check.str_matches(MONTH)),
+        "old_value": _text(),
+        "old_footnote": _text(),
+        "new_value": _text(),
+        "new_footnote": _text(),
+        "changed_at": _text(pa.Check.str_matches(UTC_TIMESTAMP)),
+        "source_file": _text(_nonblank()),
+        "source_sha256": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+    },
+    strict=True,
+    name="changes",
 )

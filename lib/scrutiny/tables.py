@@ -11,6 +11,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -26,7 +27,7 @@ def sheet_row(index: int) -> int:
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read a CSV as strings, refusing bad encodings, empty files and ragged rows.
+    """Read a CSV as strings, refusing bad encodings, empty or truncated files and ragged rows.
 
     Parameters
     ----------
@@ -36,7 +37,16 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Every cell as ``str``; blank cells are ``""``.
+        Every cell as ``str``; blank cells are ``""``. The index counts data records from 0
+        including blank lines, so ``sheet_row(index)`` is the row a spreadsheet shows even
+        where blank lines were skipped.
+
+    Raises
+    ------
+    InputValidationError
+        Naming the file and row: bytes that are not UTF-8, an empty file, a quote left open
+        (the file was cut short), a NUL byte, a header naming a column twice, or a row with
+        more or fewer cells than the header.
     """
     path = Path(path)
     raw = path.read_bytes()
@@ -51,8 +61,13 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise InputValidationError("the file is empty", file=path.name,
                                    hint="export the table again with its header row")
-    rows = list(csv.reader(io.StringIO(text)))
+    if "\x00" in text:
+        raise InputValidationError(
+            "contains a NUL byte", file=path.name, row=text[: text.index("\x00")].count("\n") + 1,
+            hint="this is not a text CSV (perhaps a spreadsheet saved as .csv); export CSV UTF-8")
+    rows = _parse_records(text, path.name)
     header = rows[0]
+    _check_header(header, path.name)
     for number, row in enumerate(rows[1:], start=2):
         if row and len(row) != len(header):
             raise InputValidationError(
@@ -60,15 +75,37 @@ def read_csv_text(path: Path) -> pd.DataFrame:
                 file=path.name, row=number,
                 hint="the file may be truncated or a value may contain an unquoted comma",
             )
-    if text and not text.endswith(("\n", "\r")) and rows[-1] and _looks_truncated(rows[-1]):
-        raise InputValidationError("the last row ends mid-value", file=path.name, row=len(rows),
-                                   hint="the file looks truncated; export it again")
-    body = [r for r in rows[1:] if r]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    kept = [(position, row) for position, row in enumerate(rows[1:]) if row]
+    return pd.DataFrame([row for _, row in kept], columns=header, dtype=str,
+                        index=pd.Index([position for position, _ in kept], dtype="int64"))
 
 
-def _looks_truncated(row: list[str]) -> bool:
-    return row[-1].count('"') % 2 == 1
+def _parse_records(text: str, file: str) -> list[list[str]]:
+    """Split CSV text into records; strict mode turns a quote left open into an error."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as err:
+        record = len(rows) + 1
+        if "unexpected end of data" in str(err):
+            raise InputValidationError(
+                "the file ends inside a quoted value", file=file, row=record,
+                hint="the file looks truncated; export it again") from None
+        raise InputValidationError(f"is not valid CSV ({err})", file=file, row=record,
+                                   hint="export the table again as CSV UTF-8") from None
+    return rows
+
+
+def _check_header(header: list[str], file: str) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputValidationError(f"the header names column {name!r} twice", file=file,
+                                       row=1, column=name,
+                                       hint="give every column a different name")
+        seen.add(name)
 
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
@@ -133,9 +170,15 @@ def to_number(frame: pd.DataFrame, column: str, file: str, *, blank_ok: bool = F
 
 def fail_at(frame: pd.DataFrame, mask: pd.Series, file: str, column: str, message: str,
             hint: str | None = None) -> None:
-    """Raise for the first row where ``mask`` holds; do nothing when none does."""
+    """Raise for the first row where ``mask`` holds; do nothing when none does.
+
+    The row reported is ``sheet_row`` of the frame's integer index label (as numbered by
+    ``read_csv_text``), so filtering or reordering the frame keeps rows right; a frame with a
+    non-integer index falls back to the row's position.
+    """
     if mask.any():
         index = mask.idxmax()
         position = frame.index.get_loc(index)
+        line = index if isinstance(index, (int, np.integer)) else position
         raise InputValidationError(message.format(**frame.iloc[position].to_dict()), file=file,
-                                   row=sheet_row(position), column=column, hint=hint)
+                                   row=sheet_row(line), column=column, hint=hint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,6 +24,10 @@ class _FriendlyGroup(click.Group):
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as err:  # noqa: BLE001 - last resort for users, full detail under --debug
             if ctx.meta.get("debug"):
                 raise
@@ -41,9 +46,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from scrutiny.cli import abatement, insight, render, scorecard, systems
+    from scrutiny.cli import abatement, ingest, insight, render, scorecard, systems
 
-    for module in (scorecard, abatement, insight, systems, render):
+    for module in (scorecard, abatement, insight, systems, ingest, render):
         for command in module.COMMANDS:
             main.add_command(command)
 

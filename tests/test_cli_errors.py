@@ -1,0 +1,45 @@
+"""One-line errors by default; ``--debug`` shows the traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from ingest_support import CORPUS, MINI, contract_copy
+from scrutiny.cli import main
+from scrutiny.exceptions import InputValidationError
+from scrutiny.paths import PROJECT_ROOT
+
+
+def test_error_is_one_line_without_debug(tmp_path):
+    root = contract_copy(tmp_path, MINI, "mini")
+    args = ["ingest", "--contract", "mini", "--data-dir", str(root),
+            str(CORPUS / "returns" / "percent_250.csv")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    root = contract_copy(tmp_path, MINI, "mini")
+    args = ["--debug", "ingest", "--contract", "mini", "--data-dir", str(root),
+            str(CORPUS / "returns" / "percent_250.csv")]
+    result = CliRunner().invoke(main, args)
+    # under --debug the exception propagates; CliRunner keeps it with its traceback
+    assert result.exit_code != 0
+    assert isinstance(result.exception, InputValidationError)
+    assert result.exc_info[2] is not None and result.exc_info[2].tb_next is not None
+
+
+def test_debug_prints_traceback_from_a_real_process(tmp_path):
+    root = contract_copy(tmp_path, MINI, "mini")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "lib")}
+    command = [sys.executable, "-m", "scrutiny", "--debug", "ingest", "--contract", "mini",
+               "--data-dir", str(root), str(CORPUS / "returns" / "percent_250.csv")]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode != 0
+    assert "Traceback (most recent call last)" in done.stderr
+    assert "InputValidationError" in done.stderr and "percent_250.csv" in done.stderr

@@ -1,0 +1,102 @@
+"""Broken inputs, tried deliberately: each gives one line on stderr naming the place, a non-zero
+exit, no traceback, and leaves the data folder byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from ingest_support import CORPUS, MINI, contract_copy, folder_bytes
+from scrutiny.cli import main
+
+RETURNS = CORPUS / "returns"
+
+#: file in tests/corpus/returns -> fragments the one-line error must contain
+BROKEN_RETURNS = {
+    "truncated.csv": ["truncated.csv", "row 3", "has 2 cells"],
+    "truncated_quote.csv": ["truncated_quote.csv", "row 2", "ends inside a quoted value"],
+    "latin1.csv": ["latin1.csv", "row 3", "not UTF-8"],
+    "nul_byte.csv": ["nul_byte.csv", "row 2", "NUL byte"],
+    "empty.csv": ["empty.csv", "the file is empty"],
+    "header_only.csv": ["header_only.csv", "row 2", "no KPI rows"],
+    "extra_column.csv": ["extra_column.csv", "row 1", "column 'Comments'"],
+    "missing_column.csv": ["missing_column.csv", "row 1", "missing column(s) MSL"],
+    "duplicate_kpi.csv": ["duplicate_kpi.csv", "row 3", "column 'KPI'", "second row"],
+    "unknown_kpi.csv": ["unknown_kpi.csv", "row 3", "column 'KPI'", "'XX_KPI_01'"],
+    "bad_month_header.csv": ["bad_month_header.csv", "row 1", "column 'Jly-16'", "month"],
+    "duplicate_month.csv": ["duplicate_month.csv", "row 1", "column 'July 16'", "same month"],
+    "percent_250.csv": ["percent_250.csv", "row 2", "column 'Jul-16'", "250", "0-100"],
+    "negative_count.csv": ["negative_count.csv", "row 3", "column 'Jul-16'", "negative count"],
+    "unknown_status.csv": ["unknown_status.csv", "row 4", "column 'Jul-16'", "'Pending'"],
+    "tsl_mismatch.csv": ["tsl_mismatch.csv", "row 2", "column 'TSL'", "99.9/99"],
+    "msl_mismatch.csv": ["msl_mismatch.csv", "row 2", "column 'MSL'", "7/10 or 8/12"],
+    "freq_mismatch.csv": ["freq_mismatch.csv", "row 2", "column 'Freq.'"],
+    "conflict.csv": ["conflict.csv", "row 2", "column 'Jun-16'", "--replace"],
+    "not_a_workbook.xlsx": ["not_a_workbook.xlsx", "not a readable Excel workbook"],
+    "return.txt": ["return.txt", ".txt"],
+}
+
+#: broken table of the contract itself: (corpus file, the table it replaces, fragments)
+BROKEN_CONTRACTS = {
+    "kpis_direction": ("kpis.csv", ["kpis.csv", "row 3", "column 'tsl'", "higher-is-better"]),
+    "overrides_overlap": ("overrides.csv", ["overrides.csv", "row 3", "column 'from_month'",
+                                            "overlaps"]),
+    "returns_truncated": ("returns.csv", ["returns.csv", "row 3", "has 3 cells"]),
+}
+
+
+def run(args: list[str], env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, args, env=env)
+
+
+def assert_one_line_error(result, fragments: list[str]) -> None:
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_RETURNS))
+def test_broken_return_is_refused_and_nothing_written(tmp_path, name):
+    root = contract_copy(tmp_path, MINI, "mini")
+    before = folder_bytes(root)
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(RETURNS / name)])
+    assert_one_line_error(result, BROKEN_RETURNS[name])
+    assert folder_bytes(root) == before
+
+
+@pytest.mark.parametrize("name", ["ok.csv", "bom.csv"])
+def test_valid_return_with_or_without_byte_order_mark_is_accepted(tmp_path, name):
+    root = contract_copy(tmp_path, MINI, "mini")
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(RETURNS / name)])
+    assert result.exit_code == 0, result.output
+    assert "new KPI-months: 3" in result.output
+    assert (root / "mini" / "returns.csv").read_text().endswith(
+        "CSC_KPI_04,2016-07,Data not available,\n")
+
+
+def test_missing_file_is_one_line(tmp_path):
+    root = contract_copy(tmp_path, MINI, "mini")
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root),
+                  str(tmp_path / "nowhere.csv")])
+    assert_one_line_error(result, ["nowhere.csv", "file not found"])
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CONTRACTS))
+@pytest.mark.parametrize("command", ["ingest", "summary", "scores"])
+def test_broken_contract_tables_are_reported_by_every_command(tmp_path, case, command):
+    table, fragments = BROKEN_CONTRACTS[case]
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    shutil.copy(CORPUS / "contract" / f"{case}.csv", root / "mini" / table)
+    before = folder_bytes(root)
+    args = [command, "--contract", "mini"]
+    if command == "ingest":
+        args.append(str(RETURNS / "ok.csv"))
+    result = run(args, env={"SCRUTINY_DATA": str(root)})
+    assert_one_line_error(result, fragments)
+    assert folder_bytes(root) == before
