@@ -38,6 +38,7 @@ from scrutiny.banding import (
     RED,
     RED_CODE,
     band,
+    row_blocks,
 )
 from scrutiny.contract import Contract
 from scrutiny.scoring import score, with_columns
@@ -116,19 +117,33 @@ def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
     numpy.ndarray of int64
         1, 2, 3, ... along each run; 0 on rows that are not failing.
     """
-    n = len(key)
-    starts = np.ones(n, dtype=bool)
+    runs = np.empty(len(key), dtype=np.int64)
+    counted, first_of_run = 0, 0  # carried from block to block
+    # Blocks of rows keep every temporary in cache (see banding.row_blocks).
+    for rows in row_blocks(len(key)):
+        before = max(rows.start - 1, 0)  # the row before the block decides its first start
+        starts = _run_starts(key[before:rows.stop], month[before:rows.stop])[rows.start - before:]
+        starts |= resets[rows]
+        fails = failing[rows]
+        running = np.cumsum(fails, dtype=np.int64)
+        running += counted
+        # Failing rows counted before each run's first row, carried forward over the run's
+        # rows with a running maximum (the counts never decrease).
+        run_base = np.where(starts, running - fails, first_of_run)
+        np.maximum.accumulate(run_base, out=run_base)
+        block = runs[rows]
+        np.subtract(running, run_base, out=block)
+        block *= fails
+        counted, first_of_run = running[-1], run_base[-1]
+    return runs
+
+
+def _run_starts(key: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Rows that start a new KPI or follow a calendar gap (the first row always starts)."""
+    starts = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=starts[1:])
     starts[1:] |= np.diff(month) != 1
-    starts |= resets
-    counted = np.cumsum(failing, dtype=np.int64)
-    # Failing rows counted before each run's first row, carried forward over the run's rows
-    # (non-decreasing, so a running maximum carries it).
-    before = np.where(starts, counted - failing, 0)
-    np.maximum.accumulate(before, out=before)
-    counted -= before
-    counted *= failing
-    return counted
+    return starts
 
 
 def kpi_points(
@@ -201,39 +216,46 @@ def service_month_points(points: pd.DataFrame,
     """
     columns = [*keys, "month"]
     factors = [_sorted_factors(points[c]) for c in columns]
-    sizes = [len(levels) for _, levels in factors]
-    if any((codes < 0).any() for codes, _ in factors) or np.prod(sizes, dtype=float) > max(
-            4 * len(points), 2**20):
+    sizes = [len(levels) for _, levels, _ in factors]
+    cells = int(np.prod(sizes, dtype=float))
+    if cells > max(4 * len(points), 2**20) or any((codes < first).any()
+                                                   for codes, _, first in factors):
         # Missing keys or too many combinations for a dense count: let pandas group them.
         grouped = points.groupby(columns, observed=True, sort=True)["points"].sum()
         return grouped.reset_index()
-    cell = np.ravel_multi_index([codes for codes, _ in factors], sizes)
+    # One dense cell number per row, built in place (Horner's rule) to spare 80 MB temporaries.
+    cell = np.zeros(len(points), dtype=np.int64)
+    for (codes, _, first), size in zip(factors, sizes, strict=True):
+        cell *= size
+        cell += codes
+        cell -= first
     totals = np.bincount(cell, weights=points["points"].to_numpy(dtype="float64"),
-                         minlength=int(np.prod(sizes)))
-    present = np.flatnonzero(np.bincount(cell, minlength=len(totals)))
+                         minlength=cells)
+    present = np.flatnonzero(np.bincount(cell, minlength=cells))
     picked = np.unravel_index(present, sizes)
-    table = {c: levels.take(codes) for c, (_, levels), codes in zip(columns, factors, picked,
-                                                                   strict=True)}
+    table = {c: levels.take(codes) for c, (_, levels, _), codes in zip(columns, factors, picked,
+                                                                      strict=True)}
     return pd.DataFrame({**table, "points": totals[present]})
 
 
-def _sorted_factors(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1 for missing) and levels of a column, codes in the order groupby sorts by.
+def _sorted_factors(column: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
+    """Codes, levels and first code of a column; ``levels[code - first]`` is a row's value.
 
-    Categorical columns keep their categories (groupby sorts by category order) and months
-    become offsets from the first; neither looks at a string.
+    Codes sort as groupby sorts: categorical columns keep their categories (groupby sorts by
+    category order) and months are their ordinals; neither looks at a string. Codes below
+    ``first`` mark missing values.
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
-        return codes, pd.CategoricalIndex(column.cat.categories, dtype=column.dtype)
+        return codes, pd.CategoricalIndex(column.cat.categories, dtype=column.dtype), 0
     if isinstance(column.dtype, pd.PeriodDtype) and column.notna().all() and len(column):
         ordinals = column.array.asi8
         first = ordinals.min()
         levels = pd.period_range(pd.Period(ordinal=first, freq=column.dtype.freq),
                                  periods=int(ordinals.max() - first) + 1, freq=column.dtype.freq)
-        return ordinals - first, levels
+        return ordinals, levels, int(first)
     codes, uniques = pd.factorize(column, sort=True)
-    return codes, pd.Index(uniques)
+    return codes, pd.Index(uniques), 0
 
 
 def service_credits(service_points: pd.DataFrame, *, point_value_gbp: float,

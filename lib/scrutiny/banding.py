@@ -72,15 +72,36 @@ def band_codes(
     -------
     numpy.ndarray of int8
     """
+    values = np.asarray(value, dtype="float64")
+    shape = values.shape
+    up = np.broadcast_to(np.asarray(higher_is_better, dtype=bool), shape).ravel()
+    tsl = np.broadcast_to(np.asarray(tsl, dtype="float64"), shape).ravel()
+    msl = np.broadcast_to(np.asarray(msl, dtype="float64"), shape).ravel()
+    values = values.ravel()
+    codes = np.empty(values.shape, dtype=np.int8)
+    # Blocks of rows keep every temporary in cache; whole 10-million-row temporaries would
+    # cost more in allocation and memory traffic than the arithmetic.
+    for rows in row_blocks(len(values)):
+        codes[rows] = _band_block(values[rows], tsl[rows], msl[rows], up[rows])
+    return codes.reshape(shape)
+
+
+def row_blocks(n: int, size: int = 1 << 16) -> list[slice]:
+    """Slices of ``size`` consecutive rows covering ``range(n)`` (64k rows: 512 KB of floats)."""
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def _band_block(value: np.ndarray, tsl: np.ndarray, msl: np.ndarray,
+                up: np.ndarray) -> np.ndarray:
+    """:func:`band_codes` on one block of 1-d arrays."""
     v = _hundredths_float(value)
-    up = np.broadcast_to(np.asarray(higher_is_better, dtype=bool), v.shape)
     down = ~up
     # Lower-is-better rows are negated (hundredths are symmetric about 0), so one ">=" serves
     # both directions. A missing threshold is the lowest possible level, as in the int64 form.
     np.negative(v, out=v, where=down)
     codes = np.full(v.shape, RED_CODE, dtype=np.int8)
     for threshold, code in ((msl, AMBER_CODE), (tsl, GREEN_CODE)):
-        level = _hundredths_float(np.broadcast_to(threshold, v.shape))
+        level = _hundredths_float(threshold)
         level[np.isnan(level)] = -np.inf
         np.negative(level, out=level, where=down)
         np.copyto(codes, code, where=v >= level)
