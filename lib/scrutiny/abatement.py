@@ -189,12 +189,15 @@ def kpi_points(
         order = np.lexsort((month, key))
         runs = np.empty(len(key), dtype=np.int64)
         runs[order] = run_lengths(key[order], month[order], failing[order], resets[order])
-    # Lookups by code instead of nested np.where: one pass each, no full-length temporaries.
-    multiplier = np.take(np.array([0.0, *multipliers]), np.minimum(runs, len(multipliers)))
     share = np.zeros(len(RAG_ORDER) + 1)  # green, amber, red, blue, then -1 (unscored): 0
     share[[AMBER_CODE, RED_CODE]] = amber_fraction, 1.0
-    base = share[rag]
-    base *= frame["allocation"].to_numpy(dtype="float64")
+    by_run = np.array([0.0, *multipliers])  # run length 0 (not failing), 1, 2, ... capped
+    allocation = frame["allocation"].to_numpy(dtype="float64")
+    base, multiplier = np.empty(len(runs)), np.empty(len(runs))
+    # Lookups by code, block by block: the outputs are the only full-length arrays written.
+    for rows in row_blocks(len(runs)):
+        np.multiply(share[rag[rows]], allocation[rows], out=base[rows])
+        np.take(by_run, np.minimum(runs[rows], len(multipliers)), out=multiplier[rows])
     return with_columns(frame, base_points=base, run_length=runs, multiplier=multiplier,
                         points=base * multiplier)
 
@@ -224,7 +227,7 @@ def service_month_points(points: pd.DataFrame,
         grouped = points.groupby(columns, observed=True, sort=True)["points"].sum()
         return grouped.reset_index()
     # One dense cell number per row, built in place (Horner's rule) to spare 80 MB temporaries.
-    cell = np.zeros(len(points), dtype=np.int64)
+    cell = np.zeros(len(points), dtype=np.int32 if cells < 2**31 else np.int64)
     for (codes, _, first), size in zip(factors, sizes, strict=True):
         cell *= size
         cell += codes
