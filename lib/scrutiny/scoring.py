@@ -78,8 +78,11 @@ def score_frame(frame: pd.DataFrame) -> pd.DataFrame:
                          higher_is_better=frame["direction"].eq("higher").to_numpy())
     np.add(word, _FIRST_WORD_OUTCOME, out=outcome, where=word >= 0)
     np.copyto(outcome, _GLIDE_OUTCOME, where=frame["glide_reason"].notna().to_numpy())
+    status = frame["status"]
+    if isinstance(status.dtype, pd.CategoricalDtype) and BLANK not in status.cat.categories:
+        status = status.cat.add_categories(BLANK)
     return with_columns(
-        frame, value=frame["number"], status=frame["status"].fillna(BLANK),
+        frame, value=frame["number"], status=status.fillna(BLANK),
         rag=pd.Categorical.from_codes(_RAG_OF_OUTCOME[outcome], dtype=RAG_DTYPE, validate=False),
         basis=pd.Categorical.from_codes(outcome, dtype=_BASIS_DTYPE, validate=False))
 
