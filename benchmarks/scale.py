@@ -6,7 +6,10 @@ Usage::
 
 Prints the figures, then ONE JSON line: kpi_months, seconds (scoring + abatement end to end,
 generation excluded), peak_mb (the process's peak resident memory, input frames included),
-naive_ratio (vectorised rows/s divided by naive rows/s), and the goals met.
+naive_ratio (vectorised rows/s divided by naive rows/s), and the goals met (all on the first
+call). ``warm_seconds`` is the median of ``--repeats`` further calls in the same process, and
+``warm_naive_ratio`` its ratio: on a VM the first call also pays for the first touch of the memory
+its outputs need (see docs/benchmarks.md), the repeats measure the engine's own work.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def main() -> None:
     parser.add_argument("--kpi-months", type=int, required=True)
     parser.add_argument("--naive-rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -89,18 +93,29 @@ def main() -> None:
                                   kpi_table["rag"].value_counts(normalize=True).items()))
     print(f"service-months capped: {service_table['capped'].mean():.1%}")
 
+    del kpi_table, service_table
+    warm = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        abate_frame(data.kpi_months, data.volumes, **TERMS)
+        warm.append(time.perf_counter() - start)
+    warm_seconds = float(np.median(warm)) if warm else float("nan")
+    print(f"repeat calls: {', '.join(f'{w:.2f}' for w in warm)} s")
+
     sample = data.kpi_months.iloc[: min(args.naive_rows, len(data.kpi_months))]
     naive_seconds = check_agreement(sample, data.volumes)
     naive_rate = len(sample) / naive_seconds
     ratio = rate / naive_rate
     print(f"naive pure Python on {len(sample):,} rows: {naive_seconds:.2f} s "
           f"({naive_rate:,.0f} rows/s); results agree; vectorised is {ratio:,.0f}x faster")
+    warm_ratio = len(data.kpi_months) / warm_seconds / naive_rate
     print(json.dumps({
-        "kpi_months": len(kpi_table), "seconds": round(seconds, 3), "peak_mb": round(peak, 1),
+        "kpi_months": len(data.kpi_months), "seconds": round(seconds, 3), "peak_mb": round(peak, 1),
         "naive_ratio": round(ratio, 1), "rows_per_second": round(rate),
         "naive_rows": len(sample), "naive_seconds": round(naive_seconds, 3),
         "generate_seconds": round(generated, 3),
-        "goals_met": {"seconds": seconds < GOAL_SECONDS * len(kpi_table) / 10_000_000,
+        "warm_seconds": round(warm_seconds, 3), "warm_naive_ratio": round(warm_ratio, 1),
+        "goals_met": {"seconds": seconds < GOAL_SECONDS * len(data.kpi_months) / 10_000_000,
                       "peak_mb": peak < GOAL_MB, "naive_ratio": ratio >= GOAL_RATIO},
     }))
 

@@ -236,3 +236,45 @@ def test_run_lengths_on_arrays():
     failing = np.array([True, True, False, True, True])
     resets = ~failing
     assert run_lengths(key, month, failing, resets).tolist() == [1, 2, 0, 1, 2]
+
+
+def test_run_lengths_across_row_blocks():
+    # A run that straddles the 64k-row blocks must keep counting.
+    n = 200_003
+    rng = np.random.default_rng(3)
+    key = np.repeat(np.arange(n // 1000 + 1), 1000)[:n]
+    month = np.tile(np.arange(1000), n // 1000 + 1)[:n]
+    failing = rng.random(n) < 0.9
+    resets = ~failing & (rng.random(n) < 0.5)
+    expected, run = [], 0
+    for i in range(n):  # the plain loop, as benchmarks/naive.py writes it
+        if i == 0 or key[i] != key[i - 1] or month[i] != month[i - 1] + 1:
+            run = 0
+        if failing[i]:
+            run += 1
+        elif resets[i]:
+            run = 0
+        expected.append(run if failing[i] else 0)
+    assert run_lengths(key, month, failing, resets).tolist() == expected
+
+
+@pytest.mark.parametrize("as_category", [True, False])
+def test_service_month_points_match_groupby(as_category):
+    from scrutiny.abatement import service_month_points
+    rng = np.random.default_rng(5)
+    n = 5_000
+    frame = pd.DataFrame({
+        "contract": rng.choice(["b", "a", "c"], n), "service": rng.choice(["PM", "F", "X"], n),
+        "month": pd.PeriodIndex.from_ordinals(rng.integers(600, 640, n), freq="M"),
+        "points": rng.choice([0.0, 7.5, 10.0, 0.3], n)})
+    if as_category:
+        frame = frame.astype({"contract": pd.CategoricalDtype(["c", "a", "b", "unused"]),
+                              "service": "category"})
+    keys = ["contract", "service", "month"]
+    expected = frame.groupby(keys, observed=True, sort=True)["points"].sum().reset_index()
+    got = service_month_points(frame, keys=("contract", "service"))
+    pd.testing.assert_frame_equal(got, expected)
+    missing = frame.assign(service=frame["service"].where(rng.random(n) > 0.1))
+    pd.testing.assert_frame_equal(
+        service_month_points(missing, keys=("contract", "service")),
+        missing.groupby(keys, observed=True, sort=True)["points"].sum().reset_index())

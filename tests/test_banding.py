@@ -52,3 +52,38 @@ def test_a_better_value_never_gets_a_worse_rag(pair, a, b, higher):
     worse, better = (min(a, b), max(a, b)) if higher else (max(a, b), min(a, b))
     rags = band(pd.Series([worse, better]), tsl=tsl, msl=msl, higher_is_better=higher)
     assert RAG_RANK[rags.iloc[1]] <= RAG_RANK[rags.iloc[0]]
+
+
+def reference_band(value, tsl, msl, higher):
+    """The int64-hundredths rule written out plainly, to check the code path against."""
+    from scrutiny.banding import hundredths
+    v, t, m = hundredths(value), hundredths(tsl), hundredths(msl)
+    meets_tsl = np.where(higher, v >= t, v <= t)
+    meets_msl = np.where(higher, v >= m, v <= m)
+    codes = np.where(meets_tsl, 0, np.where(meets_msl, 1, 2))
+    return np.where(np.isnan(value), -1, codes)
+
+
+maybe_missing = st.one_of(st.just(np.nan), st.floats(-200, 200, allow_nan=False))
+
+
+@given(st.lists(st.tuples(maybe_missing, maybe_missing, maybe_missing, st.booleans()),
+                min_size=1, max_size=50))
+def test_band_codes_match_the_int64_rule(rows):
+    from scrutiny.banding import band_codes
+    value, tsl, msl, higher = (np.array(c) for c in zip(*rows, strict=True))
+    got = band_codes(value, tsl=tsl, msl=msl, higher_is_better=higher)
+    assert got.dtype == np.int8
+    assert got.tolist() == reference_band(value, tsl, msl, higher).tolist()
+
+
+def test_band_codes_across_row_blocks():
+    from scrutiny.banding import band_codes, row_blocks
+    rng = np.random.default_rng(7)
+    n = 3 * len(range(*row_blocks(10**6)[0].indices(10**6))) + 17  # spans several blocks
+    value = np.round(rng.uniform(0, 100, n), 3)
+    value[rng.random(n) < 0.05] = np.nan
+    tsl, msl = rng.choice([90.0, 95.0], n), rng.choice([80.0, 85.0], n)
+    higher = rng.random(n) < 0.7
+    got = band_codes(value, tsl=tsl, msl=msl, higher_is_better=higher)
+    assert np.array_equal(got, reference_band(value, tsl, msl, higher))

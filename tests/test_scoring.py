@@ -130,3 +130,24 @@ def test_summary_month_range_is_inclusive(css, css_scores):
     table = summary_counts(css_scores, list(css.info.services),
                            start=pd.Period("2016-02", "M"), end=pd.Period("2016-04", "M"))
     assert sorted(table["month"].astype(str).unique()) == ["2016-02", "2016-03", "2016-04"]
+
+
+def test_score_frame_gives_categorical_rag_and_basis_that_behave_as_words():
+    frame = pd.DataFrame({
+        "status": [None, None, "Mitigation Agreed", "Data not agreed", None, None],
+        "number": [96.0, 91.0, 99.0, float("nan"), 50.0, float("nan")],
+        "tsl": 95.0, "msl": 90.0, "direction": "higher",
+        "glide_reason": [None, None, None, None, "initial glide period", None],
+    })
+    expected_rag = ["green", "amber", "blue", "red", "blue", float("nan")]
+    expected_basis = ["met TSL", "met MSL, missed TSL", "mitigation agreed", "data not agreed",
+                      "glide period", float("nan")]
+    for status in (frame["status"], frame["status"].astype("category")):
+        out = score_frame(frame.assign(status=status))
+        assert isinstance(out["rag"].dtype, pd.CategoricalDtype)
+        assert out["rag"].tolist()[:5] == expected_rag[:5] and pd.isna(out["rag"].iloc[5])
+        assert out["basis"].tolist()[:5] == expected_basis[:5] and pd.isna(out["basis"].iloc[5])
+        assert out["rag"].eq("green").sum() == 1
+        assert out["rag"].isin(["amber", "red"]).tolist() == [False, True, False, True, False,
+                                                              False]
+        assert out["status"].tolist()[:4] == ["", "", "Mitigation Agreed", "Data not agreed"]

@@ -26,9 +26,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scrutiny.banding import AMBER, BLUE, GREEN, RAG_ORDER, RED, band
+from scrutiny.banding import (
+    AMBER,
+    AMBER_CODE,
+    BLUE,
+    BLUE_CODE,
+    GREEN,
+    GREEN_CODE,
+    RAG_DTYPE,
+    RAG_ORDER,
+    RED,
+    RED_CODE,
+    band,
+    row_blocks,
+)
 from scrutiny.contract import Contract
-from scrutiny.scoring import score
+from scrutiny.scoring import score, with_columns
 from scrutiny.terms import Terms, allocation_for, load_terms, volumes_for
 
 KPI_COLUMNS = ["kpi_id", "service", "month", "rag", "basis", "allocation", "base_points",
@@ -40,12 +53,16 @@ ALL_SERVICES = "ALL"
 def rag_codes(rag: pd.Series) -> np.ndarray:
     """Return RAG as small ints in ``RAG_ORDER`` (green 0, amber 1, red 2, blue 3; other -1).
 
-    Categorical input is remapped through its categories, so 10 million rows cost one take.
+    Categorical input is remapped through its categories, so 10 million rows cost one take (and
+    nothing when the categories are ``RAG_ORDER``, as :func:`scrutiny.scoring.score_frame` gives).
     """
     if isinstance(rag.dtype, pd.CategoricalDtype):
-        lookup = np.array([RAG_ORDER.index(c) if c in RAG_ORDER else -1
-                           for c in rag.cat.categories] + [-1], dtype=np.int8)
-        return lookup[rag.cat.codes.to_numpy()]
+        codes = rag.cat.codes.to_numpy()
+        if rag.dtype == RAG_DTYPE:
+            return codes
+        lookup = np.array([*RAG_DTYPE.categories.get_indexer(rag.cat.categories), -1],
+                          dtype=np.int8)
+        return lookup[codes]
     codes, uniques = pd.factorize(rag.to_numpy(), use_na_sentinel=True)
     lookup = np.array([RAG_ORDER.index(u) if u in RAG_ORDER else -1 for u in uniques] + [-1],
                       dtype=np.int8)
@@ -60,17 +77,25 @@ def month_ordinals(month: pd.Series) -> np.ndarray:
 
 
 def _key_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
-    """Return one int64 code per row identifying its KPI (the combination of ``keys``)."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for key in keys:
-        column = frame[key]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            codes, size = column.cat.codes.to_numpy(), len(column.cat.categories)
-        else:
-            codes, uniques = pd.factorize(column.to_numpy())
-            size = len(uniques)
-        combined = combined * (size + 1) + codes
+    """Return one integer code per row identifying its KPI (the combination of ``keys``).
+
+    int32 when every combination fits (half the memory of int64 on big frames), else int64.
+    """
+    factors = [_factorise(frame[key]) for key in keys]
+    combinations = np.prod([size + 1 for _, size in factors], dtype=float)
+    combined = np.zeros(len(frame), dtype=np.int32 if combinations < 2**31 else np.int64)
+    for codes, size in factors:
+        combined *= size + 1
+        combined += codes
     return combined
+
+
+def _factorise(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a column (-1 for NaN) and the number of distinct values."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), len(column.cat.categories)
+    codes, uniques = pd.factorize(column.to_numpy())
+    return codes, len(uniques)
 
 
 def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
@@ -92,16 +117,33 @@ def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
     numpy.ndarray of int64
         1, 2, 3, ... along each run; 0 on rows that are not failing.
     """
-    n = len(key)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = (key[1:] != key[:-1]) | (month[1:] != month[:-1] + 1) | resets[1:]
-    fails = failing.astype(np.int64)
-    running = np.cumsum(fails)
-    group = np.cumsum(starts) - 1
-    before_group = (running - fails)[starts][group]
-    return (running - before_group) * fails
+    runs = np.empty(len(key), dtype=np.int64)
+    counted, first_of_run = 0, 0  # carried from block to block
+    # Blocks of rows keep every temporary in cache (see banding.row_blocks).
+    for rows in row_blocks(len(key)):
+        before = max(rows.start - 1, 0)  # the row before the block decides its first start
+        starts = _run_starts(key[before:rows.stop], month[before:rows.stop])[rows.start - before:]
+        starts |= resets[rows]
+        fails = failing[rows]
+        running = np.cumsum(fails, dtype=np.int64)
+        running += counted
+        # Failing rows counted before each run's first row, carried forward over the run's
+        # rows with a running maximum (the counts never decrease).
+        run_base = np.where(starts, running - fails, first_of_run)
+        np.maximum.accumulate(run_base, out=run_base)
+        block = runs[rows]
+        np.subtract(running, run_base, out=block)
+        block *= fails
+        counted, first_of_run = running[-1], run_base[-1]
+    return runs
+
+
+def _run_starts(key: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Rows that start a new KPI or follow a calendar gap (the first row always starts)."""
+    starts = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    starts[1:] |= np.diff(month) != 1
+    return starts
 
 
 def kpi_points(
@@ -139,26 +181,25 @@ def kpi_points(
     rag = rag_codes(frame["rag"])
     key = _key_codes(frame, keys)
     month = month_ordinals(frame["month"])
-    order = None if _in_kpi_month_order(key, month) else np.lexsort((month, key))
-    pick = (lambda a: a) if order is None else (lambda a: a[order])
-    green, amber, red, blue = (rag == i for i in range(4))
-    failing = amber | red
-    resets = green | blue if blue_breaks_run else green
-    sorted_runs = run_lengths(pick(key), pick(month), pick(failing), pick(resets))
-    runs = sorted_runs if order is None else np.empty_like(sorted_runs)
-    if order is not None:
-        runs[order] = sorted_runs
-    table = np.asarray(multipliers, dtype="float64")
-    multiplier = np.where(runs > 0, table[np.minimum(runs, len(table)) - 1], 0.0)
-    share = np.where(red, 1.0, np.where(amber, amber_fraction, 0.0))
-    base = frame["allocation"].to_numpy(dtype="float64") * share
-    # A shallow copy plus new columns: copying 10 million rows of inputs would dominate the cost.
-    out = frame.copy(deep=False)
-    out["base_points"] = base
-    out["run_length"] = runs
-    out["multiplier"] = multiplier
-    out["points"] = base * multiplier
-    return out
+    failing = (rag == AMBER_CODE) | (rag == RED_CODE)
+    resets = (rag == GREEN_CODE) | (rag == BLUE_CODE) if blue_breaks_run else rag == GREEN_CODE
+    if _in_kpi_month_order(key, month):
+        runs = run_lengths(key, month, failing, resets)
+    else:
+        order = np.lexsort((month, key))
+        runs = np.empty(len(key), dtype=np.int64)
+        runs[order] = run_lengths(key[order], month[order], failing[order], resets[order])
+    share = np.zeros(len(RAG_ORDER) + 1)  # green, amber, red, blue, then -1 (unscored): 0
+    share[[AMBER_CODE, RED_CODE]] = amber_fraction, 1.0
+    by_run = np.array([0.0, *multipliers])  # run length 0 (not failing), 1, 2, ... capped
+    allocation = frame["allocation"].to_numpy(dtype="float64")
+    base, multiplier = np.empty(len(runs)), np.empty(len(runs))
+    # Lookups by code, block by block: the outputs are the only full-length arrays written.
+    for rows in row_blocks(len(runs)):
+        np.multiply(share[rag[rows]], allocation[rows], out=base[rows])
+        np.take(by_run, np.minimum(runs[rows], len(multipliers)), out=multiplier[rows])
+    return with_columns(frame, base_points=base, run_length=runs, multiplier=multiplier,
+                        points=base * multiplier)
 
 
 def _in_kpi_month_order(key: np.ndarray, month: np.ndarray) -> bool:
@@ -171,9 +212,53 @@ def _in_kpi_month_order(key: np.ndarray, month: np.ndarray) -> bool:
 
 def service_month_points(points: pd.DataFrame,
                          keys: Sequence[str] = ("service",)) -> pd.DataFrame:
-    """Total abatement points per service and month (``keys`` + ``month`` + ``points``)."""
-    grouped = points.groupby([*keys, "month"], observed=True, sort=True)["points"].sum()
-    return grouped.reset_index()
+    """Total abatement points per service and month (``keys`` + ``month`` + ``points``).
+
+    Rows come out sorted by ``keys`` then month, as ``groupby(sort=True)`` sorts them; rows
+    with a missing key are left out.
+    """
+    columns = [*keys, "month"]
+    factors = [_sorted_factors(points[c]) for c in columns]
+    sizes = [len(levels) for _, levels, _ in factors]
+    cells = int(np.prod(sizes, dtype=float))
+    if cells > max(4 * len(points), 2**20) or any((codes < first).any()
+                                                   for codes, _, first in factors):
+        # Missing keys or too many combinations for a dense count: let pandas group them.
+        grouped = points.groupby(columns, observed=True, sort=True)["points"].sum()
+        return grouped.reset_index()
+    # One dense cell number per row, built in place (Horner's rule) to spare 80 MB temporaries.
+    cell = np.zeros(len(points), dtype=np.int32 if cells < 2**31 else np.int64)
+    for (codes, _, first), size in zip(factors, sizes, strict=True):
+        cell *= size
+        cell += codes
+        cell -= first
+    totals = np.bincount(cell, weights=points["points"].to_numpy(dtype="float64"),
+                         minlength=cells)
+    present = np.flatnonzero(np.bincount(cell, minlength=cells))
+    picked = np.unravel_index(present, sizes)
+    table = {c: levels.take(codes) for c, (_, levels, _), codes in zip(columns, factors, picked,
+                                                                      strict=True)}
+    return pd.DataFrame({**table, "points": totals[present]})
+
+
+def _sorted_factors(column: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
+    """Codes, levels and first code of a column; ``levels[code - first]`` is a row's value.
+
+    Codes sort as groupby sorts: categorical columns keep their categories (groupby sorts by
+    category order) and months are their ordinals; neither looks at a string. Codes below
+    ``first`` mark missing values.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return codes, pd.CategoricalIndex(column.cat.categories, dtype=column.dtype), 0
+    if isinstance(column.dtype, pd.PeriodDtype) and column.notna().all() and len(column):
+        ordinals = column.array.asi8
+        first = ordinals.min()
+        levels = pd.period_range(pd.Period(ordinal=first, freq=column.dtype.freq),
+                                 periods=int(ordinals.max() - first) + 1, freq=column.dtype.freq)
+        return ordinals, levels, int(first)
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques), 0
 
 
 def service_credits(service_points: pd.DataFrame, *, point_value_gbp: float,

@@ -12,9 +12,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scrutiny.banding import BLUE, RAG_ORDER, RED, band
+from scrutiny.banding import (
+    AMBER_CODE,
+    BLUE_CODE,
+    GREEN_CODE,
+    RAG_DTYPE,
+    RAG_ORDER,
+    RED_CODE,
+    UNBANDED,
+    band_codes,
+)
 from scrutiny.contract import Contract
-from scrutiny.statuses import STATUS_WORDS
+from scrutiny.statuses import BLANK, STATUS_WORDS, status_codes
 
 SCORE_COLUMNS = [
     "kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction", "unit",
@@ -59,20 +68,44 @@ def score_frame(frame: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``frame`` with ``value``, ``status`` (``""`` for numbers), ``rag`` and ``basis`` set.
+        ``rag`` (categories ``RAG_ORDER``) and ``basis`` are categorical: one byte per row, and
+        they compare, map, count and print as the words. ``value`` is ``number``'s data and the
+        other columns are ``frame``'s, not copies (as ``DataFrame.copy(deep=False)``).
     """
-    word = frame["status"]
-    word_rag = word.map({w: rag for w, (rag, _) in STATUS_WORDS.items()})
-    word_basis = word.map({w: basis for w, (_, basis) in STATUS_WORDS.items()})
-    glide = frame["glide_reason"].notna()
-    banded = band(frame["number"], tsl=frame["tsl"], msl=frame["msl"],
-                  higher_is_better=frame["direction"].eq("higher").to_numpy())
-    numeric_basis = banded.map({"green": "met TSL", "amber": "met MSL, missed TSL",
-                                "red": "missed MSL"})
-    rag = np.select([glide, word_rag.eq(BLUE), word_rag.eq(RED)], [BLUE, BLUE, RED],
-                    default=banded.to_numpy())
-    basis = np.select([glide, word_rag.notna()], ["glide period", word_basis],
-                      default=numeric_basis.to_numpy())
-    return frame.assign(value=frame["number"], status=word.fillna(""), rag=rag, basis=basis)
+    word = status_codes(frame["status"])
+    # Every outcome as one small int: banded 0-2 (missing -1), status word 3+, glide last.
+    outcome = band_codes(frame["number"], tsl=frame["tsl"], msl=frame["msl"],
+                         higher_is_better=frame["direction"].eq("higher").to_numpy())
+    np.add(word, _FIRST_WORD_OUTCOME, out=outcome, where=word >= 0)
+    np.copyto(outcome, _GLIDE_OUTCOME, where=frame["glide_reason"].notna().to_numpy())
+    status = frame["status"]
+    if isinstance(status.dtype, pd.CategoricalDtype) and BLANK not in status.cat.categories:
+        status = status.cat.add_categories(BLANK)
+    return with_columns(
+        frame, value=frame["number"], status=status.fillna(BLANK),
+        rag=pd.Categorical.from_codes(_RAG_OF_OUTCOME[outcome], dtype=RAG_DTYPE, validate=False),
+        basis=pd.Categorical.from_codes(outcome, dtype=_BASIS_DTYPE, validate=False))
+
+
+def with_columns(frame: pd.DataFrame, **columns) -> pd.DataFrame:
+    """``frame.assign(**columns)`` without copying any data (the result shares it).
+
+    ``DataFrame.assign`` and ``frame[name] = array`` copy every column they touch (and assign
+    copies the whole frame); on 10 million rows that copying costs more than the scoring.
+    """
+    data = {name: frame[name] for name in frame.columns}
+    data.update(columns)
+    return pd.DataFrame(data, index=frame.index, copy=False)
+
+
+_BANDED_BASIS = ["met TSL", "met MSL, missed TSL", "missed MSL"]  # by band code 0-2
+_FIRST_WORD_OUTCOME = len(_BANDED_BASIS)
+_GLIDE_OUTCOME = _FIRST_WORD_OUTCOME + len(STATUS_WORDS)
+_BASIS_DTYPE = pd.CategoricalDtype(
+    [*_BANDED_BASIS, *(basis for _, basis in STATUS_WORDS.values()), "glide period"])
+_RAG_OF_OUTCOME = np.array(
+    [GREEN_CODE, AMBER_CODE, RED_CODE, *(RAG_ORDER.index(rag) for rag, _ in STATUS_WORDS.values()),
+     BLUE_CODE, UNBANDED], dtype=np.int8)  # the last entry is outcome -1: nothing to score
 
 
 def _apply_ranges(frame: pd.DataFrame, ranges: pd.DataFrame, columns: list[str],

@@ -5,6 +5,7 @@ Matching ignores case and surrounding spaces. A blank cell counts as data not av
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scrutiny.banding import BLUE, RED
@@ -24,12 +25,26 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     BLANK: (RED, "blank cell: data not available"),
 }
 _BY_KEY = {word.lower(): word for word in STATUS_WORDS}
+#: Canonical status words as a categorical dtype, in ``STATUS_WORDS`` order.
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUS_WORDS))
 
 
 def canonical_status(text: pd.Series) -> pd.Series:
     """Return each cell's canonical status word, NaN for numbers and for unknown words."""
     key = text.fillna("").str.strip().str.lower()
     return key.map(_BY_KEY)
+
+
+def status_codes(word: pd.Series) -> np.ndarray:
+    """Return each row's position in ``STATUS_WORDS`` as int8, -1 for NaN or an unknown word.
+
+    Categorical input is remapped through its categories: one small take per row, no strings.
+    """
+    if isinstance(word.dtype, pd.CategoricalDtype):
+        lookup = np.array([*STATUS_DTYPE.categories.get_indexer(word.cat.categories), -1],
+                          dtype=np.int8)
+        return lookup[word.cat.codes.to_numpy()]
+    return pd.Categorical(word, dtype=STATUS_DTYPE).codes.astype(np.int8, copy=False)
 
 
 def known_words() -> str:
