@@ -29,7 +29,15 @@ from typing import Annotated, ClassVar, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
 from scrutiny.paths import PROJECT_ROOT
@@ -116,6 +124,21 @@ class PeriodReportParams(ReportParams):
                                        description="earlier months beside the period")
     heatmap_months: StrictInt = Field(12, ge=1, le=36,
                                       description="months in the KPI x month heatmap")
+    trend_window: StrictInt = Field(6, ge=2, le=36,
+                                    description="months in the trailing trend window")
+    trend_min_points: StrictInt = Field(5, ge=2, le=36,
+                                        description="fewest scored months to assess a trend")
+    trend_horizon: StrictInt = Field(3, ge=1, le=24,
+                                     description="months ahead a projected miss is flagged")
+    rating_months: StrictInt = Field(12, ge=1, le=24,
+                                     description="months rated for the Procurement Act 2023")
+
+    @model_validator(mode="after")
+    def _points_fit_window(self):
+        if self.trend_min_points > self.trend_window:
+            raise ValueError(f"trend_min_points ({self.trend_min_points}) cannot exceed "
+                             f"trend_window ({self.trend_window})")
+        return self
 
     @property
     def target(self) -> str:
@@ -189,7 +212,9 @@ def load_params(path: Path, *, check_data: bool = True) -> ReportParams:
 
 
 def _describe(error: dict, model: type[ReportParams]) -> str:
-    key = ".".join(map(str, error["loc"])) or "report"
+    if not error["loc"]:  # a check across keys (model validator)
+        return error["msg"].removeprefix("Value error, ")
+    key = ".".join(map(str, error["loc"]))
     known = ", ".join(model.model_fields)
     if error["type"] == "extra_forbidden":
         return f"key '{key}': unknown parameter; {model.__name__} knows {known}"
