@@ -154,8 +154,52 @@ class PeriodReportParams(ReportParams):
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
 
 
-#: Report name -> parameters model. council_report and portfolio_report join with their notebooks.
-REPORTS: dict[str, type[ReportParams]] = {"period_report": PeriodReportParams}
+class CouncilReportParams(ReportParams):
+    """One council of a shared ICT service, against its peers (``notebooks/council_report.ipynb``).
+
+    Outputs go to ``<service>/<council>/<period>/`` so the councils of one service never
+    overwrite each other's reports.
+    """
+
+    report: Literal["council_report"]
+    service: str = Field(min_length=1, description="shared-service data folder under data/")
+    council: str = Field(min_length=1, description="one council of the service, any case")
+
+    @property
+    def target(self) -> str:
+        return f"{self.service}/{self.council.lower()}"
+
+    def check_data(self) -> None:
+        from scrutiny.council_report import known_council, require_month
+        from scrutiny.shared_ict import load_shared_service
+
+        service = load_shared_service(self.service)
+        require_month(service, known_council(service, self.council), self.month)
+
+
+class PortfolioReportParams(ReportParams):
+    """A project portfolio at one snapshot (``notebooks/portfolio_report.ipynb``)."""
+
+    report: Literal["portfolio_report"]
+    portfolio: str = Field(min_length=1, description="portfolio data folder under data/")
+
+    @property
+    def target(self) -> str:
+        return self.portfolio
+
+    def check_data(self) -> None:
+        from scrutiny.portfolio_report import require_snapshot
+        from scrutiny.projects import load_portfolio
+
+        require_snapshot(load_portfolio(self.portfolio), self.month)
+
+
+#: Report name -> parameters model.
+REPORTS: dict[str, type[ReportParams]] = {
+    "period_report": PeriodReportParams,
+    "council_report": CouncilReportParams,
+    "portfolio_report": PortfolioReportParams,
+}
 
 
 def resolve_generated_on(params: ReportParams, environ=None) -> date:
