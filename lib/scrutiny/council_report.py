@@ -245,7 +245,8 @@ def objectives_section(rep: CouncilReport) -> Html:
     frame = pd.DataFrame({
         "Objective": objectives["objective"],
         "Condition": objectives["condition"].replace("", "None"),
-        "Status reported": objectives["status_feb_2018"],
+        # Items of a cell are published as "item.; item."; read them as sentences.
+        "Status reported": objectives["status_feb_2018"].str.replace(".; ", ". ", regex=False),
     })
     return report.join(
         report.paragraph(

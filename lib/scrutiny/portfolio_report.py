@@ -89,8 +89,9 @@ def date_text(text: pd.Series) -> list[str]:
     day = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), errors="coerce")
     month = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}")), format="%Y-%m",
                            errors="coerce")
-    return [f"{d.day} {d:%b %Y}" if pd.notna(d) else f"{m:%b %Y}" if pd.notna(m) else t
-            for d, m, t in zip(day, month, text, strict=True)]
+    # Non-breaking spaces keep a date on one line in narrow columns.
+    return [f"{d.day}\u00a0{d:%b\u00a0%Y}" if pd.notna(d) else f"{m:%b\u00a0%Y}" if pd.notna(m)
+            else t for d, m, t in zip(day, month, text, strict=True)]
 
 
 def counts_table(rep: PortfolioReport) -> pd.DataFrame:

@@ -14,7 +14,11 @@ from scrutiny.months import month_name
 from scrutiny.narrative import join_words
 from scrutiny.periods import held_months
 from scrutiny.procurement import (
+    APPROACHING,
+    INADEQUATE,
+    OTHER,
     RATING_MEANINGS,
+    REQUIRES_IMPROVEMENT,
     RATINGS,
     RatingRules,
     procurement_ratings,
@@ -84,7 +88,7 @@ def exceptions_section(rep: PeriodReport) -> Html:
         report.paragraph(intro),
         report.table(frame, caption=f"Exceptions register, {month_name(rep.period)}",
                      rag_columns={"Status": "rag"}, row_header="KPI",
-                     numeric=["Result", "Months failing in a row"]))
+                     numeric=["Months failing in a row"]))
 
 
 def _units(rep: PeriodReport, kpi_id: pd.Series) -> pd.Series:
@@ -154,8 +158,10 @@ def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Html:
         f"{month_name(rep.period)}": result_text(shown["value"], unit, shown["rag"].map(
             RAG_LABELS)),
         "Status": shown["rag"].map(RAG_LABELS), "rag": shown["rag"],
-        "Months until it would miss target": _months(shown["months_to_tsl"]),
-        "Months until it would miss minimum": _months(shown["months_to_msl"]),
+        "Months until it would miss target": _months(shown["months_to_tsl"],
+                                                     shown["classification"]),
+        "Months until it would miss minimum": _months(shown["months_to_msl"],
+                                                      shown["classification"]),
         "Flagged": ["Yes" if f else "No" for f in shown["flag"]],
     })
     return report.table(frame, caption="KPIs with a significant trend or an early warning",
@@ -163,8 +169,10 @@ def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Html:
                         numeric=["Rate of change", month_name(rep.period)])
 
 
-def _months(values: pd.Series) -> list[str]:
-    return ["not projected" if pd.isna(v) else f"{int(v)}" for v in values]
+def _months(values: pd.Series, classification: pd.Series) -> list[str]:
+    return [f"{int(v)}" if pd.notna(v) else
+            "Not worsening" if c != DETERIORATING else "Not within reach"
+            for v, c in zip(values, classification, strict=True)]
 
 
 def _trend_figure(rep: PeriodReport, row) -> Html:
@@ -223,10 +231,11 @@ def procurement_section(rep: PeriodReport) -> Html:
         "KPIs": counts["kpis"]}), caption=f"KPIs by Procurement Act rating, {span}",
         row_header="Rating", numeric=["KPIs"])
     below = ratings[ratings["rating"] != RATINGS[0]]
-    order = below["rating"].map({r: i for i, r in enumerate(RATINGS)})
+    worst_first = [INADEQUATE, REQUIRES_IMPROVEMENT, APPROACHING, OTHER]
+    order = below["rating"].map({r: i for i, r in enumerate(worst_first)})
     below = below.assign(_order=order).sort_values(["_order", "kpi_id"], kind="stable")
     detail = report.table(pd.DataFrame({
         "KPI": below["kpi_id"], "What it measures": below["description"],
         "Rating": below["rating"], "Why": below["rule"]}),
-        caption=f"KPIs rated below Good, {span}", row_header="KPI")
+        caption=f"KPIs rated below Good, worst first, {span}", row_header="KPI")
     return report.join(intro, table, detail)
