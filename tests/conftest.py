@@ -31,3 +31,36 @@ def css_copy(tmp_path: Path) -> Path:
     """A writable copy of data/lincolnshire-css under tmp_path; returns the data root."""
     shutil.copytree(DATA / "lincolnshire-css", tmp_path / "lincolnshire-css")
     return tmp_path
+
+
+#: One parameters file per report notebook: the suite executes each notebook once (twice, to
+#: check the second render is byte-identical), all in one batch.
+RENDERED = {
+    "period_report": "params/lincolnshire-css/2016-06.yaml",
+    "council_report": "params/brent-lewisham-southwark/brent-2018-01.yaml",
+    "portfolio_report": "params/lincolnshire-imt/2019-08.yaml",
+}
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Each report notebook rendered twice with papermill on the real data.
+
+    Returns ``(root, first, second)``: the outputs folder and, per report name, the HTML bytes of
+    the first and the second render.
+    """
+    from scrutiny import render
+
+    root = tmp_path_factory.mktemp("outputs")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("SOURCE_DATE_EPOCH", raising=False)
+        jobs = render.plan([PROJECT_ROOT / p for p in RENDERED.values()])
+        pages = {job.parameters["params_file"]: root / job.stem.with_suffix(".html")
+                 for job in jobs}
+        by_name = {name: pages[path] for name, path in RENDERED.items()}
+        runs = []
+        for _ in range(2):
+            results = render.render(jobs, root=root, progress=False, workers=len(jobs))
+            assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+            runs.append({name: page.read_bytes() for name, page in by_name.items()})
+    return root, runs[0], runs[1]

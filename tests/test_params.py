@@ -27,10 +27,17 @@ def write(tmp_path: Path, text: str, name: str = "2016-06.yaml") -> Path:
 
 def test_every_committed_params_file_is_valid_and_named_after_its_period():
     files = find_params()
-    periods = [load_params(f).period for f in files]
-    assert len(files) == 12
-    assert periods == [f.stem for f in files]
-    assert periods[0] == "2015-07" and periods[-1] == "2016-06"
+    loaded = [load_params(f) for f in files]
+    assert all(f.stem.endswith(p.period) for f, p in zip(files, loaded, strict=True))
+    by_report = {name: [p for p in loaded if p.report == name] for name in REPORTS}
+    css = [p.period for p in by_report["period_report"]]
+    assert len(css) == 12 and css[0] == "2015-07" and css[-1] == "2016-06"
+    assert sorted(p.target for p in by_report["council_report"]) == [
+        "brent-lewisham-southwark/brent", "brent-lewisham-southwark/lewisham",
+        "brent-lewisham-southwark/southwark"]
+    assert sorted(p.period for p in by_report["portfolio_report"]) == ["2016-07", "2019-08"]
+    stems = [p.output_stem() for p in loaded]
+    assert len(set(stems)) == len(stems)  # no two reports write the same file
 
 
 def test_valid_file_gives_typed_parameters_with_defaults(tmp_path):
@@ -98,12 +105,47 @@ def test_malformed_source_date_epoch_is_refused(tmp_path):
         resolve_generated_on(params, {"SOURCE_DATE_EPOCH": "yesterday"})
 
 
+EXAMPLES = {
+    "period_report": GOOD,
+    "council_report": "report: council_report\nservice: brent-lewisham-southwark\n"
+                      "council: Lewisham\nperiod: 2018-01\n",
+    "portfolio_report": "report: portfolio_report\nportfolio: lincolnshire-imt\nperiod: 2019-08\n",
+}
+
+
 @pytest.mark.parametrize("name", sorted(REPORTS))
 def test_notebook_parameters_match_the_notebooks_parameters_cell(tmp_path, name):
     model = REPORTS[name]
     assert model.model_config["extra"] == "forbid"
-    params = load_params(write(tmp_path, GOOD))
+    params = load_params(write(tmp_path, EXAMPLES[name]))
+    assert isinstance(params, model)
     injected = params.notebook_parameters(params_file="params/x.yaml", environ={})
     declared = papermill.inspect_notebook(str(notebooks_root() / f"{name}.ipynb"))
     assert set(injected) == set(declared)
     assert all(isinstance(v, (str, int)) for v in injected.values())
+    defaults = {k: f.default for k, f in model.model_fields.items()
+                if not f.is_required() and k != "generated_on"}
+    for key, default in defaults.items():  # the notebook's defaults are the model's
+        assert declared[key]["default"] == repr(default), key
+
+
+@pytest.mark.parametrize("text, error, expected", [
+    (EXAMPLES["council_report"].replace("Lewisham", "Camden"), NoDataForPeriodError,
+     "no council 'Camden'; it has Brent, Lewisham, Southwark"),
+    (EXAMPLES["council_report"].replace("2018-01", "2018-02"), NoDataForPeriodError,
+     "Lewisham has no results in brent-lewisham-southwark for 2018-02; it has 2017-11 to 2018-01"),
+    (EXAMPLES["portfolio_report"].replace("2019-08", "2019-03"), NoDataForPeriodError,
+     "no project rows for 2019-03; it has 2016-07, 2019-08"),
+    (EXAMPLES["council_report"] + "colour: red\n", ParameterError, "key 'colour'"),
+    (GOOD + "trend_window: 4\n", ParameterError, "trend_min_points (5) cannot exceed"),
+])
+def test_council_and_portfolio_parameters_are_checked(tmp_path, text, error, expected):
+    with pytest.raises(error) as caught:
+        load_params(write(tmp_path, text, "bad.yaml"))
+    assert "bad.yaml" in str(caught.value) and expected in str(caught.value)
+
+
+def test_council_target_keeps_councils_apart(tmp_path):
+    params = load_params(write(tmp_path, EXAMPLES["council_report"]))
+    assert params.output_stem().as_posix() == (
+        "brent-lewisham-southwark/lewisham/2018-01/council_report")

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from scrutiny import kernels, render
+from scrutiny.abatement import contract_abatement
 from scrutiny.cli import main
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError
 from scrutiny.params import notebooks_root
@@ -19,35 +20,36 @@ from scrutiny.paths import PROJECT_ROOT
 from scrutiny.period_report import headline_counts, open_period_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
+PERIOD_SECTIONS = (
+    "Headline", "Performance by service", "Each KPI, month by month", "Exceptions this month",
+    "Trends and early warnings", "Abatement points and service credits",
+    "The cost of mitigation", "Procurement Act 2023 ratings", "Revised thresholds in force",
+    "Reconciliation with published summaries", "Appendix: where the numbers come from")
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """June 2016 rendered twice into a fresh outputs folder: (root, first bytes, second bytes)."""
-    root = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("SOURCE_DATE_EPOCH", raising=False)
-        jobs = render.plan([PARAMS / "2016-06.yaml"])
-        first = render.render(jobs, root=root, progress=False)
-        assert first[0].ok, first[0].error
-        page = root / "lincolnshire-css" / "2016-06" / "period_report.html"
-        before = page.read_bytes()
-        again = render.render(jobs, root=root, progress=False)
-        assert again[0].ok, again[0].error
-    return root, before, page.read_bytes()
+def assert_sections(html: str, sections) -> None:
+    """Every section is an h2 in the page, linked from the contents list, in this order."""
+    nav = html.split("<nav", 1)[1].split("</nav>")[0]
+    listed = re.findall(r'<a href="#([a-z0-9-]+)">([^<]+)</a>', nav)
+    assert [text for _, text in listed] == [s.replace("&", "&amp;") for s in sections]
+    for anchor, text in listed:
+        assert f'<h2 id="{anchor}">{text}</h2>' in html
 
 
 @pytest.mark.slow
-def test_second_render_is_byte_identical(rendered):
+@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+def test_second_render_is_byte_identical(rendered, name):
     _, first, second = rendered
-    assert first == second
+    assert first[name] == second[name]
 
 
 @pytest.mark.slow
-def test_report_has_no_code_prompts_scripts_or_paths(rendered):
-    root, page, _ = rendered
-    html = page.decode("utf-8")
+@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+def test_report_has_no_code_prompts_scripts_or_paths(rendered, name):
+    root, pages, _ = rendered
+    html = pages[name].decode("utf-8")
     for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
+                 "cr.", "por.", "insight.", "money.", "open_council_report",
                  "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
                  str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
         assert leak.lower() not in html.lower(), leak
@@ -57,32 +59,42 @@ def test_report_has_no_code_prompts_scripts_or_paths(rendered):
 
 @pytest.mark.slow
 def test_report_has_title_contents_and_sections(rendered):
-    _, page, _ = rendered
-    html = page.decode("utf-8")
+    _, pages, _ = rendered
+    html = pages["period_report"].decode("utf-8")
     assert html.count("<h1>") == 1
     assert ("<h1>Corporate Support Services contract: performance report for June 2016</h1>"
             in html)
     assert "<title>Corporate Support Services contract: performance report for June 2016" in html
     assert 'Generated on <time datetime="2016-06-30">' in html
-    nav = html.split("<nav", 1)[1].split("</nav>")[0]
-    for section in ("Headline", "Performance by service", "Each KPI, month by month",
-                    "Revised thresholds in force", "Reconciliation with published summaries",
-                    "Appendix: where the numbers come from"):
-        anchor = re.search(rf'<a href="#([a-z0-9-]+)">{re.escape(section)}</a>', nav).group(1)
-        assert f'<h2 id="{anchor}">{section}</h2>' in html
+    assert_sections(html, PERIOD_SECTIONS)
     assert "lincolnshire-css/returns.csv" in html and "params/lincolnshire-css/2016-06.yaml" in html
 
 
 @pytest.mark.slow
 def test_headline_numbers_equal_the_librarys(rendered):
-    _, page, _ = rendered
-    html = page.decode("utf-8")
+    _, pages, _ = rendered
+    html = pages["period_report"].decode("utf-8")
     rep = open_period_report("lincolnshire-css", "2016-06")
     now = headline_counts(rep)[rep.period]
-    sentence = re.search(r"covered (\d+) KPIs: (\d+) Green .*?, (\d+) Amber, (\d+) Red and "
-                         r"(\d+) Blue", html)
-    assert [int(g) for g in sentence.groups()] == [now["total"], now["green"], now["amber"],
+    sentence = re.search(r"(\d+) of (\d+) KPIs met their target \(Green\).*?; (\d+) met only the "
+                         r"minimum \(Amber\), (\d+) were Red and (\d+) were Blue", html)
+    assert [int(g) for g in sentence.groups()] == [now["green"], now["total"], now["amber"],
                                                    now["red"], now["blue"]]
+
+
+@pytest.mark.slow
+def test_abatement_totals_equal_the_librarys(rendered):
+    _, pages, _ = rendered
+    html = pages["period_report"].decode("utf-8")
+    rep = open_period_report("lincolnshire-css", "2016-06")
+    months = contract_abatement(rep.contract).service_months
+    months = months[(months["service"] == "ALL") & (months["month"] <= rep.period)]
+    now = months[months["month"] == rep.period].iloc[0]
+    assert (f"In June 2016 the KPIs attracted {now['points']:,.2f} points, worth "
+            f"£{now['credit']:,.0f} in service credits") in html
+    assert (f"Since July 2015 the KPIs have attracted {months['points'].sum():,.2f} points and "
+            f"£{months['credit'].sum():,.0f} in service credits") in html
+    assert "ILLUSTRATIVE" in html and "(illustrative terms)" in html
 
 
 @pytest.mark.slow
@@ -90,15 +102,29 @@ def test_index_links_every_report_relatively(rendered):
     root, _, _ = rendered
     index = (root / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert links == ["lincolnshire-css/2016-06/period_report.html"]
+    assert links == ["brent-lewisham-southwark/brent/2018-01/council_report.html",
+                     "lincolnshire-css/2016-06/period_report.html",
+                     "lincolnshire-imt/2019-08/portfolio_report.html"]
     assert all((root / link).is_file() for link in links)
     assert "performance report for June 2016" in index
+    assert "<h2>brent-lewisham-southwark/brent</h2>" in index
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+def test_contents_links_resolve(rendered, name):
+    _, pages, _ = rendered
+    html = pages[name].decode("utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    targets = re.findall(r'href="#([^"]+)"', html)
+    assert targets and all(t in ids for t in targets)
 
 
 @pytest.mark.slow
 def test_executed_notebook_is_kept_without_timestamps(rendered):
     root, _, _ = rendered
     executed = root / "lincolnshire-css" / "2016-06" / "period_report.ipynb"
+    assert executed.is_file()
     text = executed.read_text(encoding="utf-8")
     assert "start_time" not in text and "iopub" not in text
     assert not list(executed.parent.glob(".*"))  # no temporary files left behind

@@ -96,8 +96,9 @@ def test_headline_numbers_are_the_librarys_summary_counts(june):
     counts = summary_counts(june.scores, june.services, start=june.period, end=june.period)
     every = counts[counts["service"] == "ALL"].iloc[0]
     text = period_report.headline(june).markup
-    assert (f"covered {every['total']} KPIs: {every['green']} Green" in text
-            and f"{every['amber']} Amber, {every['red']} Red and {every['blue']} Blue" in text)
+    assert (f"{every['green']} of {every['total']} KPIs met their target (Green)" in text
+            and f"{every['amber']} met only the minimum (Amber), {every['red']} were Red and "
+                f"{every['blue']} were Blue" in text)
     table = period_report.headline_counts(june)
     assert table[june.period].to_dict() == every[["green", "amber", "red", "blue",
                                                   "total"]].to_dict()
@@ -153,6 +154,9 @@ def test_provenance_names_files_relative_to_data_with_sha256(june):
     assert "/work" not in markup and str(june.contract.folder) not in markup
     assert "p.yaml" in markup and "contract-scrutiny version" in markup
     assert "CSC_KPI_09: TSL 95 / MSL 90, May 2016 to Jul 2016" in markup
+    for name in ("terms.yaml", "abatement_points.csv", "mitigation_reasons.csv"):
+        assert f"lincolnshire-css/{name}" in markup
+    assert "ILLUSTRATIVE" in markup and "Abatement terms used in this report" in markup
 
 
 def _notebook(*cells):
@@ -221,5 +225,5 @@ def test_strip_volatile_removes_timestamps():
 
 def test_first_month_says_there_is_nothing_to_compare():
     first = period_report.open_period_report("lincolnshire-css", "2015-07")
-    assert "no earlier month to compare" in period_report.headline(first).markup
+    assert "no earlier months to compare" in period_report.headline(first).markup
     assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup

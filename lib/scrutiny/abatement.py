@@ -375,9 +375,20 @@ def contract_abatement(contract: Contract, terms: Terms | None = None, *,
     return Abatement(kpis, add_totals(credits.reset_index(drop=True)), terms, without_mitigation)
 
 
-def mitigation_cost(contract: Contract, terms: Terms | None = None,
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mitigation_cost(contract: Contract, terms: Terms | None = None, *,
+                    start: pd.Period | None = None, end: pd.Period | None = None,
+                    scores: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What mitigation and glides cost the council: points and credits it chose to forgo.
+
+    Parameters
+    ----------
+    contract, terms
+        As for :func:`contract_abatement`.
+    start, end : pandas.Period, optional
+        First and last month counted (inclusive); default every month held. Runs are still
+        worked out from the first month held, so a month's points do not depend on ``start``.
+    scores : pandas.DataFrame, optional
+        Output of :func:`scrutiny.scoring.score`, to avoid scoring twice.
 
     Returns
     -------
@@ -392,12 +403,13 @@ def mitigation_cost(contract: Contract, terms: Terms | None = None,
         credit_forgone`` (credits payable, after the cap), with ``ALL`` rows per month.
     """
     terms = terms if terms is not None else load_terms(contract)
-    scores = score(contract)
+    scores = scores if scores is not None else score(contract)
     actual = contract_abatement(contract, terms, scores=scores)
     relief = contract_abatement(contract, terms, scores=scores, without_mitigation=True)
     kpi = actual.kpi_months.assign(
         points_without_mitigation=relief.kpi_months["points"].to_numpy(),
         relieved=(actual.kpi_months["rag"] == BLUE).to_numpy())
+    kpi = kpi[_in_range(kpi["month"], start, end)]
     by_kpi = kpi.groupby(["service", "kpi_id"], sort=False).agg(
         relieved_months=("relieved", "sum"), points=("points", "sum"),
         points_without_mitigation=("points_without_mitigation", "sum")).reset_index()
@@ -408,12 +420,24 @@ def mitigation_cost(contract: Contract, terms: Terms | None = None,
     by_month = actual.service_months[[*keys, "points", "credit"]].merge(
         relief.service_months[[*keys, "points", "credit"]], on=keys,
         suffixes=("", "_without_mitigation"), validate="one_to_one")
-    by_month["credit_forgone"] = by_month["credit_without_mitigation"] - by_month["credit"]
+    by_month = by_month[_in_range(by_month["month"], start, end)]
+    by_month = by_month.assign(
+        credit_forgone=by_month["credit_without_mitigation"] - by_month["credit"])
     columns = ["service", "month", "points", "points_without_mitigation", "credit",
                "credit_without_mitigation", "credit_forgone"]
     return (by_kpi[["kpi_id", "service", "relieved_months", "points",
                     "points_without_mitigation", "points_forgone", "value_forgone_gbp"]]
-            .reset_index(drop=True), by_month[columns])
+            .reset_index(drop=True), by_month[columns].reset_index(drop=True))
+
+
+def _in_range(month: pd.Series, start: pd.Period | None, end: pd.Period | None) -> pd.Series:
+    """True for months within ``start``..``end`` (inclusive; ``None`` leaves that side open)."""
+    keep = pd.Series(True, index=month.index)
+    if start is not None:
+        keep &= month >= start
+    if end is not None:
+        keep &= month <= end
+    return keep
 
 
 def abate_frame(

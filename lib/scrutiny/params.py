@@ -29,7 +29,15 @@ from typing import Annotated, ClassVar, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
 from scrutiny.paths import PROJECT_ROOT
@@ -116,6 +124,21 @@ class PeriodReportParams(ReportParams):
                                        description="earlier months beside the period")
     heatmap_months: StrictInt = Field(12, ge=1, le=36,
                                       description="months in the KPI x month heatmap")
+    trend_window: StrictInt = Field(6, ge=2, le=36,
+                                    description="months in the trailing trend window")
+    trend_min_points: StrictInt = Field(5, ge=2, le=36,
+                                        description="fewest scored months to assess a trend")
+    trend_horizon: StrictInt = Field(3, ge=1, le=24,
+                                     description="months ahead a projected miss is flagged")
+    rating_months: StrictInt = Field(12, ge=1, le=24,
+                                     description="months rated for the Procurement Act 2023")
+
+    @model_validator(mode="after")
+    def _points_fit_window(self):
+        if self.trend_min_points > self.trend_window:
+            raise ValueError(f"trend_min_points ({self.trend_min_points}) cannot exceed "
+                             f"trend_window ({self.trend_window})")
+        return self
 
     @property
     def target(self) -> str:
@@ -131,8 +154,52 @@ class PeriodReportParams(ReportParams):
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
 
 
-#: Report name -> parameters model. council_report and portfolio_report join with their notebooks.
-REPORTS: dict[str, type[ReportParams]] = {"period_report": PeriodReportParams}
+class CouncilReportParams(ReportParams):
+    """One council of a shared ICT service, against its peers (``notebooks/council_report.ipynb``).
+
+    Outputs go to ``<service>/<council>/<period>/`` so the councils of one service never
+    overwrite each other's reports.
+    """
+
+    report: Literal["council_report"]
+    service: str = Field(min_length=1, description="shared-service data folder under data/")
+    council: str = Field(min_length=1, description="one council of the service, any case")
+
+    @property
+    def target(self) -> str:
+        return f"{self.service}/{self.council.lower()}"
+
+    def check_data(self) -> None:
+        from scrutiny.council_report import known_council, require_month
+        from scrutiny.shared_ict import load_shared_service
+
+        service = load_shared_service(self.service)
+        require_month(service, known_council(service, self.council), self.month)
+
+
+class PortfolioReportParams(ReportParams):
+    """A project portfolio at one snapshot (``notebooks/portfolio_report.ipynb``)."""
+
+    report: Literal["portfolio_report"]
+    portfolio: str = Field(min_length=1, description="portfolio data folder under data/")
+
+    @property
+    def target(self) -> str:
+        return self.portfolio
+
+    def check_data(self) -> None:
+        from scrutiny.portfolio_report import require_snapshot
+        from scrutiny.projects import load_portfolio
+
+        require_snapshot(load_portfolio(self.portfolio), self.month)
+
+
+#: Report name -> parameters model.
+REPORTS: dict[str, type[ReportParams]] = {
+    "period_report": PeriodReportParams,
+    "council_report": CouncilReportParams,
+    "portfolio_report": PortfolioReportParams,
+}
 
 
 def resolve_generated_on(params: ReportParams, environ=None) -> date:
@@ -189,7 +256,9 @@ def load_params(path: Path, *, check_data: bool = True) -> ReportParams:
 
 
 def _describe(error: dict, model: type[ReportParams]) -> str:
-    key = ".".join(map(str, error["loc"])) or "report"
+    if not error["loc"]:  # a check across keys (model validator)
+        return error["msg"].removeprefix("Value error, ")
+    key = ".".join(map(str, error["loc"]))
     known = ", ".join(model.model_fields)
     if error["type"] == "extra_forbidden":
         return f"key '{key}': unknown parameter; {model.__name__} knows {known}"

@@ -2,26 +2,33 @@
 
 ``notebooks/period_report.ipynb`` opens the report with :func:`open_period_report` and displays one
 section per cell. Every section function takes the :class:`PeriodReport` and returns
-:class:`~scrutiny.report.Html`; further sections (abatement, exceptions, trends, narrative) are more
-functions of the same shape in their own modules, called from more cells.
+:class:`~scrutiny.report.Html`. This module holds the scorecard sections; the others live in
+:mod:`scrutiny.sections` by concern (``insight``: exceptions, trends, Procurement Act ratings;
+``money``: abatement, service credits and the cost of mitigation).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
-from scrutiny import provenance, report
+from scrutiny import narrative, provenance, report
+from scrutiny.abatement import Abatement, contract_abatement
 from scrutiny.banding import RAG_LABELS, RAG_ORDER
 from scrutiny.charts import heatmap
 from scrutiny.contract import Contract, load_contract
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.months import month_name, parse_month
 from scrutiny.reconcile import reconcile
+from scrutiny.register import exceptions_register, load_mitigation_reasons
 from scrutiny.report import Html
 from scrutiny.scoring import score, summary_counts
+from scrutiny.sections.money import terms_table
+from scrutiny.terms import TERMS_FILE, Terms, load_terms
+from scrutiny.trends import kpi_trends
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,10 @@ class PeriodReport:
     heatmap_months: pd.PeriodIndex
     generated_on: date
     parameters: dict = field(default_factory=dict)
+    trend_window: int = 6
+    trend_min_points: int = 5
+    trend_horizon: int = 3
+    rating_months: int = 12
 
     @property
     def services(self) -> list[str]:
@@ -43,6 +54,36 @@ class PeriodReport:
     @property
     def title(self) -> str:
         return f"{self.contract.info.title}: performance report for {month_name(self.period)}"
+
+    @cached_property
+    def register(self) -> pd.DataFrame:
+        """The period's exceptions register, with mitigation reasons."""
+        return exceptions_register(self.scores, self.period,
+                                   load_mitigation_reasons(self.contract))
+
+    @cached_property
+    def trends(self) -> pd.DataFrame:
+        """:func:`scrutiny.trends.kpi_trends` over the report's trend window."""
+        return kpi_trends(self.scores, self.period, window=self.trend_window,
+                          min_points=self.trend_min_points, horizon=self.trend_horizon)
+
+    @cached_property
+    def terms(self) -> Terms:
+        """The contract's abatement terms (``terms.yaml`` and its points file)."""
+        return load_terms(self.contract)
+
+    @cached_property
+    def abatement(self) -> Abatement:
+        """Abatement points and service credits of every month held (later months included)."""
+        return contract_abatement(self.contract, self.terms, scores=self.scores)
+
+    @property
+    def input_files(self) -> list:
+        """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
+        folder = self.contract.folder
+        extra = [folder / TERMS_FILE, folder / self.terms.params.points_file,
+                 folder / "mitigation_reasons.csv"]
+        return [*self.contract.files, *(f for f in extra if f.exists())]
 
     def counts(self) -> pd.DataFrame:
         """Summary counts (service x month) over every month the report shows."""
@@ -56,6 +97,10 @@ def open_period_report(
     *,
     previous_months: int = 5,
     heatmap_months: int = 12,
+    trend_window: int = 6,
+    trend_min_points: int = 5,
+    trend_horizon: int = 3,
+    rating_months: int = 12,
     generated_on: str = "",
     params_file: str = "",
 ) -> PeriodReport:
@@ -71,6 +116,11 @@ def open_period_report(
         Earlier months shown beside the period in the summary tables (those with results).
     heatmap_months : int
         Months in the KPI x month heatmap, ending with the period.
+    trend_window, trend_min_points, trend_horizon : int
+        Months in the trailing trend window, fewest scored months to assess a trend, and months
+        ahead within which a projected miss is flagged (see :func:`scrutiny.trends.kpi_trends`).
+    rating_months : int
+        Months (ending with the period) rated for the Procurement Act 2023.
     generated_on : str
         ``YYYY-MM-DD`` printed as "Generated on"; empty means the period's last day.
     params_file : str
@@ -92,10 +142,13 @@ def open_period_report(
     when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
     parameters = {"report": "period_report", "contract": contract, "period": period,
                   "previous_months": previous_months, "heatmap_months": heatmap_months,
+                  "trend_window": trend_window, "trend_min_points": trend_min_points,
+                  "trend_horizon": trend_horizon, "rating_months": rating_months,
                   "generated_on": when.isoformat(), "params_file": params_file}
     return PeriodReport(loaded, score(loaded), month, earlier[-(previous_months + 1):],
                         earlier[-heatmap_months:], when,
-                        {k: v for k, v in parameters.items() if v != ""})
+                        {k: v for k, v in parameters.items() if v != ""},
+                        trend_window, trend_min_points, trend_horizon, rating_months)
 
 
 def title(rep: PeriodReport) -> Html:
@@ -119,13 +172,19 @@ def headline_counts(rep: PeriodReport) -> pd.DataFrame:
     return every.loc[months, [*RAG_ORDER, "total"]].T
 
 
+def narrative_sentences(rep: PeriodReport) -> list[str]:
+    """The period's highlights in plain English (:func:`scrutiny.narrative.period_narrative`)."""
+    return narrative.period_narrative(rep.contract, rep.period, window=rep.trend_window,
+                                      min_points=rep.trend_min_points,
+                                      horizon=rep.trend_horizon)
+
+
 def headline(rep: PeriodReport) -> Html:
-    """One plain-English paragraph and a small table of the period's counts."""
+    """The narrative (every number from the library) and a small table of the period's counts."""
     counts = headline_counts(rep)
     now = counts[rep.period]
-    sentence = (f"In {month_name(rep.period)} the supplier's return covered {now['total']} KPIs: "
-                f"{now['green']} Green ({report.RAG_MEANINGS['green']}), "
-                f"{now['amber']} Amber, {now['red']} Red and {now['blue']} Blue (not scored).")
+    sentences = [s for s in narrative_sentences(rep) if s]
+    lead, rest = sentences[:2], sentences[2:]
     frame = pd.DataFrame({"Status": [*(RAG_LABELS[r] for r in RAG_ORDER), "Total"],
                           "rag": [*RAG_ORDER, None],
                           month_name(rep.period): now.to_numpy()})
@@ -134,11 +193,10 @@ def headline(rep: PeriodReport) -> Html:
         change = (now - before).to_numpy()
         frame.insert(2, month_name(counts.columns[0]), before.to_numpy())
         frame["Change"] = [f"{c:+d}" if c else "no change" for c in change]
-    else:
-        sentence += " It is the first month with results, so there is no earlier month to compare."
     month_columns = [c for c in frame.columns if c not in ("Status", "rag")]
     return report.join(
-        report.paragraph(sentence),
+        report.paragraph(narrative.paragraph(lead)),
+        report.paragraph(narrative.paragraph(rest)),
         report.table(frame, caption=f"KPIs by status, all services, {month_name(rep.period)}",
                      rag_columns={"Status": "rag"}, row_header="Status", numeric=month_columns),
     )
@@ -254,7 +312,7 @@ def reconciliation_section(rep: PeriodReport) -> Html:
 
 def provenance_section(rep: PeriodReport) -> Html:
     """Appendix: input files with SHA-256, parameters, toolkit version, overrides in force."""
-    digests = provenance.file_digests(rep.contract.files)
+    digests = provenance.file_digests(rep.input_files)
     files = report.table(digests.rename(columns={"file": "File (under data/)",
                                                  "sha256": "SHA-256"}),
                          caption="SHA-256 fingerprint of each input file",
@@ -270,6 +328,7 @@ def provenance_section(rep: PeriodReport) -> Html:
     return report.join(
         report.heading("Input files"), files,
         report.heading("Parameters"), parameters,
+        report.heading("Abatement terms"), terms_table(rep.terms),
         report.heading("Toolkit"),
         report.paragraph(f"contract-scrutiny version {provenance.toolkit_version()}."),
         report.heading("Overrides in force"), overrides)

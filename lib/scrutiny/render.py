@@ -75,8 +75,9 @@ def plan(paths: Iterable[Path], *, period: str | None = None,
             continue
         if period is not None and params.period != period:
             continue
-        if council is not None and council.lower() not in {params.target.lower(),
-                                                            Path(path).parent.name.lower()}:
+        if council is not None and council.lower() not in {
+                params.target.lower(), *params.target.lower().split("/"),
+                Path(path).parent.name.lower()}:
             continue
         name = display_path(path)
         notebook = params.notebook()
@@ -206,10 +207,10 @@ def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
     lines = []
     for r in results:
         if r.ok:
-            lines.append(f"ok      {r.job.name:<45} {r.seconds:6.1f}s")
+            lines.append(f"ok      {r.job.name:<58} {r.seconds:6.1f}s")
         else:
             kept = f" (kept {_shown(r.failed_notebook, root)})" if r.failed_notebook else ""
-            lines.append(f"FAILED  {r.job.name:<45} {r.seconds:6.1f}s  {r.error}{kept}")
+            lines.append(f"FAILED  {r.job.name:<58} {r.seconds:6.1f}s  {r.error}{kept}")
     failed = sum(not r.ok for r in results)
     lines.append(f"{len(results)} report{'s' if len(results) != 1 else ''}: "
                  f"{len(results) - failed} ok, {failed} failed, in {wall_seconds:.1f}s")
@@ -227,13 +228,20 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def index_entries(root: Path) -> list[tuple[str, str, str]]:
-    """Return ``(target, relative link, title)`` for every report HTML under ``root``."""
+    """Return ``(target, relative link, title)`` for every report HTML under ``root``.
+
+    A report lives at ``<target>/<period>/<report>.html``; a target may have several parts
+    (``<service>/<council>``).
+    """
     entries = []
-    for page in sorted(root.glob("*/*/*.html")):
+    for page in sorted(root.rglob("*.html"), key=lambda p: p.relative_to(root).parts):
+        relative = page.relative_to(root)
+        if len(relative.parts) < 3:
+            continue
         head = page.read_text(encoding="utf-8", errors="replace")[:4000]
         found = _TITLE.search(head)
         title = unescape(found.group(1)).strip() if found else page.stem
-        entries.append((page.parts[-3], page.relative_to(root).as_posix(), title))
+        entries.append(("/".join(relative.parts[:-2]), relative.as_posix(), title))
     return entries
 
 

@@ -114,6 +114,28 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def number(values: pd.Series | Iterable[float], decimals: int = 0) -> list[str]:
+    """Format numbers with thousands separators and fixed decimals; missing values are empty."""
+    return ["" if pd.isna(v) else f"{v:,.{decimals}f}" for v in values]
+
+
+def pounds(values: pd.Series | Iterable[float], decimals: int = 0) -> list[str]:
+    """Format amounts of money as ``£12,345``; missing values are empty."""
+    return ["" if pd.isna(v) else ("-" if v < 0 else "") + f"£{abs(v):,.{decimals}f}"
+            for v in values]
+
+
+def yes_no(values: pd.Series | Iterable[object]) -> list[str]:
+    """``Yes``/``No`` for truthy/falsy values; missing values are empty."""
+    return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else ("Yes" if v else "No")
+            for v in values]
+
+
+def note(text: str, *, label: str) -> Html:
+    """A boxed notice that starts with a bold label, e.g. ``ILLUSTRATIVE``."""
+    return Html(f'<p class="note"><strong>{esc(label)}</strong> {esc(text)}</p>')
+
+
 def rag_label(rag: object) -> str:
     """Return ``Green``/``Amber``/``Red``/``Blue`` for a RAG code, empty text otherwise."""
     return RAG_LABELS.get(rag, "") if isinstance(rag, str) else ""
@@ -246,6 +268,7 @@ span.rag { display: inline-block; min-width: 4.2rem; padding: 0 0.4rem; text-ali
 .rag-key { list-style: none; padding: 0; }
 .rag-key li { margin: 0.2rem 0; }
 .current { outline: 2px solid #1a1a1a; outline-offset: -2px; }
+.note { border: 2px solid #1a1a1a; padding: 0.5rem 0.75rem; background: #fff4d6; }
 figure { margin: 1rem 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9rem; color: #404040; }

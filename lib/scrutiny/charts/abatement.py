@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -48,6 +49,8 @@ def abatement_points_chart(service_months: pd.DataFrame, *, services: dict[str, 
     ax.legend(title="Service", frameon=False, fontsize=8, loc="upper left",
               bbox_to_anchor=(1.01, 1))
     ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    fig.autofmt_xdate()
     fig.tight_layout()
     return fig
 

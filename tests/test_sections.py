@@ -1,0 +1,82 @@
+"""Period-report sections: exceptions, trends, abatement, cost of mitigation, ratings."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from scrutiny import period_report
+from scrutiny.abatement import mitigation_cost
+from scrutiny.procurement import procurement_ratings, rating_counts
+from scrutiny.sections import insight, money
+
+
+@pytest.fixture(scope="module")
+def june():
+    return period_report.open_period_report("lincolnshire-css", "2016-06")
+
+
+@pytest.fixture(scope="module")
+def september():
+    return period_report.open_period_report("lincolnshire-css", "2015-09")
+
+
+def test_exceptions_register_has_a_labelled_row_per_kpi_not_green(june):
+    markup = insight.exceptions_section(june).markup
+    rows = re.findall(r"<tr><th scope=\"row\">([A-Z]+_KPI_\d+)</th>", markup)
+    assert rows == june.register["kpi_id"].tolist() and len(rows) == 13
+    assert '<td class="rag rag-blue">Blue</td>' in markup
+    assert "None recorded in the data held" in markup
+
+
+def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):
+    markup = insight.trends_section(june).markup
+    unassessed = june.trends.loc[june.trends["classification"] == "not enough data", "kpi_id"]
+    assert all(k in markup for k in unassessed) and "8 KPIs had fewer than 5" in markup
+    assert "months with no number are left out of the fits" in markup
+    assert markup.count("<figure>") == 1 and 'alt="F_KPI_01:' in markup
+
+
+def test_abatement_section_shows_each_service_and_the_cap(june):
+    markup = money.abatement_section(june).markup
+    now = june.abatement.service_months
+    now = now[now["month"] == june.period].set_index("service")
+    assert f"£{now.loc['IMT', 'credit']:,.0f}" in markup and "£60,000" in markup
+    assert "ILLUSTRATIVE" in markup and markup.count("<figure>") == 1
+
+
+def test_history_stops_at_the_period(september):
+    markup = money.abatement_section(september).markup
+    assert "September 2015" in markup and "October 2015" not in markup
+
+
+def test_mitigation_cost_for_the_period_and_since_the_start(june):
+    period_kpi, since_kpi, by_month = money.mitigation_tables(june)
+    assert set(period_kpi["kpi_id"]) == {"PM_KPI_08", "CSC_KPI_04"}
+    whole, _ = mitigation_cost(june.contract, june.terms)
+    assert since_kpi["points_forgone"].sum() == whole["points_forgone"].sum()  # June is the last
+    assert by_month["month"].max() == june.period and len(by_month) == 12
+    markup = money.mitigation_section(june).markup
+    assert f"since July 2015, £{by_month['credit_forgone'].sum():,.0f}" in markup
+
+
+def test_mitigation_cost_range_counts_runs_from_the_first_month(june):
+    whole, months = mitigation_cost(june.contract, june.terms)
+    late, late_months = mitigation_cost(june.contract, june.terms,
+                                        start=pd.Period("2016-01", "M"))
+    assert late_months["month"].min() == pd.Period("2016-01", "M")
+    merged = months.merge(late_months, on=["service", "month"], suffixes=("", "_late"))
+    assert (merged["credit_forgone"] == merged["credit_forgone_late"]).all()
+    assert late["points_forgone"].sum() < whole["points_forgone"].sum()
+
+
+def test_procurement_counts_are_the_librarys_and_partial_years_say_so(june, september):
+    ratings = procurement_ratings(june.scores, pd.Period("2015-07", "M"), june.period)
+    counts = rating_counts(ratings).set_index("rating")["kpis"]
+    markup = insight.procurement_section(june).markup
+    assert f'<th scope="row">Inadequate</th><td>performance is significantly below the KPI</td>' \
+           f'<td class="num">{counts["Inadequate"]}</td>' in markup
+    assert "July 2015 to June 2016 (12 months with results)" in markup
+    early = insight.procurement_section(september).markup
+    assert "July 2015 to September 2015 (3 months with results)" in early
+    assert "partial year" in early
