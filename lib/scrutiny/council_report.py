@@ -244,7 +244,7 @@ def objectives_section(rep: CouncilReport) -> Html:
         return report.paragraph("No delivery-plan objectives are held for this service.")
     frame = pd.DataFrame({
         "Objective": objectives["objective"],
-        "Condition": objectives["condition"].replace("", "None"),
+        "Condition": objectives["condition"].replace("", "No condition attached"),
         # Items of a cell are published as "item.; item."; read them as sentences.
         "Status reported": objectives["status_feb_2018"].str.replace(".; ", ". ", regex=False),
     })
