@@ -31,3 +31,12 @@ def css_copy(tmp_path: Path) -> Path:
     """A writable copy of data/lincolnshire-css under tmp_path; returns the data root."""
     shutil.copytree(DATA / "lincolnshire-css", tmp_path / "lincolnshire-css")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def rendered_site(tmp_path_factory):
+    """Two real CSS periods and one report from hostile data, rendered once per session by the
+    real ``scrutiny render`` command into a throw-away outputs folder (see render_helpers)."""
+    from render_helpers import render_site
+
+    return render_site(tmp_path_factory.mktemp("site"))
