@@ -15,6 +15,15 @@ DATA = PROJECT_ROOT / "data"
 
 
 @pytest.fixture(scope="session")
+def rendered_site(tmp_path_factory):
+    """Real reports (two CSS periods, the newest of every other kind) and one from hostile data,
+    rendered once per session by the real ``scrutiny render`` command (see render_helpers)."""
+    from render_helpers import render_site
+
+    return render_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
 def css():
     """The transcribed Lincolnshire CSS contract (seed 000)."""
     return load_contract("lincolnshire-css", data_root=DATA)
@@ -32,11 +41,3 @@ def css_copy(tmp_path: Path) -> Path:
     shutil.copytree(DATA / "lincolnshire-css", tmp_path / "lincolnshire-css")
     return tmp_path
 
-
-@pytest.fixture(scope="session")
-def rendered_site(tmp_path_factory):
-    """Two real CSS periods and one report from hostile data, rendered once per session by the
-    real ``scrutiny render`` command into a throw-away outputs folder (see render_helpers)."""
-    from render_helpers import render_site
-
-    return render_site(tmp_path_factory.mktemp("site"))

@@ -18,12 +18,14 @@ from pathlib import Path
 import nbformat
 
 import scrutiny
+from scrutiny.params import find_params, load_params
 from scrutiny.paths import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
-#: The real reports every session renders once (two months, so "the month before" is exercised).
+#: CSS periods every session renders once (two, so "the month before" is exercised); the newest
+#: parameters file of every other kind of report is rendered too.
 REAL_PERIODS = ("2016-05", "2016-06")
 
 SCRIPT = "<script>alert(1)</script>"
@@ -50,7 +52,7 @@ class Site:
 
     root: Path
     data: Path
-    real: tuple[Path, ...]
+    real: tuple[Path, ...]  # the CSS periods
     hostile: Path
 
     def pages(self) -> list[Path]:
@@ -119,18 +121,33 @@ def start_render(*params_files: Path, env: dict[str, str], jobs: int = 1) -> sub
                             start_new_session=True, preexec_fn=_default_sigint)
 
 
+def real_params() -> list[Path]:
+    """The CSS periods and the newest parameters file of every other kind of report, so a new
+    kind of report is rendered (and opened in the browser) as soon as it has parameters."""
+    chosen = [PARAMS / f"{period}.yaml" for period in REAL_PERIODS]
+    kinds = {load_params(p, check_data=False).report for p in chosen}
+    newest: dict[str, tuple[str, Path]] = {}
+    for path in find_params(PROJECT_ROOT / "params"):
+        params = load_params(path, check_data=False)
+        if params.report not in kinds:
+            newest[params.report] = max(newest.get(params.report, ("", path)),
+                                        (params.period, path))
+    return chosen + [path for _, path in newest.values()]
+
+
 def render_site(base: Path) -> Site:
     """Render the real reports and the hostile-data report with the real command, once."""
     data = base / "data"
-    shutil.copytree(DATA / "lincolnshire-css", data / "lincolnshire-css")
+    shutil.copytree(DATA, data)
     hostile_contract(data)
     hostile_params = base / "params" / HOSTILE / "2016-06.yaml"
     hostile_params.parent.mkdir(parents=True)
     hostile_params.write_text(f"report: period_report\ncontract: {HOSTILE}\nperiod: 2016-06\n",
                               encoding="utf-8")
     root = base / "outputs"
-    files = [PARAMS / f"{period}.yaml" for period in REAL_PERIODS] + [hostile_params]
-    done = subprocess.run(render_command(*files, jobs=len(files)), cwd=PROJECT_ROOT, text=True,
+    files = [*real_params(), hostile_params]
+    jobs = min(len(files), os.cpu_count() or 1)
+    done = subprocess.run(render_command(*files, jobs=jobs), cwd=PROJECT_ROOT, text=True,
                           capture_output=True, timeout=300,
                           env=child_env(base, SCRUTINY_OUTPUTS=str(root),
                                         SCRUTINY_DATA=str(data)))
