@@ -40,4 +40,3 @@ def css_copy(tmp_path: Path) -> Path:
     """A writable copy of data/lincolnshire-css under tmp_path; returns the data root."""
     shutil.copytree(DATA / "lincolnshire-css", tmp_path / "lincolnshire-css")
     return tmp_path
-
