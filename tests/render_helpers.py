@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 import scrutiny
 from scrutiny.params import find_params, load_params
@@ -39,7 +40,7 @@ PAYLOADS = {
     "supplier": "Serco <img src=x onerror=alert(3)> SupplierMarker",
     "service": f"Customer Service Centre ServiceMarker {SCRIPT}",
     "override": f"OverrideMarker {SCRIPT} & <i>agreed</i> <img src=x onerror=alert(4)>",
-    "description": f"% of Contacts <b>DescriptionMarker</b> {SCRIPT} per month",
+    "description": f"<b>DescriptionMarker</b> {SCRIPT}",
     "mitigation": f"MitigationMarker {SCRIPT}",
     "glide": f"GlideMarker {SCRIPT}",
     "footnote": f"FootnoteMarker {SCRIPT}",
@@ -81,10 +82,12 @@ def hostile_contract(data_root: Path) -> Path:
                f"CSC: '{PAYLOADS['service']}'")
     replace_in(folder / "overrides.csv", "Revised change is TSL 95% and MSL 90%",
                PAYLOADS["override"])
-    replace_in(folder / "kpis.csv", "% of all Contacts received through Digital Access Channels "
-               "per month", PAYLOADS["description"])
-    replace_in(folder / "mitigation_reasons.csv", "In mitigation since December 2016 as a result",
-               f"{PAYLOADS['mitigation']} In mitigation since December 2016 as a result")
+    kpis = pd.read_csv(folder / "kpis.csv", dtype=str, keep_default_na=False)
+    kpis["description"] += " " + PAYLOADS["description"]  # wherever a description is shown
+    kpis.to_csv(folder / "kpis.csv", index=False)
+    with open(folder / "mitigation_reasons.csv", "a", encoding="utf-8") as reasons:
+        # CSC_KPI_04 is "Mitigation Agreed" in June 2016, so the exceptions register shows this.
+        reasons.write(f'CSC_KPI_04,Contacts,2016-06,2016-06,"{PAYLOADS["mitigation"]}",test\n')
     replace_in(folder / "glides.csv", "The IMT overview", f"{PAYLOADS['glide']} The IMT overview")
     replace_in(folder / "returns.csv", "CSC_KPI_09,2016-06,99.35,*",
                f"CSC_KPI_09,2016-06,99.35,{PAYLOADS['footnote']}")
