@@ -15,6 +15,15 @@ DATA = PROJECT_ROOT / "data"
 
 
 @pytest.fixture(scope="session")
+def rendered_site(tmp_path_factory):
+    """Real reports (two CSS periods, the newest of every other kind) and one from hostile data,
+    rendered once per session by the real ``scrutiny render`` command (see render_helpers)."""
+    from render_helpers import render_site
+
+    return render_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
 def css():
     """The transcribed Lincolnshire CSS contract (seed 000)."""
     return load_contract("lincolnshire-css", data_root=DATA)

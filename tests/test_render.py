@@ -4,6 +4,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -131,22 +132,23 @@ def test_executed_notebook_is_kept_without_timestamps(rendered):
 
 
 def _failing_notebooks(tmp_path: Path) -> Path:
-    """A copy of the notebooks where the period report raises for May 2016 only."""
+    """A copy of the notebooks where the period report raises for May 2016 only, half way through
+    (after the title and some sections have been displayed)."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     nb = nbformat.read(notebooks_root() / "period_report.ipynb", as_version=4)
-    nb.cells[1].source = ('if period == "2016-05":\n    raise RuntimeError("boom for May")\n'
-                          + nb.cells[1].source)
+    nb.cells.insert(len(nb.cells) // 2, nbformat.v4.new_code_cell(
+        'if period == "2016-05":\n    raise RuntimeError("boom for May")'))
     nbformat.write(nb, folder / "period_report.ipynb")
     return folder
 
 
 @pytest.mark.slow
-def test_failing_report_in_a_batch(tmp_path, monkeypatch):
+def test_failing_report_in_a_batch(tmp_path, monkeypatch, rendered_site):
     root = tmp_path / "outputs"
+    shutil.copytree(rendered_site.root / "lincolnshire-css", root / "lincolnshire-css")
     good_may = root / "lincolnshire-css" / "2016-05" / "period_report.html"
-    good_may.parent.mkdir(parents=True)
-    good_may.write_text("last good May report", encoding="utf-8")
+    last_good = {p.name: p.read_bytes() for p in good_may.parent.iterdir()}
     monkeypatch.setenv("SCRUTINY_OUTPUTS", str(root))
     monkeypatch.setenv("SCRUTINY_NOTEBOOKS", str(_failing_notebooks(tmp_path)))
     result = CliRunner().invoke(main, ["render", str(PARAMS / "2016-05.yaml"),
@@ -157,11 +159,13 @@ def test_failing_report_in_a_batch(tmp_path, monkeypatch):
                      r"May", result.output, re.M)
     assert re.search(r"^ok +lincolnshire-css/2016-06/period_report", result.output, re.M)
     assert "2 reports: 1 ok, 1 failed" in result.output
-    assert good_may.read_text(encoding="utf-8") == "last good May report"
     kept = good_may.with_name("period_report.failed.ipynb")
-    assert "boom for May" in kept.read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in good_may.parent.iterdir() if p != kept} == last_good
+    failed = kept.read_text(encoding="utf-8")
+    assert "boom for May" in failed and "performance report for May 2016" in failed
     assert (root / "lincolnshire-css" / "2016-06" / "period_report.html").is_file()
-    assert not list(good_may.parent.glob(".*"))
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert 'href="lincolnshire-css/2016-05/period_report.html"' in index
 
 
 def test_parameter_errors_stop_the_batch_before_anything_runs(tmp_path):
