@@ -88,6 +88,45 @@ def test_interrupted_render_keeps_the_last_good_report(last_good, tmp_path, sign
         assert not left, f"an interrupted run that could clean up left {left}"
 
 
+@pytest.mark.slow
+def test_killing_only_the_render_command_stops_its_workers(last_good, tmp_path):
+    """``kill -9`` of the command alone (an OOM kill): no worker may finish the report later."""
+    root, before = last_good
+    marker = tmp_path / "mid-render"
+    notebooks = slow_notebooks(tmp_path / "notebooks", marker)
+    run = start_render(PARAMS / "2016-06.yaml", env=child_env(
+        tmp_path, SCRUTINY_OUTPUTS=str(root), SCRUTINY_NOTEBOOKS=str(notebooks)))
+    family: list[psutil.Process] = []
+    try:
+        _wait_for(marker, run)
+        family = psutil.Process(run.pid).children(recursive=True)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+        _, survivors = psutil.wait_procs(family, timeout=30)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        for process in psutil.Process().children(recursive=True):
+            if process in family:
+                process.kill()
+    assert not survivors, f"workers or kernels outlived the killed command: {survivors}"
+    after = snapshot(root)
+    assert all(after.get(name) == data for name, data in before.items())
+
+
+def test_a_later_render_removes_temp_files_of_killed_runs(tmp_path):
+    from scrutiny.render import _remove_stale_runs
+
+    dead = subprocess.Popen(["true"])  # its pid has ended once it is waited for
+    dead.wait()
+    stale = tmp_path / f".period_report.{dead.pid}.running.ipynb"
+    live = tmp_path / f".period_report.{os.getpid()}.running.ipynb"
+    stale.write_text("{}")
+    live.write_text("{}")
+    _remove_stale_runs(tmp_path, "period_report")
+    assert not stale.exists() and live.exists()
+
+
 @pytest.mark.parametrize("text, key", [
     ("report: period_report\ncontract: lincolnshire-css\nperiod: 2016-06\ncolour: blue\n",
      "key 'colour': unknown parameter"),

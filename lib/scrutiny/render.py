@@ -113,6 +113,38 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _end_with_parent() -> None:
+    """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
+
+    Without it an orphaned worker would finish its report after the command died, then wait
+    forever for more work. Its kernel exits on its own when its parent goes.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _remove_stale_runs(folder: Path, name: str) -> None:
+    """Delete executed-notebook temp files left by killed runs whose process is gone."""
+    for stale in folder.glob(f".{name}.*.running.ipynb"):
+        pid = stale.name[len(name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     """Execute one report notebook and write its HTML; never raises for a report's own failure."""
     import papermill
@@ -120,6 +152,7 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     started = time.perf_counter()
     target = root / job.stem
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_runs(target.parent, target.name)
     executed = target.parent / f".{target.name}.{os.getpid()}.running.ipynb"
     failed = target.with_suffix(".failed.ipynb")
     try:
@@ -189,7 +222,8 @@ def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
     _with_library_path()
     results: dict[str, Result] = {}
     with report_kernel(kernel) as kernel_name, \
-            ProcessPoolExecutor(max_workers=max(1, workers)) as pool, \
+            ProcessPoolExecutor(max_workers=max(1, workers),
+                                initializer=_end_with_parent) as pool, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
         futures = {pool.submit(render_job, job, kernel_name, root): job for job in jobs}
