@@ -285,20 +285,9 @@ def risks_section(rep: CouncilReport) -> Html:
 
 
 def provenance_section(rep: CouncilReport) -> Html:
-    """Appendix: input files with SHA-256, parameters, toolkit version."""
+    """Appendix: input files with SHA-256, parameters, source, toolkit version."""
     folder = rep.service.folder
     files = [folder / f for f in ("service.yaml", "metrics.csv", "performance.csv", "risks.csv",
                                   "objectives.csv") if (folder / f).exists()]
-    digests = provenance.file_digests(files).rename(
-        columns={"file": "File (under data/)", "sha256": "SHA-256"})
-    parameters = provenance.parameter_table(rep.parameters).rename(
-        columns={"parameter": "Parameter", "value": "Value"})
-    return report.join(
-        report.heading("Input files"),
-        report.table(digests, caption="SHA-256 fingerprint of each input file",
-                     row_header="File (under data/)"),
-        report.heading("Parameters"),
-        report.table(parameters, caption="Parameters of this report", row_header="Parameter"),
-        report.heading("Source"), report.paragraph(rep.service.info.source),
-        report.heading("Toolkit"),
-        report.paragraph(f"contract-scrutiny version {provenance.toolkit_version()}."))
+    return provenance.appendix(files, rep.parameters,
+                               [("Source", report.paragraph(rep.service.info.source))])

@@ -311,24 +311,11 @@ def reconciliation_section(rep: PeriodReport) -> Html:
 
 
 def provenance_section(rep: PeriodReport) -> Html:
-    """Appendix: input files with SHA-256, parameters, toolkit version, overrides in force."""
-    digests = provenance.file_digests(rep.input_files)
-    files = report.table(digests.rename(columns={"file": "File (under data/)",
-                                                 "sha256": "SHA-256"}),
-                         caption="SHA-256 fingerprint of each input file",
-                         row_header="File (under data/)")
-    parameters = report.table(provenance.parameter_table(rep.parameters).rename(
-        columns={"parameter": "Parameter", "value": "Value"}),
-        caption="Parameters of this report", row_header="Parameter")
+    """Appendix: input files with SHA-256, parameters, terms, overrides in force, toolkit."""
     live = overrides_in_force(rep)
     overrides = (report.bullet_list(
         f"{k}: TSL {t:g} / MSL {m:g}, {span}. {r}" for k, t, m, span, r in
         zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
         if len(live) else report.paragraph("No overrides were in force in the months shown."))
-    return report.join(
-        report.heading("Input files"), files,
-        report.heading("Parameters"), parameters,
-        report.heading("Abatement terms"), terms_table(rep.terms),
-        report.heading("Toolkit"),
-        report.paragraph(f"contract-scrutiny version {provenance.toolkit_version()}."),
-        report.heading("Overrides in force"), overrides)
+    return provenance.appendix(rep.input_files, rep.parameters, [
+        ("Abatement terms", terms_table(rep.terms)), ("Overrides in force", overrides)])

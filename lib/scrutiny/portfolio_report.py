@@ -282,17 +282,6 @@ def provenance_section(rep: PortfolioReport) -> Html:
     """Appendix: input files with SHA-256, parameters, the snapshot's source, toolkit version."""
     folder = rep.portfolio.folder
     files = sorted([folder / "portfolio.yaml", *folder.glob("*.csv")])
-    digests = provenance.file_digests(files).rename(
-        columns={"file": "File (under data/)", "sha256": "SHA-256"})
-    parameters = provenance.parameter_table(rep.parameters).rename(
-        columns={"parameter": "Parameter", "value": "Value"})
     source = rep.portfolio.info.snapshots[str(rep.period)].source
-    return report.join(
-        report.heading("Input files"),
-        report.table(digests, caption="SHA-256 fingerprint of each input file",
-                     row_header="File (under data/)"),
-        report.heading("Parameters"),
-        report.table(parameters, caption="Parameters of this report", row_header="Parameter"),
-        report.heading("Source"), report.paragraph(f"{month_name(rep.period)}: {source}."),
-        report.heading("Toolkit"),
-        report.paragraph(f"contract-scrutiny version {provenance.toolkit_version()}."))
+    return provenance.appendix(files, rep.parameters, [
+        ("Source", report.paragraph(f"{month_name(rep.period)}: {source}."))])
