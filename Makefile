@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/scrutiny render --all
+	$(BIN)/scrutiny render --all --jobs 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
