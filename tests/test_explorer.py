@@ -87,3 +87,37 @@ def test_widgets_drive_the_view():
     table = app.output.value.split("<table")[1]
     assert table.count('<th scope="row">') == 3
     assert "March 2016" in table and "May 2016" in table and "June 2016" not in table
+
+
+def test_abatement_detail_follows_the_engine(loaded):
+    kpi_months, illustrative = explorer.abated("lincolnshire-css")
+    markup = explorer.abatement_table(kpi_months, kpi_id="PM_KPI_02",
+                                      start=pd.Period("2015-07", "M"),
+                                      end=pd.Period("2015-09", "M"),
+                                      illustrative=illustrative).markup
+    rows = kpi_months[(kpi_months["kpi_id"] == "PM_KPI_02")
+                      & kpi_months["month"].between(pd.Period("2015-07", "M"),
+                                                    pd.Period("2015-09", "M"))]
+    # Data not available every month: multipliers 1, 1.5, 2 on the KPI's full allocation.
+    for multiplier in ("1", "1.5", "2"):
+        assert f">{multiplier}</td>" in markup
+    assert f"attracted {rows['points'].sum():,.2f} abatement points" in markup
+    assert "illustrative terms" in markup
+
+
+def test_trend_statistics_match_the_reports_trend_test(loaded):
+    _, scores = loaded
+    markup = explorer.trend_statistics(scores, kpi_id="F_KPI_01",
+                                       end=pd.Period("2016-06", "M")).markup
+    assert ">improving</td>" in markup and ">January 2016 to June 2016</td>" in markup
+    empty = explorer.trend_statistics(scores, kpi_id="F_KPI_99", end=pd.Period("2016-06", "M"))
+    assert "no result in June 2016" in empty.markup
+
+
+def test_explorer_widget_shows_abatement_and_trend_statistics():
+    pytest.importorskip("ipywidgets")
+    app = explorer.Explorer("lincolnshire-css")
+    app.service.value = "F"
+    app.kpi.value = "F_KPI_01"
+    assert "Abatement detail of F_KPI_01" in app.output.value
+    assert "Trend statistics of F_KPI_01" in app.output.value

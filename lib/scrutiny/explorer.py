@@ -1,8 +1,9 @@
 """The analyst's KPI explorer: pick a contract, service, KPI and months; see the trend and history.
 
 Everything the widgets show is made by pure functions here (options, selection, trend chart, RAG
-history table), so the logic is tested without a browser. :class:`Explorer` only wires ipywidgets
-(dropdowns and a month ``SelectionRangeSlider``) to those functions; ``notebooks/explore.ipynb``
+history, abatement detail, trend statistics), so the logic is tested without a browser.
+:class:`Explorer` only wires ipywidgets (dropdowns and a month ``SelectionRangeSlider``) to those
+functions; ``notebooks/explore.ipynb``
 displays ``Explorer(contract).widget`` in JupyterLab.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny import report
+from scrutiny.abatement import contract_abatement
 from scrutiny.banding import RAG_LABELS
 from scrutiny.charts import trend
 from scrutiny.contract import Contract, load_contract
@@ -21,6 +23,8 @@ from scrutiny.months import month_name
 from scrutiny.paths import data_root
 from scrutiny.report import Html
 from scrutiny.scoring import score
+from scrutiny.terms import load_terms
+from scrutiny.trends import kpi_trends
 
 
 def kpi_contracts(root: Path | None = None) -> list[str]:
@@ -34,6 +38,14 @@ def scored(contract: str) -> tuple[Contract, pd.DataFrame]:
     """Load and score a contract once per session."""
     loaded = load_contract(contract)
     return loaded, score(loaded)
+
+
+@lru_cache(maxsize=8)
+def abated(contract: str) -> tuple[pd.DataFrame, bool]:
+    """Abatement of every KPI-month of a contract, and whether its terms are illustrative."""
+    loaded, scores = scored(contract)
+    terms = load_terms(loaded)
+    return contract_abatement(loaded, terms, scores=scores).kpi_months, terms.illustrative
 
 
 def service_options(contract: Contract) -> list[tuple[str, str]]:
@@ -85,10 +97,64 @@ def history_table(rows: pd.DataFrame, *, kpi_id: str) -> Html:
                         row_header="Month", numeric=["Value", "TSL", "MSL"])
 
 
-def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period) -> Html:
-    """Trend chart and RAG history for one KPI and month range."""
+def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
+                    illustrative: bool = True) -> Html:
+    """One KPI's abatement month by month: run length, multiplier, base points and points."""
+    rows = select(kpi_months, kpi_id=kpi_id, start=start, end=end)
+    terms = " (illustrative terms)" if illustrative else ""
+    shown = pd.DataFrame({
+        "Month": rows["month"].map(month_name),
+        "RAG": rows["rag"].map(RAG_LABELS), "rag": rows["rag"],
+        "Months failing in a row": rows["run_length"].astype(int),
+        "Multiplier": rows["multiplier"].map("{:g}".format),
+        "Base points": rows["base_points"].map("{:.2f}".format),
+        "Points": rows["points"].map("{:.2f}".format),
+    })
+    total = report.paragraph(f"{kpi_id} attracted {rows['points'].sum():,.2f} abatement points "
+                             f"in the months chosen{terms}.")
+    return report.join(total, report.table(
+        shown, caption=f"Abatement detail of {kpi_id}{terms}", rag_columns={"RAG": "rag"},
+        row_header="Month",
+        numeric=["Months failing in a row", "Multiplier", "Base points", "Points"]))
+
+
+def trend_statistics(scores: pd.DataFrame, *, kpi_id: str, end: pd.Period,
+                     window: int = 6) -> Html:
+    """The trend test of one KPI over the ``window`` months to ``end`` (as the reports use)."""
+    stats = kpi_trends(scores, end, window=window)
+    row = stats[stats["kpi_id"] == kpi_id]
+    if row.empty:
+        return report.paragraph(f"{kpi_id} has no result in {month_name(end)} to test a trend.")
+    r = row.iloc[0]
+    shown = pd.DataFrame({
+        "Measure": ["Window", "Scored months", "Left out (Blue / no number)", "Trend",
+                    "Slope per month (Theil-Sen)", "Kendall's tau", "p-value",
+                    "Months until it would miss target", "Months until it would miss minimum",
+                    "Early warning"],
+        "Value": [f"{month_name(r['window_start'])} to {month_name(r['period'])}",
+                  str(r["n_points"]), f"{r['excluded_blue']} / {r['excluded_no_data']}",
+                  r["classification"], _number(r["slope"], "{:+.2f}"),
+                  _number(r["tau"], "{:.2f}"), _number(r["p_value"], "{:.3f}"),
+                  _number(r["months_to_tsl"], "{:g}"), _number(r["months_to_msl"], "{:g}"),
+                  "Yes" if r["flag"] else "No"],
+    })
+    return report.table(shown, caption=f"Trend statistics of {kpi_id}", row_header="Measure")
+
+
+def _number(value, fmt: str) -> str:
+    return "-" if pd.isna(value) else fmt.format(value)
+
+
+def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
+         kpi_months: pd.DataFrame | None = None, illustrative: bool = True) -> Html:
+    """Trend chart, RAG history, trend statistics and (given ``kpi_months``) abatement detail."""
     rows = select(scores, kpi_id=kpi_id, start=start, end=end)
-    return report.join(trend_view(rows, kpi_id=kpi_id), history_table(rows, kpi_id=kpi_id))
+    parts = [trend_view(rows, kpi_id=kpi_id), history_table(rows, kpi_id=kpi_id),
+             trend_statistics(scores, kpi_id=kpi_id, end=end)]
+    if kpi_months is not None:
+        parts.append(abatement_table(kpi_months, kpi_id=kpi_id, start=start, end=end,
+                                     illustrative=illustrative))
+    return report.join(*parts)
 
 
 class Explorer:
@@ -162,5 +228,6 @@ class Explorer:
             self.output.value = ""
             return
         start, end = self.months.value
-        self.output.value = view(self.scores, kpi_id=self.kpi.value, start=start,
-                                 end=end).markup
+        kpi_months, illustrative = abated(self.contract.value)
+        self.output.value = view(self.scores, kpi_id=self.kpi.value, start=start, end=end,
+                                 kpi_months=kpi_months, illustrative=illustrative).markup
