@@ -3,8 +3,7 @@
 Everything the widgets show is made by pure functions here (options, selection, trend chart, RAG
 history, abatement detail, trend statistics), so the logic is tested without a browser.
 :class:`Explorer` only wires ipywidgets (dropdowns and a month ``SelectionRangeSlider``) to those
-functions; ``notebooks/explore.ipynb``
-displays ``Explorer(contract).widget`` in JupyterLab.
+functions; ``notebooks/explore.ipynb`` displays ``Explorer(contract).widget`` in JupyterLab.
 """
 
 from __future__ import annotations
