@@ -245,6 +245,18 @@ def test_index_lists_reports_grouped_by_folder(tmp_path):
     assert '<html lang="en">' in index
 
 
+def test_index_headings_name_the_contract_and_parties_not_the_folder(tmp_path):
+    page = tmp_path / "shared" / "brent" / "2018-01" / "council_report.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html><head><title>Shared ICT service: Brent report for January 2018"
+                    '</title></head><body><p class="subtitle">Brent, Lewisham &amp; Southwark'
+                    "</p></body></html>", encoding="utf-8")
+    index = render.write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<h2>Shared ICT service (Brent, Lewisham &amp; Southwark)</h2>" in index
+    assert ('<a href="shared/brent/2018-01/council_report.html">Brent report for January 2018'
+            "</a>") in index
+
+
 def _fake_kernel(tmp_path: Path, monkeypatch, argv0: str) -> None:
     spec = tmp_path / "jupyter" / "kernels" / kernels.PREFERRED_KERNEL
     spec.mkdir(parents=True)

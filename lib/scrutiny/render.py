@@ -259,35 +259,60 @@ def _shown(path: Path, root: Path) -> str:
 
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_SUBTITLE = re.compile(r'<p class="subtitle">(.*?)</p>', re.S)
 
 
-def index_entries(root: Path) -> list[tuple[str, str, str]]:
-    """Return ``(target, relative link, title)`` for every report HTML under ``root``.
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report in the index: its folder under the outputs root, link and page titles."""
 
-    A report lives at ``<target>/<period>/<report>.html``; a target may have several parts
-    (``<service>/<council>``).
-    """
+    group: str  # first folder under the outputs root: one contract, service or portfolio
+    link: str
+    title: str
+    subtitle: str
+
+
+def index_entries(root: Path) -> list[IndexEntry]:
+    """Return one entry per report HTML under ``root`` (any depth), in path order."""
     entries = []
-    for page in sorted(root.rglob("*.html"), key=lambda p: p.relative_to(root).parts):
+    for page in sorted(root.rglob("*.html")):
         relative = page.relative_to(root)
-        if len(relative.parts) < 3:
+        if len(relative.parts) < 3:  # index.html and anything not <target>/<period>/<report>
             continue
         head = page.read_text(encoding="utf-8", errors="replace")[:4000]
-        found = _TITLE.search(head)
-        title = unescape(found.group(1)).strip() if found else page.stem
-        entries.append(("/".join(relative.parts[:-2]), relative.as_posix(), title))
+        entries.append(IndexEntry(relative.parts[0], relative.as_posix(),
+                                  _found(_TITLE, head) or page.stem, _found(_SUBTITLE, head)))
     return entries
+
+
+def _found(pattern: re.Pattern, text: str) -> str:
+    match = pattern.search(text)
+    return unescape(match.group(1)).strip() if match else ""
+
+
+def _group_heading(entry: IndexEntry) -> str:
+    """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
+    subject = entry.title.split(": ", 1)[0] if ": " in entry.title else entry.group
+    return f"{subject} ({entry.subtitle})" if entry.subtitle else subject
+
+
+def _link_text(entry: IndexEntry) -> str:
+    """The title without its subject, e.g. ``Performance report for June 2016``."""
+    rest = entry.title.split(": ", 1)[-1]
+    return rest[:1].upper() + rest[1:]
 
 
 def write_index(root: Path) -> Path:
     """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
-    groups: dict[str, list[str]] = {}
-    for target, link, title in index_entries(root):
-        groups.setdefault(target, []).append(
-            f'<li><a href="{escape(link)}">{escape(title)}</a></li>')
+    groups: dict[str, list[IndexEntry]] = {}
+    for entry in index_entries(root):
+        groups.setdefault(entry.group, []).append(entry)
     if groups:
-        sections = "\n".join(f"<h2>{escape(t)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>"
-                             for t, items in groups.items())
+        sections = "\n".join(
+            f"<h2>{escape(_group_heading(items[0]))}</h2>\n<ul>\n"
+            + "\n".join(f'<li><a href="{escape(e.link)}">{escape(_link_text(e))}</a></li>'
+                        for e in items) + "\n</ul>"
+            for items in groups.values())
     else:
         sections = "<p>No reports have been rendered yet.</p>"
     page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
