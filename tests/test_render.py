@@ -107,8 +107,10 @@ def test_index_links_every_report_relatively(rendered):
                      "lincolnshire-css/2016-06/period_report.html",
                      "lincolnshire-imt/2019-08/portfolio_report.html"]
     assert all((root / link).is_file() for link in links)
-    assert "performance report for June 2016" in index
-    assert "<h2>brent-lewisham-southwark/brent</h2>" in index
+    assert ">Performance report for June 2016</a>" in index
+    assert ("<h2>Corporate Support Services contract (Lincolnshire County Council and Serco)"
+            "</h2>") in index
+    assert "<h2>Shared ICT service (Hosted by Brent for Brent, Lewisham, Southwark)</h2>" in index
 
 
 @pytest.mark.slow
