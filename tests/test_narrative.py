@@ -107,3 +107,19 @@ def test_trend_sentence_names_the_projection():
 def test_join_words():
     assert [join_words(x) for x in (["a"], ["a", "b"], ["a", "b", "c"])] == [
         "a", "a and b", "a, b and c"]
+
+
+def test_first_month_says_no_trend_could_be_assessed_instead_of_listing_every_kpi(css):
+    sentences = period_narrative(css, pd.Period("2015-07", "M"))
+    trend = [s for s in sentences if "trend" in s]
+    assert trend == [
+        "No trend could be assessed: a KPI needs 5 scored months in the 6 months to July 2015, "
+        "and none of the 43 KPIs has that many (Blue months, months without a number and "
+        "months before the first return do not count)."]
+    assert not any("significant" in s or "projected" in s for s in sentences)
+
+
+def test_a_long_list_of_unassessed_kpis_points_to_the_table(css):
+    sentences = period_narrative(css, pd.Period("2015-11", "M"))
+    assert ("16 KPIs had fewer than 5 scored months in the window (Blue or no data) and were "
+            "not assessed (the trends table names them).") in sentences

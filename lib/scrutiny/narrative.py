@@ -141,10 +141,20 @@ def blue_sentence(register: pd.DataFrame) -> str:
     return text + f"; no reason is recorded for {join_words(unexplained)}."
 
 
+#: Longest list of KPI codes a sentence names; beyond it the sentence points to the table.
+MAX_NAMED = 10
+
+
 def trend_sentences(trends: pd.DataFrame, *, window: int, min_points: int, alpha: float,
                     horizon: int) -> list[str]:
     """Significant trends, KPIs projected to miss TSL or MSL soon, and KPIs not assessed."""
     period = trends["period"].iloc[0]
+    unassessed = trends.loc[trends["classification"] == NOT_ENOUGH_DATA, "kpi_id"].tolist()
+    if len(unassessed) == len(trends):
+        return [f"No trend could be assessed: a KPI needs {min_points} scored months in the "
+                f"{window} months to {month_name(period)}, and none of the {len(trends)} KPIs "
+                "has that many (Blue months, months without a number and months before the "
+                "first return do not count)."]
     over = f"Over the {window} months to {month_name(period)}"
     worse = trends.loc[trends["classification"] == DETERIORATING, "kpi_id"].tolist()
     better = trends.loc[trends["classification"] == IMPROVING, "kpi_id"].tolist()
@@ -163,11 +173,12 @@ def trend_sentences(trends: pd.DataFrame, *, window: int, min_points: int, alpha
     else:
         second = "If trends continue, " + join_words(
             [_projection(row) for row in warned.itertuples()]) + "."
-    unassessed = trends.loc[trends["classification"] == NOT_ENOUGH_DATA, "kpi_id"].tolist()
+    named = (" (the trends table names them)" if len(unassessed) > MAX_NAMED
+             else f": {join_words(unassessed)}" if unassessed else "")
     third = "" if not unassessed else (
         f"{len(unassessed)} KPI{'s' if len(unassessed) != 1 else ''} had fewer than "
         f"{min_points} scored months in the window (Blue or no data) and "
-        f"{'was' if len(unassessed) == 1 else 'were'} not assessed: {join_words(unassessed)}.")
+        f"{'was' if len(unassessed) == 1 else 'were'} not assessed{named}.")
     return [first, second, third]
 
 
