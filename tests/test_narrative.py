@@ -122,4 +122,4 @@ def test_first_month_says_no_trend_could_be_assessed_instead_of_listing_every_kp
 def test_a_long_list_of_unassessed_kpis_points_to_the_table(css):
     sentences = period_narrative(css, pd.Period("2015-11", "M"))
     assert ("16 KPIs had fewer than 5 scored months in the window (Blue or no data) and were "
-            "not assessed (the trends table names them).") in sentences
+            "not assessed (listed in the trends section).") in sentences

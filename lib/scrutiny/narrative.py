@@ -173,7 +173,7 @@ def trend_sentences(trends: pd.DataFrame, *, window: int, min_points: int, alpha
     else:
         second = "If trends continue, " + join_words(
             [_projection(row) for row in warned.itertuples()]) + "."
-    named = (" (the trends table names them)" if len(unassessed) > MAX_NAMED
+    named = (" (listed in the trends section)" if len(unassessed) > MAX_NAMED
              else f": {join_words(unassessed)}" if unassessed else "")
     third = "" if not unassessed else (
         f"{len(unassessed)} KPI{'s' if len(unassessed) != 1 else ''} had fewer than "
