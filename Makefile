@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench clean-venv
+.PHONY: report test lint bench bench-render clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py --kpi-months 1000000
+
+bench-render: $(STAMP)
+	$(BIN)/python benchmarks/render_batch.py --repeats 2 --jobs 2
 
 clean-venv:
 	rm -rf $(VENV)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.contract import load_contract
+from scrutiny.contract import load_contract, reuse_loaded_contracts
 from scrutiny.exceptions import InputValidationError, UnknownContractError
 
 
@@ -30,6 +30,18 @@ def test_the_real_contract_loads(css):
     assert len(css.kpis) == 43 and len(css.returns) == 43 * 12
     assert css.kpis.groupby("service").size().to_dict() == {
         "ACF": 9, "CSC": 9, "F": 3, "IMT": 12, "PM": 10}
+
+
+def test_reuse_loads_each_folder_once_and_only_inside_the_block(css_copy):
+    with reuse_loaded_contracts():
+        first = load_contract("lincolnshire-css", data_root=css_copy)
+        assert load_contract("lincolnshire-css", data_root=css_copy) is first
+        staged = {"kpis.csv": css_copy / "lincolnshire-css" / "kpis.csv"}
+        assert load_contract("lincolnshire-css", data_root=css_copy, staged=staged) is not first
+    assert load_contract("lincolnshire-css", data_root=css_copy) is not first
+    edit(css_copy, "returns.csv", "CSC", "XXX")  # a bad file is seen again outside the block
+    with pytest.raises(InputValidationError):
+        load_contract("lincolnshire-css", data_root=css_copy)
 
 
 def test_unknown_kpi_code(css_copy):

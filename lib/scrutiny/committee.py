@@ -8,6 +8,7 @@ page ``<title>`` from the title block, and checks that nothing but report HTML r
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def exporter() -> HTMLExporter:
         exclude_anchor_links=True,
         embed_images=True,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_exporter() -> HTMLExporter:
+    """One exporter per process: its template is loaded and compiled once, not per report.
+
+    nbconvert itself converts many notebooks with one exporter; each conversion starts from
+    fresh resources, so nothing of one report reaches the next.
+    """
+    return exporter()
 
 
 def check_outputs(nb: nbformat.NotebookNode) -> None:
@@ -95,7 +106,7 @@ def to_html(nb: nbformat.NotebookNode) -> str:
     check_outputs(nb)
     nb = copy.deepcopy(nb)
     nb.metadata.setdefault("scrutiny", {})["title"] = document_title(nb)
-    body, _ = exporter().from_notebook_node(
+    body, _ = _shared_exporter().from_notebook_node(
         nb, resources={"committee_css": report.stylesheet(), "metadata": {"name": "Report"}})
     return add_contents(body)
 

@@ -14,7 +14,9 @@ Layout of ``data/<contract>/``::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -72,6 +74,25 @@ class Contract:
         return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
 
 
+#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.
+_LOADED: ContextVar[dict[Path, Contract] | None] = ContextVar("loaded_contracts", default=None)
+
+
+@contextmanager
+def reuse_loaded_contracts() -> Iterator[None]:
+    """Within the block, load each contract folder once and hand out that same object.
+
+    For validating a batch: twelve parameters files of one contract would otherwise read and
+    validate the same data folder twelve times. Only for short, read-only uses: files changed
+    inside the block are not seen. Staged loads (``scrutiny ingest``) are never reused.
+    """
+    token = _LOADED.set({})
+    try:
+        yield
+    finally:
+        _LOADED.reset(token)
+
+
 def load_contract(name: str, data_root: Path | None = None, *,
                   staged: Mapping[str, Path] | None = None) -> Contract:
     """Load and validate the contract called ``name`` from ``data/<name>/``.
@@ -89,8 +110,17 @@ def load_contract(name: str, data_root: Path | None = None, *,
         (in a staging folder).
     """
     folder = dataset_dir(name, data_root)
+    loaded = _LOADED.get()
+    if loaded is None or staged:
+        return _read_contract(folder, dict(staged or {}))
+    key = folder.resolve()
+    if key not in loaded:
+        loaded[key] = _read_contract(folder, {})
+    return loaded[key]
+
+
+def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     check_no_interrupted_ingest(folder)
-    staged = dict(staged or {})
 
     def path(file: str) -> Path:
         return Path(staged[file]) if file in staged else folder / file
