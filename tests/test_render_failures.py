@@ -53,18 +53,29 @@ def _wait_for(marker, run: subprocess.Popen, seconds: float = 120) -> None:
         time.sleep(0.05)
 
 
+def _start_slow_render(tmp_path, root) -> subprocess.Popen:
+    """Start ``scrutiny render`` on a notebook that sleeps, and return once its cell runs."""
+    marker = tmp_path / "mid-render"
+    notebooks = slow_notebooks(tmp_path / "notebooks", marker)
+    run = start_render(PARAMS / "2016-06.yaml", env=child_env(
+        tmp_path, SCRUTINY_OUTPUTS=str(root), SCRUTINY_NOTEBOOKS=str(notebooks)))
+    try:
+        _wait_for(marker, run)
+    except BaseException:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        raise
+    return run
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_interrupted_render_keeps_the_last_good_report(last_good, tmp_path, signum):
     """Kill the whole command (as Ctrl-C or a CI time-out does) while a report is executing."""
     root, before = last_good
-    marker = tmp_path / "mid-render"
-    notebooks = slow_notebooks(tmp_path / "notebooks", marker)
-    run = start_render(PARAMS / "2016-06.yaml", env=child_env(
-        tmp_path, SCRUTINY_OUTPUTS=str(root), SCRUTINY_NOTEBOOKS=str(notebooks)))
+    run = _start_slow_render(tmp_path, root)
     family: list[psutil.Process] = []
     try:
-        _wait_for(marker, run)
         # Kernels run in their own session, so remember every process this run started.
         family = psutil.Process(run.pid).children(recursive=True)
         os.killpg(run.pid, signum)
@@ -92,13 +103,9 @@ def test_interrupted_render_keeps_the_last_good_report(last_good, tmp_path, sign
 def test_killing_only_the_render_command_stops_its_workers(last_good, tmp_path):
     """``kill -9`` of the command alone (an OOM kill): no worker may finish the report later."""
     root, before = last_good
-    marker = tmp_path / "mid-render"
-    notebooks = slow_notebooks(tmp_path / "notebooks", marker)
-    run = start_render(PARAMS / "2016-06.yaml", env=child_env(
-        tmp_path, SCRUTINY_OUTPUTS=str(root), SCRUTINY_NOTEBOOKS=str(notebooks)))
+    run = _start_slow_render(tmp_path, root)
     family: list[psutil.Process] = []
     try:
-        _wait_for(marker, run)
         family = psutil.Process(run.pid).children(recursive=True)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=30)
