@@ -274,7 +274,7 @@ def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
     overrides = _month_range(text, path.name).assign(
         tsl=to_number(text, "tsl", path.name), msl=to_number(text, "msl", path.name))
     check_thresholds(overrides, kpis, path.name)
-    fail_at(overrides, _overlaps(overrides), path.name, "from_month",
+    fail_at(overrides, overlapping_ranges(overrides), path.name, "from_month",
             "{kpi_id}: this override overlaps an earlier one for the same KPI",
             hint="merge the two rows or make their date ranges disjoint")
     return overrides
@@ -301,7 +301,8 @@ def _month_range(text: pd.DataFrame, file: str) -> pd.DataFrame:
     return frame
 
 
-def _overlaps(ranges: pd.DataFrame) -> pd.Series:
+def overlapping_ranges(ranges: pd.DataFrame) -> pd.Series:
+    """Flag each date range that starts before the previous range of the same KPI has ended."""
     ordered = ranges.sort_values(["kpi_id", "from_month"], kind="stable")
     previous_end = ordered.groupby("kpi_id")["to_month"].shift()
     overlap = previous_end.notna() & (ordered["from_month"] <= previous_end)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from scrutiny import schemas
 from scrutiny.banding import AMBER, BLUE, GREEN, RED
-from scrutiny.contract import Contract, _overlaps
+from scrutiny.contract import Contract, overlapping_ranges
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.months import month_label
 from scrutiny.periods import require_period
@@ -59,7 +59,7 @@ def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
                           to_month=pd.PeriodIndex(text["to_month"], freq="M"))
     fail_at(reasons, reasons["from_month"] > reasons["to_month"], path.name, "to_month",
             "{kpi_id}: the range ends before it starts")
-    fail_at(reasons, _overlaps(reasons), path.name, "from_month",
+    fail_at(reasons, overlapping_ranges(reasons), path.name, "from_month",
             "{kpi_id}: this reason's months overlap an earlier reason for the same KPI",
             hint="give each month of a KPI one reason")
     life = contract.kpis.set_index("kpi_id")[["effective_from", "effective_to"]]

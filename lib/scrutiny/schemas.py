@@ -11,31 +11,34 @@ COUNT = r"^\d+$"
 UTC_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$"
 
 
-def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False,
-          required: bool = True) -> pa.Column:
+def text_column(*checks: pa.Check, nullable: bool = False, unique: bool = False,
+                required: bool = True) -> pa.Column:
+    """A column checked as text, as written in the file (nothing converted yet)."""
     return pa.Column(str, checks=list(checks), nullable=nullable, unique=unique, required=required)
 
 
-def _nonblank() -> pa.Check:
+def nonblank() -> pa.Check:
+    """Refuse empty or all-space cells."""
     return pa.Check.str_matches(r"\S", error="must not be blank")
 
 
-def _month_or_blank() -> pa.Check:
+def month_or_blank() -> pa.Check:
+    """Accept ``YYYY-MM`` or an empty cell (an open-ended date range)."""
     return pa.Check.str_matches(r"^$|" + MONTH[1:], error="must be YYYY-MM or blank")
 
 
 KPIS = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID), unique=True),
-        "service": _text(_nonblank()),
-        "description": _text(_nonblank()),
-        "frequency": _text(pa.Check.isin(["M", "Q"])),
-        "tsl": _text(pa.Check.str_matches(NUMBER)),
-        "msl": _text(pa.Check.str_matches(NUMBER)),
-        "direction": _text(pa.Check.isin(["higher", "lower"])),
-        "unit": _text(pa.Check.isin(["percent", "count"])),
-        "effective_from": _text(pa.Check.str_matches(MONTH)),
-        "effective_to": _text(_month_or_blank()),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID), unique=True),
+        "service": text_column(nonblank()),
+        "description": text_column(nonblank()),
+        "frequency": text_column(pa.Check.isin(["M", "Q"])),
+        "tsl": text_column(pa.Check.str_matches(NUMBER)),
+        "msl": text_column(pa.Check.str_matches(NUMBER)),
+        "direction": text_column(pa.Check.isin(["higher", "lower"])),
+        "unit": text_column(pa.Check.isin(["percent", "count"])),
+        "effective_from": text_column(pa.Check.str_matches(MONTH)),
+        "effective_to": text_column(month_or_blank()),
     },
     strict=True,
     name="kpis",
@@ -43,10 +46,10 @@ KPIS = pa.DataFrameSchema(
 
 RETURNS = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
-        "month": _text(pa.Check.str_matches(MONTH)),
-        "value": _text(),
-        "footnote": _text(required=False),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "month": text_column(pa.Check.str_matches(MONTH)),
+        "value": text_column(),
+        "footnote": text_column(required=False),
     },
     strict=True,
     name="returns",
@@ -54,12 +57,12 @@ RETURNS = pa.DataFrameSchema(
 
 OVERRIDES = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
-        "from_month": _text(pa.Check.str_matches(MONTH)),
-        "to_month": _text(pa.Check.str_matches(MONTH)),
-        "tsl": _text(pa.Check.str_matches(NUMBER)),
-        "msl": _text(pa.Check.str_matches(NUMBER)),
-        "reason": _text(_nonblank()),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "from_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(pa.Check.str_matches(MONTH)),
+        "tsl": text_column(pa.Check.str_matches(NUMBER)),
+        "msl": text_column(pa.Check.str_matches(NUMBER)),
+        "reason": text_column(nonblank()),
     },
     strict=True,
     name="overrides",
@@ -67,11 +70,11 @@ OVERRIDES = pa.DataFrameSchema(
 
 GLIDES = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(r"^$|" + KPI_ID[1:])),
-        "service": _text(_nonblank()),
-        "from_month": _text(pa.Check.str_matches(MONTH)),
-        "to_month": _text(pa.Check.str_matches(MONTH)),
-        "reason": _text(_nonblank()),
+        "kpi_id": text_column(pa.Check.str_matches(r"^$|" + KPI_ID[1:])),
+        "service": text_column(nonblank()),
+        "from_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(pa.Check.str_matches(MONTH)),
+        "reason": text_column(nonblank()),
     },
     strict=True,
     name="glides",
@@ -79,10 +82,10 @@ GLIDES = pa.DataFrameSchema(
 
 PUBLISHED_SUMMARIES = pa.DataFrameSchema(
     {
-        "source": _text(_nonblank()),
-        "service": _text(_nonblank()),
-        "month": _text(pa.Check.str_matches(MONTH)),
-        **{c: _text(pa.Check.str_matches(COUNT)) for c in
+        "source": text_column(nonblank()),
+        "service": text_column(nonblank()),
+        "month": text_column(pa.Check.str_matches(MONTH)),
+        **{c: text_column(pa.Check.str_matches(COUNT)) for c in
            ("green", "amber", "red", "blue", "total")},
     },
     strict=True,
@@ -92,12 +95,12 @@ PUBLISHED_SUMMARIES = pa.DataFrameSchema(
 
 MITIGATION_REASONS = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
-        "short_description": _text(_nonblank()),
-        "from_month": _text(pa.Check.str_matches(MONTH)),
-        "to_month": _text(pa.Check.str_matches(MONTH)),
-        "reason": _text(_nonblank()),
-        "source": _text(_nonblank()),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "short_description": text_column(nonblank()),
+        "from_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(pa.Check.str_matches(MONTH)),
+        "reason": text_column(nonblank()),
+        "source": text_column(nonblank()),
     },
     strict=True,
     name="mitigation_reasons",
@@ -105,10 +108,10 @@ MITIGATION_REASONS = pa.DataFrameSchema(
 
 ABATEMENT_POINTS = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
-        "points": _text(pa.Check.str_matches(NUMBER)),
-        "effective_from": _text(pa.Check.str_matches(MONTH)),
-        "effective_to": _text(_month_or_blank()),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "points": text_column(pa.Check.str_matches(NUMBER)),
+        "effective_from": text_column(pa.Check.str_matches(MONTH)),
+        "effective_to": text_column(month_or_blank()),
     },
     strict=True,
     name="abatement_points",
@@ -116,15 +119,15 @@ ABATEMENT_POINTS = pa.DataFrameSchema(
 
 CHANGES = pa.DataFrameSchema(
     {
-        "kpi_id": _text(pa.Check.str_matches(KPI_ID)),
-        "month": _text(pa.Check.str_matches(MONTH)),
-        "old_value": _text(),
-        "old_footnote": _text(),
-        "new_value": _text(),
-        "new_footnote": _text(),
-        "changed_at": _text(pa.Check.str_matches(UTC_TIMESTAMP)),
-        "source_file": _text(_nonblank()),
-        "source_sha256": _text(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "month": text_column(pa.Check.str_matches(MONTH)),
+        "old_value": text_column(),
+        "old_footnote": text_column(),
+        "new_value": text_column(),
+        "new_footnote": text_column(),
+        "changed_at": text_column(pa.Check.str_matches(UTC_TIMESTAMP)),
+        "source_file": text_column(nonblank()),
+        "source_sha256": text_column(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
     },
     strict=True,
     name="changes",

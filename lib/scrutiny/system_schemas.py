@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scrutiny.exceptions import InputValidationError
-from scrutiny.schemas import COUNT, MONTH, NUMBER, _nonblank, _text
+from scrutiny.schemas import COUNT, MONTH, NUMBER, nonblank, text_column
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 ISO_MONTH = r"^\d{4}-\d{2}$"
@@ -32,9 +32,9 @@ def _number_or_blank() -> pa.Check:
 
 RAG_KEY = pa.DataFrameSchema(
     {
-        "word": _text(_nonblank(), unique=True),
-        "rag": _text(pa.Check.isin(["green", "amber", "red", "blue", "grey", "none"])),
-        "meaning": _text(_nonblank()),
+        "word": text_column(nonblank(), unique=True),
+        "rag": text_column(pa.Check.isin(["green", "amber", "red", "blue", "grey", "none"])),
+        "meaning": text_column(nonblank()),
     },
     strict=True,
     name="rag_key",
@@ -42,15 +42,15 @@ RAG_KEY = pa.DataFrameSchema(
 
 PROJECTS = pa.DataFrameSchema(
     {
-        "snapshot": _text(pa.Check.str_matches(MONTH)),
-        "project_id": _text(pa.Check.str_matches(PROJECT_ID)),
-        "name": _text(_nonblank()),
-        **{c: _text() for c in ("area", "sponsor", "manager", "stage", "status")},
-        "rag": _text(_nonblank()),
-        **{c: _text() for c in ("rag_commentary", "path_to_green", "impact")},
-        "start_date": _text(),
-        "forecast_closure": _text(),
-        **{c: _text() for c in ("expected_next_period", "commentary", "notes")},
+        "snapshot": text_column(pa.Check.str_matches(MONTH)),
+        "project_id": text_column(pa.Check.str_matches(PROJECT_ID)),
+        "name": text_column(nonblank()),
+        **{c: text_column() for c in ("area", "sponsor", "manager", "stage", "status")},
+        "rag": text_column(nonblank()),
+        **{c: text_column() for c in ("rag_commentary", "path_to_green", "impact")},
+        "start_date": text_column(),
+        "forecast_closure": text_column(),
+        **{c: text_column() for c in ("expected_next_period", "commentary", "notes")},
     },
     strict=True,
     unique=["snapshot", "name"],
@@ -59,11 +59,11 @@ PROJECTS = pa.DataFrameSchema(
 
 PROJECT_MILESTONES = pa.DataFrameSchema(
     {
-        "snapshot": _text(pa.Check.str_matches(MONTH)),
-        "name": _text(_nonblank()),
-        "milestone": _text(),
-        "baseline": _text(),
-        "forecast": _text(),
+        "snapshot": text_column(pa.Check.str_matches(MONTH)),
+        "name": text_column(nonblank()),
+        "milestone": text_column(),
+        "baseline": text_column(),
+        "forecast": text_column(),
     },
     strict=True,
     name="milestones",
@@ -71,9 +71,9 @@ PROJECT_MILESTONES = pa.DataFrameSchema(
 
 PUBLISHED_PROJECT_COUNTS = pa.DataFrameSchema(
     {
-        "snapshot": _text(pa.Check.str_matches(MONTH), unique=True),
-        "source": _text(_nonblank()),
-        **{c: _text(pa.Check.str_matches(COUNT)) for c in ("red", "amber", "green")},
+        "snapshot": text_column(pa.Check.str_matches(MONTH), unique=True),
+        "source": text_column(nonblank()),
+        **{c: text_column(pa.Check.str_matches(COUNT)) for c in ("red", "amber", "green")},
     },
     strict=True,
     name="published_counts",
@@ -81,11 +81,11 @@ PUBLISHED_PROJECT_COUNTS = pa.DataFrameSchema(
 
 PORTFOLIO_CHANGES = pa.DataFrameSchema(
     {
-        "snapshot": _text(pa.Check.str_matches(MONTH)),
-        "change": _text(pa.Check.isin(["closed", "added"])),
-        "project_id": _text(pa.Check.str_matches(PROJECT_ID)),
-        "name": _text(_nonblank()),
-        "details": _text(_nonblank()),
+        "snapshot": text_column(pa.Check.str_matches(MONTH)),
+        "change": text_column(pa.Check.isin(["closed", "added"])),
+        "project_id": text_column(pa.Check.str_matches(PROJECT_ID)),
+        "name": text_column(nonblank()),
+        "details": text_column(nonblank()),
     },
     strict=True,
     name="portfolio_changes",
@@ -93,10 +93,10 @@ PORTFOLIO_CHANGES = pa.DataFrameSchema(
 
 MILESTONE_KPI = pa.DataFrameSchema(
     {
-        "kpi_id": _text(_nonblank()),
-        "reporting_month": _text(pa.Check.str_matches(MONTH), unique=True),
-        "actual_month": _text(pa.Check.str_matches(MONTH)),
-        "value": _text(pa.Check.str_matches(NUMBER)),
+        "kpi_id": text_column(nonblank()),
+        "reporting_month": text_column(pa.Check.str_matches(MONTH), unique=True),
+        "actual_month": text_column(pa.Check.str_matches(MONTH)),
+        "value": text_column(pa.Check.str_matches(NUMBER)),
     },
     strict=True,
     name="milestone_kpi",
@@ -104,12 +104,12 @@ MILESTONE_KPI = pa.DataFrameSchema(
 
 SERVICE_METRICS = pa.DataFrameSchema(
     {
-        "metric": _text(pa.Check.str_matches(SNAKE), unique=True),
-        "label": _text(_nonblank()),
-        "unit": _text(pa.Check.isin(["count", "percent", "ratio", "score"])),
-        "direction": _text(pa.Check.isin(["higher", "lower", "neutral"])),
-        "decimals": _text(pa.Check.str_matches(COUNT)),
-        "per_employee_of": _text(pa.Check.str_matches(r"^$|" + SNAKE[1:])),
+        "metric": text_column(pa.Check.str_matches(SNAKE), unique=True),
+        "label": text_column(nonblank()),
+        "unit": text_column(pa.Check.isin(["count", "percent", "ratio", "score"])),
+        "direction": text_column(pa.Check.isin(["higher", "lower", "neutral"])),
+        "decimals": text_column(pa.Check.str_matches(COUNT)),
+        "per_employee_of": text_column(pa.Check.str_matches(r"^$|" + SNAKE[1:])),
     },
     strict=True,
     name="metrics",
@@ -117,10 +117,10 @@ SERVICE_METRICS = pa.DataFrameSchema(
 
 SERVICE_PERFORMANCE = pa.DataFrameSchema(
     {
-        "council": _text(_nonblank()),
-        "month": _text(pa.Check.str_matches(MONTH)),
-        "metric": _text(pa.Check.str_matches(SNAKE)),
-        "value": _text(pa.Check.str_matches(NUMBER)),
+        "council": text_column(nonblank()),
+        "month": text_column(pa.Check.str_matches(MONTH)),
+        "metric": text_column(pa.Check.str_matches(SNAKE)),
+        "value": text_column(pa.Check.str_matches(NUMBER)),
     },
     strict=True,
     unique=["council", "month", "metric"],
@@ -129,15 +129,15 @@ SERVICE_PERFORMANCE = pa.DataFrameSchema(
 
 RISKS = pa.DataFrameSchema(
     {
-        "risk_id": _text(_nonblank(), unique=True),
-        "risk": _text(_nonblank()),
-        "consequence": _text(),
-        "owner": _text(_nonblank()),
-        "impact": _text(pa.Check.str_matches(COUNT)),
-        "likelihood": _text(pa.Check.str_matches(COUNT)),
-        "score": _text(pa.Check.str_matches(COUNT)),
-        "mitigation": _text(),
-        "responsible_officer": _text(),
+        "risk_id": text_column(nonblank(), unique=True),
+        "risk": text_column(nonblank()),
+        "consequence": text_column(),
+        "owner": text_column(nonblank()),
+        "impact": text_column(pa.Check.str_matches(COUNT)),
+        "likelihood": text_column(pa.Check.str_matches(COUNT)),
+        "score": text_column(pa.Check.str_matches(COUNT)),
+        "mitigation": text_column(),
+        "responsible_officer": text_column(),
     },
     strict=True,
     name="risks",
@@ -145,12 +145,12 @@ RISKS = pa.DataFrameSchema(
 
 OBJECTIVES = pa.DataFrameSchema(
     {
-        "objective": _text(_nonblank(), unique=True),
-        "condition": _text(),
-        "key_activity": _text(),
-        "progress_milestones": _text(),
-        "success_criteria": _text(),
-        "status_feb_2018": _text(),
+        "objective": text_column(nonblank(), unique=True),
+        "condition": text_column(),
+        "key_activity": text_column(),
+        "progress_milestones": text_column(),
+        "success_criteria": text_column(),
+        "status_feb_2018": text_column(),
     },
     strict=True,
     name="objectives",
@@ -158,14 +158,14 @@ OBJECTIVES = pa.DataFrameSchema(
 
 ACTIONS = pa.DataFrameSchema(
     {
-        "row": _text(pa.Check.str_matches(COUNT), unique=True),
-        "stream": _text(_nonblank()),
-        "project": _text(_nonblank()),
-        "lead": _text(),
-        "resourcing": _text(),
-        "funding_approach": _text(),
-        "budget_2018_19": _text(_number_or_blank()),
-        "pressure_2018_19": _text(_number_or_blank()),
+        "row": text_column(pa.Check.str_matches(COUNT), unique=True),
+        "stream": text_column(nonblank()),
+        "project": text_column(nonblank()),
+        "lead": text_column(),
+        "resourcing": text_column(),
+        "funding_approach": text_column(),
+        "budget_2018_19": text_column(_number_or_blank()),
+        "pressure_2018_19": text_column(_number_or_blank()),
     },
     strict=True,
     name="actions",
@@ -173,11 +173,11 @@ ACTIONS = pa.DataFrameSchema(
 
 ACTION_MILESTONES = pa.DataFrameSchema(
     {
-        "row": _text(pa.Check.str_matches(COUNT)),
-        "quarter": _text(pa.Check.str_matches(QUARTER)),
-        "milestone": _text(),
-        "successor_lead": _text(),
-        "status": _text(required=False),
+        "row": text_column(pa.Check.str_matches(COUNT)),
+        "quarter": text_column(pa.Check.str_matches(QUARTER)),
+        "milestone": text_column(),
+        "successor_lead": text_column(),
+        "status": text_column(required=False),
     },
     strict=True,
     unique=["row", "quarter"],
@@ -186,12 +186,12 @@ ACTION_MILESTONES = pa.DataFrameSchema(
 
 STATEMENTS = pa.DataFrameSchema(
     {
-        "quarter": _text(pa.Check.str_matches(FINANCIAL_QUARTER,
+        "quarter": text_column(pa.Check.str_matches(FINANCIAL_QUARTER,
                                               error="must look like 2014/15 Q3")),
-        "service": _text(_nonblank()),
-        "topic": _text(_nonblank()),
-        "statement": _text(_nonblank()),
-        "source_quote": _text(_nonblank()),
+        "service": text_column(nonblank()),
+        "topic": text_column(nonblank()),
+        "statement": text_column(nonblank()),
+        "source_quote": text_column(nonblank()),
     },
     strict=True,
     name="statements",
