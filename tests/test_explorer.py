@@ -121,3 +121,11 @@ def test_explorer_widget_shows_abatement_and_trend_statistics():
     app.kpi.value = "F_KPI_01"
     assert "Abatement detail of F_KPI_01" in app.output.value
     assert "Trend statistics of F_KPI_01" in app.output.value
+
+
+def test_widget_styles_are_scoped_to_the_explorer():
+    markup = explorer.widget_markup(explorer.report.paragraph("x"))
+    css = markup.split("<style>")[1].split("</style>")[0]
+    rules = [line for line in css.splitlines() if "{" in line]
+    assert rules and all(line.startswith(".scrutiny-explorer") for line in rules)
+    assert ".scrutiny-explorer .rag-red" in css

@@ -156,6 +156,20 @@ def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
     return report.join(*parts)
 
 
+#: Styles for the widget's output, scoped so they never touch JupyterLab's own interface.
+_SCOPE = ".scrutiny-explorer"
+_WIDGET_CSS = (
+    f"{_SCOPE} table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; }}\n"
+    f"{_SCOPE} th, {_SCOPE} td {{ border: 1px solid #767676; padding: 0.2rem 0.5rem; }}\n"
+    f"{_SCOPE} caption {{ font-weight: 600; text-align: left; }}\n"
+    f"{_SCOPE} td.rag {{ font-weight: 600; }}\n" + report.rag_rules(_SCOPE))
+
+
+def widget_markup(content: Html) -> str:
+    """``content`` wrapped with its scoped styles, for an ``ipywidgets.HTML`` value."""
+    return f'<div class="scrutiny-explorer"><style>{_WIDGET_CSS}</style>{content.markup}</div>'
+
+
 class Explorer:
     """ipywidgets front end: contract, service and KPI dropdowns and a month range slider.
 
@@ -228,5 +242,6 @@ class Explorer:
             return
         start, end = self.months.value
         kpi_months, illustrative = abated(self.contract.value)
-        self.output.value = view(self.scores, kpi_id=self.kpi.value, start=start, end=end,
-                                 kpi_months=kpi_months, illustrative=illustrative).markup
+        self.output.value = widget_markup(view(
+            self.scores, kpi_id=self.kpi.value, start=start, end=end, kpi_months=kpi_months,
+            illustrative=illustrative))

@@ -233,10 +233,15 @@ def definition_list(items: Mapping[str, object]) -> Html:
 
 def stylesheet() -> str:
     """The committee stylesheet: screen and A4 print, RAG colours from the chart style."""
-    rag = "\n".join(
-        f".rag-{r} {{ background: {RAG_COLOURS[r]}; color: {RAG_TEXT_COLOURS[r]}; }}"
+    return _BASE_CSS + rag_rules() + "\n"
+
+
+def rag_rules(scope: str = "") -> str:
+    """CSS giving each RAG class its colour, optionally only inside ``scope`` (a selector)."""
+    prefix = f"{scope} " if scope else ""
+    return "\n".join(
+        f"{prefix}.rag-{r} {{ background: {RAG_COLOURS[r]}; color: {RAG_TEXT_COLOURS[r]}; }}"
         for r in RAG_ORDER)
-    return _BASE_CSS + rag + "\n"
 
 
 _BASE_CSS = """
