@@ -300,3 +300,28 @@ def test_notebooks_are_committed_without_outputs():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), path.name
         assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name
+
+
+def test_kernels_talk_over_socket_files_not_tcp_ports():
+    # Parallel workers starting kernels together could be handed the same free TCP port.
+    with kernels.socket_files() as sockets:
+        manager = sockets["config"]["KernelManager"]
+        folder = Path(manager["ip"]).parent
+        assert manager["transport"] == "ipc" and folder.is_dir()
+    assert not folder.exists()
+
+
+def test_render_job_starts_its_kernel_with_socket_files(tmp_path, monkeypatch):
+    import papermill
+
+    seen = {}
+
+    def fake_execute(source, target, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    job = render.plan([PARAMS / "2016-06.yaml"])[0]
+    result = render.render_job(job, "any-kernel", tmp_path)
+    assert not result.ok and "stop here" in result.error
+    assert seen["config"]["KernelManager"]["transport"] == "ipc"

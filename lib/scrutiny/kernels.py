@@ -84,3 +84,18 @@ def report_kernel(preferred: str | None = None) -> Iterator[str]:
         else:
             os.environ["JUPYTER_PATH"] = previous
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def socket_files() -> Iterator[dict]:
+    """Yield papermill keyword arguments that put a kernel's sockets in files, not TCP ports.
+
+    Kernels started at the same moment by parallel workers can be handed the same free TCP port
+    and one dies with "Address already in use" (seen under load with ``--jobs 2``). Unix socket
+    files in a folder of the report's own cannot collide. The folder is removed afterwards.
+    """
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="scrutiny-kernel-") as folder:
+        yield {"config": Config({"KernelManager": {"transport": "ipc",
+                                                   "ip": os.path.join(folder, "kernel")}})}

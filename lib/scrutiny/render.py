@@ -27,7 +27,7 @@ import scrutiny
 from scrutiny import committee, report
 from scrutiny.contract import reuse_loaded_contracts
 from scrutiny.exceptions import ParameterError, ScrutinyError
-from scrutiny.kernels import report_kernel
+from scrutiny.kernels import report_kernel, socket_files
 from scrutiny.params import display_path, load_params
 from scrutiny.paths import outputs_root
 
@@ -165,10 +165,11 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
         # Written once at the end (and on a cell error), not twice per cell: re-serialising the
         # growing notebook after every cell cost ~1 s of CPU per report. A kernel that dies
         # mid-report leaves no partial notebook, only the error line.
-        papermill.execute_notebook(
-            str(job.notebook), str(executed), parameters=job.parameters,
-            kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
-            log_output=False, request_save_on_cell_execute=False)
+        with socket_files() as sockets:
+            papermill.execute_notebook(
+                str(job.notebook), str(executed), parameters=job.parameters,
+                kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
+                log_output=False, request_save_on_cell_execute=False, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
