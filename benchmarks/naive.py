@@ -1,7 +1,8 @@
 """A deliberately naive, row-by-row pure-Python implementation of scoring and abatement.
 
 It exists only to measure what vectorising buys and to cross-check the vectorised engine: the
-same rules as scrutiny.scoring.score_frame and scrutiny.abatement, written the obvious way.
+same rules as scrutiny.score.scoring.score_frame and scrutiny.abate.abatement, written the
+obvious way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ WORD_RAG = {
 
 
 def hundredths(x: float) -> int:
-    """Round half away from zero to whole hundredths (as scrutiny.banding does)."""
+    """Round half away from zero to whole hundredths (as scrutiny.score.banding does)."""
     return int(math.copysign(math.floor(abs(x) * 100 + 0.5 + 1e-9), x))
 
 

@@ -14,7 +14,8 @@ naive
     What an analyst would do without the toolkit, one report after another: the papermill CLI
     with the parameters the toolkit would inject (``load_params(...).notebook_parameters(...)``
     written to a YAML file, ``-f``) on the same kernel the toolkit picks
-    (:func:`scrutiny.kernels.report_kernel`), then ``jupyter nbconvert --to html --no-input``.
+    (:func:`scrutiny.render.kernels.report_kernel`), then
+    ``jupyter nbconvert --to html --no-input``.
 
 Each way runs ``--repeats`` times, alternating which goes first so a noisy machine penalises
 neither. Both must produce one HTML file per report, or the benchmark fails. Prints per-report
@@ -38,8 +39,8 @@ from pathlib import Path
 import yaml
 
 import scrutiny
-from scrutiny.kernels import report_kernel
-from scrutiny.params import display_path, load_params
+from scrutiny.render.kernels import report_kernel
+from scrutiny.report.params import display_path, load_params
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params" / "lincolnshire-css"

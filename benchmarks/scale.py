@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from naive import score_and_abate  # noqa: E402
 
-from scrutiny.abatement import abate_frame  # noqa: E402
-from scrutiny.synthetic import synthetic_contracts  # noqa: E402
+from scrutiny.abate.abatement import abate_frame  # noqa: E402
+from scrutiny.testing.synthetic import synthetic_contracts  # noqa: E402
 
 TERMS = {"amber_fraction": 0.5, "multipliers": (1.0, 1.5, 2.0), "blue_breaks_run": True,
          "point_value_gbp": 100.0, "cap_fraction": 0.10}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.contract import load_contract
-from scrutiny.paths import PROJECT_ROOT
-from scrutiny.scoring import score
+from scrutiny.config import PROJECT_ROOT
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
 
 DATA = PROJECT_ROOT / "data"
 
@@ -58,7 +58,7 @@ def rendered(tmp_path_factory):
     Returns ``(root, first, second)``: the outputs folder and, per report name, the HTML bytes of
     the first and the second render.
     """
-    from scrutiny import render
+    from scrutiny.render import batch as render
 
     root = tmp_path_factory.mktemp("outputs")
     with pytest.MonkeyPatch.context() as env:

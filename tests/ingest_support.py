@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.paths import PROJECT_ROOT
+from scrutiny.config import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 CORPUS = Path(__file__).parent / "corpus"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scrutiny.scoring import score_frame
-from scrutiny.statuses import canonical_status
+from scrutiny.core.statuses import canonical_status
+from scrutiny.score.scoring import score_frame
 
 
 def scored_series(cells, *, kpi_id="TST_KPI_01", service="TST", direction="higher", tsl=95.0,

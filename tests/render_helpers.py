@@ -19,8 +19,8 @@ import nbformat
 import pandas as pd
 
 import scrutiny
-from scrutiny.params import find_params, load_params
-from scrutiny.paths import PROJECT_ROOT
+from scrutiny.config import PROJECT_ROOT
+from scrutiny.report.params import find_params, load_params
 
 DATA = PROJECT_ROOT / "data"
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"

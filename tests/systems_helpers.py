@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from scrutiny.paths import PROJECT_ROOT
+from scrutiny.config import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 

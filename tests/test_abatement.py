@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrutiny.abatement import (
+from scrutiny.abate.abatement import (
     add_totals,
     contract_abatement,
     kpi_points,
@@ -17,8 +17,8 @@ from scrutiny.abatement import (
     service_credits,
     unmitigated,
 )
-from scrutiny.contract import load_contract
-from scrutiny.terms import load_terms
+from scrutiny.abate.terms import load_terms
+from scrutiny.load.contract import load_contract
 
 RULES = {"amber_fraction": 0.5, "multipliers": (1.0, 1.5, 2.0)}
 
@@ -162,8 +162,8 @@ def test_keys_separate_contracts():
 
 
 def test_allocation_follows_effective_dates(contract, terms):
+    from scrutiny.abate.terms import allocation_for
     from scrutiny.exceptions import TermsError
-    from scrutiny.terms import allocation_for
     frame = pd.DataFrame({"kpi_id": ["PM_KPI_01", "IMT_KPI_01"],
                           "month": pd.PeriodIndex(["2019-02", "2019-03"], freq="M")})
     assert allocation_for(frame, terms).tolist() == [10, 40]
@@ -260,7 +260,7 @@ def test_run_lengths_across_row_blocks():
 
 @pytest.mark.parametrize("as_category", [True, False])
 def test_service_month_points_match_groupby(as_category):
-    from scrutiny.abatement import service_month_points
+    from scrutiny.abate.abatement import service_month_points
     rng = np.random.default_rng(5)
     n = 5_000
     frame = pd.DataFrame({

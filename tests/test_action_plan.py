@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny import action_plan
 from scrutiny.exceptions import InputValidationError
+from scrutiny.systems import action_plan
 from systems_helpers import DATA, copy_dataset, replace_in
 
 

@@ -3,7 +3,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrutiny.banding import RAG_RANK, band
+from scrutiny.core.rag import RAG_RANK
+from scrutiny.score.banding import band
 
 
 def test_band_is_inclusive_at_both_thresholds_in_both_directions():
@@ -56,7 +57,7 @@ def test_a_better_value_never_gets_a_worse_rag(pair, a, b, higher):
 
 def reference_band(value, tsl, msl, higher):
     """The int64-hundredths rule written out plainly, to check the code path against."""
-    from scrutiny.banding import hundredths
+    from scrutiny.score.banding import hundredths
     v, t, m = hundredths(value), hundredths(tsl), hundredths(msl)
     meets_tsl = np.where(higher, v >= t, v <= t)
     meets_msl = np.where(higher, v >= m, v <= m)
@@ -70,7 +71,7 @@ maybe_missing = st.one_of(st.just(np.nan), st.floats(-200, 200, allow_nan=False)
 @given(st.lists(st.tuples(maybe_missing, maybe_missing, maybe_missing, st.booleans()),
                 min_size=1, max_size=50))
 def test_band_codes_match_the_int64_rule(rows):
-    from scrutiny.banding import band_codes
+    from scrutiny.score.banding import band_codes
     value, tsl, msl, higher = (np.array(c) for c in zip(*rows, strict=True))
     got = band_codes(value, tsl=tsl, msl=msl, higher_is_better=higher)
     assert got.dtype == np.int8
@@ -78,7 +79,7 @@ def test_band_codes_match_the_int64_rule(rows):
 
 
 def test_band_codes_across_row_blocks():
-    from scrutiny.banding import band_codes, row_blocks
+    from scrutiny.score.banding import band_codes, row_blocks
     rng = np.random.default_rng(7)
     n = 3 * len(range(*row_blocks(10**6)[0].indices(10**6))) + 17  # spans several blocks
     value = np.round(rng.uniform(0, 100, n), 3)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from scrutiny.abatement import contract_abatement
-from scrutiny.charts.abatement import abatement_points_chart, alt_text
-from scrutiny.contract import load_contract
+from scrutiny.abate.abatement import contract_abatement
+from scrutiny.load.contract import load_contract
+from scrutiny.report.charts.abatement import abatement_points_chart, alt_text
 
 
 def test_chart_and_alt_text():

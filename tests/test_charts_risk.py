@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scrutiny import shared_ict
-from scrutiny.charts import risk
+from scrutiny.report.charts import risk
+from scrutiny.systems import shared_ict
 from systems_helpers import DATA
 
 

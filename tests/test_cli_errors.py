@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from ingest_support import CORPUS, MINI, contract_copy
 from scrutiny.cli import main
+from scrutiny.config import PROJECT_ROOT
 from scrutiny.exceptions import InputValidationError
-from scrutiny.paths import PROJECT_ROOT
 
 
 def test_error_is_one_line_without_debug(tmp_path):

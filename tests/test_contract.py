@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.contract import load_contract, reuse_loaded_contracts
 from scrutiny.exceptions import InputValidationError, UnknownContractError
+from scrutiny.load.contract import load_contract, reuse_loaded_contracts
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from scrutiny import council_report as cr
-from scrutiny import shared_ict as si
 from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.report import council as cr
+from scrutiny.systems import shared_ict as si
 from test_render import assert_sections
 
 SECTIONS = ("In brief", "Compared with the other councils", "Month by month", "Staff numbers",

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from scrutiny import explorer
-from scrutiny.charts import trend
+from scrutiny.report import explorer
+from scrutiny.report.charts import trend
 
 
 @pytest.fixture(scope="module")

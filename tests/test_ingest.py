@@ -21,11 +21,12 @@ from ingest_support import (
     folder_bytes,
     seed_wide,
 )
-from scrutiny import atomic
 from scrutiny.cli import main
-from scrutiny.contract import JOURNAL_FILE, load_contract
+from scrutiny.core import atomic
+from scrutiny.core.atomic import JOURNAL_FILE
 from scrutiny.exceptions import IngestError, InputValidationError, ScrutinyError
-from scrutiny.ingest import ingest
+from scrutiny.ingest.returns import ingest
+from scrutiny.load.contract import load_contract
 
 CSS = DATA / "lincolnshire-css"
 NOW = datetime(2016, 7, 15, 9, 30, tzinfo=timezone.utc)

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
+from scrutiny.core.months import parse_month
 from scrutiny.exceptions import MonthFormatError
-from scrutiny.months import parse_month
 
 
 @pytest.mark.parametrize(

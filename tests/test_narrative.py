@@ -2,9 +2,8 @@ import pandas as pd
 import pytest
 
 from kpi_series import combine, scored_series
-from scrutiny.contract import load_contract
 from scrutiny.exceptions import NoDataForPeriodError
-from scrutiny.narrative import (
+from scrutiny.insight.narrative import (
     counts_sentence,
     first_failure_sentence,
     join_words,
@@ -13,9 +12,10 @@ from scrutiny.narrative import (
     runs_sentence,
     trend_sentences,
 )
-from scrutiny.register import exceptions_register
-from scrutiny.scoring import summary_counts
-from scrutiny.trends import kpi_trends
+from scrutiny.insight.register import exceptions_register
+from scrutiny.insight.trends import kpi_trends
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import summary_counts
 
 JUNE_2016 = [
     "In June 2016, 30 of 43 KPIs met their target (Green), 2 more than in May 2016; 3 met only "

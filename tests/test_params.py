@@ -7,7 +7,7 @@ import papermill
 import pytest
 
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError
-from scrutiny.params import (
+from scrutiny.report.params import (
     REPORTS,
     PeriodReportParams,
     find_params,

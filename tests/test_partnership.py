@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scrutiny import partnership
-from scrutiny.contract import load_contract
 from scrutiny.exceptions import InputValidationError
-from scrutiny.scoring import score
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
+from scrutiny.systems import partnership
 from systems_helpers import DATA, copy_dataset, replace_in
 
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from scrutiny import portfolio_report as por
-from scrutiny import projects as pj
 from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.report import portfolio as por
+from scrutiny.systems import projects as pj
 from test_render import assert_sections
 
 SECTIONS = ("In brief", "Projects by RAG status over time", "What has changed",

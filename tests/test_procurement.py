@@ -5,9 +5,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kpi_series import combine, scored_series
-from scrutiny.contract import load_contract
 from scrutiny.exceptions import NoDataForPeriodError
-from scrutiny.procurement import (
+from scrutiny.insight.procurement import (
     APPROACHING,
     GOOD,
     INADEQUATE,
@@ -18,7 +17,8 @@ from scrutiny.procurement import (
     procurement_ratings,
     rating_counts,
 )
-from scrutiny.scoring import score
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
 
 START, END = pd.Period("2016-01", "M"), pd.Period("2016-06", "M")
 M, N, D = "Mitigation Agreed", "Not Measured", "Data not available"

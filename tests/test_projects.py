@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrutiny import projects
 from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
+from scrutiny.score.milestones import milestone_kpi_results
+from scrutiny.systems import projects
 from systems_helpers import DATA, copy_dataset, replace_in
 
 
@@ -105,7 +106,7 @@ def test_stage_distribution_2016(imt):
 
 
 def test_milestone_kpi_reports_the_previous_month_and_is_green(imt):
-    kpi = projects.milestone_kpi_results(imt.milestone_kpi, tsl=imt.info.milestone_kpi.tsl,
+    kpi = milestone_kpi_results(imt.milestone_kpi, tsl=imt.info.milestone_kpi.tsl,
                                          msl=imt.info.milestone_kpi.msl)
     assert kpi["lag_ok"].all()
     assert list(kpi["value"]) == [100, 100, 92, 100, 100]

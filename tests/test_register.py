@@ -7,9 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_series import combine, scored_series
-from scrutiny.contract import load_contract
 from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
-from scrutiny.register import (
+from scrutiny.insight.register import (
     FROM_GLIDE,
     FROM_REASONS_FILE,
     NONE_RECORDED,
@@ -20,7 +19,8 @@ from scrutiny.register import (
     reasons_for_period,
     reasons_without_results,
 )
-from scrutiny.scoring import score
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
 
 JUNE = pd.Period("2016-06", "M")
 

@@ -12,13 +12,14 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from scrutiny import kernels, render
-from scrutiny.abatement import contract_abatement
+from scrutiny.abate.abatement import contract_abatement
 from scrutiny.cli import main
+from scrutiny.config import PROJECT_ROOT
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError
-from scrutiny.params import notebooks_root
-from scrutiny.paths import PROJECT_ROOT
-from scrutiny.period_report import headline_counts, open_period_report
+from scrutiny.render import batch as render
+from scrutiny.render import kernels
+from scrutiny.report.params import notebooks_root
+from scrutiny.report.period.scorecard import headline_counts, open_period_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
 PERIOD_SECTIONS = (

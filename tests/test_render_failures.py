@@ -122,7 +122,7 @@ def test_killing_only_the_render_command_stops_its_workers(last_good, tmp_path):
 
 
 def test_a_later_render_removes_temp_files_of_killed_runs(tmp_path):
-    from scrutiny.render import _remove_stale_runs
+    from scrutiny.render.batch import _remove_stale_runs
 
     dead = subprocess.Popen(["true"])  # its pid has ended once it is waited for
     dead.wait()

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from scrutiny import committee, period_report, report
-from scrutiny.charts.style import apply_style
 from scrutiny.exceptions import NoDataForPeriodError, ReportContentError
-from scrutiny.scoring import summary_counts
+from scrutiny.render import committee
+from scrutiny.report import html as report
+from scrutiny.report.charts.style import apply_style
+from scrutiny.report.period import scorecard as period_report
+from scrutiny.score.scoring import summary_counts
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -111,7 +113,7 @@ def test_summary_by_service_has_a_table_per_service_and_all(june):
 
 
 def test_heatmap_grid_and_alt_text_agree_with_scores(june):
-    from scrutiny.charts import heatmap
+    from scrutiny.report.charts import heatmap
 
     grid = heatmap.rag_grid(june.scores, june.heatmap_months)
     assert grid.shape == (43, 12)

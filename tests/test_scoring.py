@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from scrutiny.reconcile import reconcile
-from scrutiny.scoring import score_frame, summary_counts
+from scrutiny.score.reconcile import reconcile
+from scrutiny.score.scoring import score_frame, summary_counts
 
 
 def kpi_month(scores, kpi_id, month):

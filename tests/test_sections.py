@@ -5,10 +5,10 @@ import re
 import pandas as pd
 import pytest
 
-from scrutiny import period_report
-from scrutiny.abatement import mitigation_cost
-from scrutiny.procurement import procurement_ratings, rating_counts
-from scrutiny.sections import insight, money
+from scrutiny.abate.abatement import mitigation_cost
+from scrutiny.insight.procurement import procurement_ratings, rating_counts
+from scrutiny.report.period import insight, money
+from scrutiny.report.period import scorecard as period_report
 
 
 @pytest.fixture(scope="module")

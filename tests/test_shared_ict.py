@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrutiny import shared_ict
 from scrutiny.exceptions import InputValidationError
+from scrutiny.systems import shared_ict
 from systems_helpers import DATA, copy_dataset, replace_in
 
 NOV, DEC, JAN = (pd.Period(m, freq="M") for m in ("2017-11", "2017-12", "2018-01"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scrutiny.abatement import abate_frame
-from scrutiny.synthetic import synthetic_contracts
+from scrutiny.abate.abatement import abate_frame
+from scrutiny.testing.synthetic import synthetic_contracts
 
 
 def test_synthetic_contracts_score_and_abate():

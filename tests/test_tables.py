@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scrutiny.exceptions import InputValidationError
-from scrutiny.tables import fail_at, read_csv_text
+from scrutiny.load.tables import fail_at, read_csv_text
 
 
 def read(tmp_path, data: bytes) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from scrutiny.contract import load_contract
+from scrutiny.abate.terms import load_terms
+from scrutiny.config import data_root
 from scrutiny.exceptions import InputValidationError, TermsError
-from scrutiny.paths import data_root
-from scrutiny.terms import load_terms
+from scrutiny.load.contract import load_contract
 
 
 @pytest.fixture()

@@ -7,10 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_series import combine, scored_series
-from scrutiny.contract import load_contract
 from scrutiny.exceptions import NoDataForPeriodError
-from scrutiny.scoring import score
-from scrutiny.trends import (
+from scrutiny.insight.trends import (
     DETERIORATING,
     IMPROVING,
     NOT_ENOUGH_DATA,
@@ -18,6 +16,8 @@ from scrutiny.trends import (
     flagged,
     kpi_trends,
 )
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
 
 JUNE = pd.Period("2016-06", "M")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.abatement import contract_abatement
+from scrutiny.abate.abatement import contract_abatement
+from scrutiny.abate.terms import load_terms
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, number_text
-from scrutiny.contract import load_contract
-from scrutiny.terms import load_terms
+from scrutiny.load.contract import load_contract
 
 KPI_OUTPUT = ["kpi_id", "service", "month", "rag", "run_length", "multiplier", "allocation",
               "base_points", "points", "basis"]

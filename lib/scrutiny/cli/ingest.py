@@ -9,7 +9,7 @@ import pandas as pd
 
 from scrutiny.cli.output import CONTRACT_OPTION
 from scrutiny.exceptions import IngestError
-from scrutiny.ingest import IngestResult, ingest, recover_contract
+from scrutiny.ingest.returns import IngestResult, ingest, recover_contract
 
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

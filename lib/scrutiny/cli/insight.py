@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
-from scrutiny.contract import load_contract
-from scrutiny.months import month_name
-from scrutiny.narrative import paragraph, period_narrative
-from scrutiny.procurement import RatingRules, procurement_ratings, rating_counts
-from scrutiny.register import exceptions_register, load_mitigation_reasons
-from scrutiny.scoring import score
-from scrutiny.trends import kpi_trends
+from scrutiny.core.months import month_name
+from scrutiny.insight.narrative import paragraph, period_narrative
+from scrutiny.insight.procurement import RatingRules, procurement_ratings, rating_counts
+from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.trends import kpi_trends
+from scrutiny.load.contract import load_contract
+from scrutiny.score.scoring import score
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [

@@ -14,7 +14,7 @@ CONTRACT_OPTION = click.option("--contract", required=True, metavar="NAME",
 
 def month_option(name: str, help_text: str, required: bool = False):
     """A ``--name YYYY-MM`` option parsed to a monthly period."""
-    from scrutiny.months import parse_month
+    from scrutiny.core.months import parse_month
 
     def convert(_ctx, _param, value):
         return None if value is None else parse_month(value)

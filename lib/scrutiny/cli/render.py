@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from scrutiny.exceptions import ParameterError, RenderError
-from scrutiny.params import find_params, params_root
-from scrutiny.render import plan, render, summary_lines
+from scrutiny.render.batch import plan, render, summary_lines
+from scrutiny.report.params import find_params, params_root
 
 
 @click.command("render")

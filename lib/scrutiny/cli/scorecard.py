@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
-from scrutiny.contract import load_contract
-from scrutiny.reconcile import reconcile as reconcile_counts
-from scrutiny.scoring import score, summary_counts
+from scrutiny.load.contract import load_contract
+from scrutiny.score.reconcile import reconcile as reconcile_counts
+from scrutiny.score.scoring import score, summary_counts
 
 
 @click.command()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from scrutiny import action_plan, shared_ict
-from scrutiny import projects as portfolio_lib
 from scrutiny.cli.output import FORMAT_OPTION, emit, month_option, number_text
 from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.systems import action_plan, shared_ict
+from scrutiny.systems import projects as portfolio_lib
 
 SERVICE_OPTION = click.option("--service", required=True, metavar="NAME",
                               help="Shared service folder under data/, e.g. "

@@ -1,0 +1,172 @@
+"""Replacing several files of a data folder so that a failure leaves them exactly as they were.
+
+One file can be replaced atomically: write a temporary file in the same folder, ``fsync`` it and
+``os.replace`` it over the old one. Two files (``returns.csv`` and ``changes.csv``) need two
+renames, and a crash between them would leave one changed and the other not. ``StagedFiles``
+makes the pair behave as one change:
+
+1. **Stage.** ``mkdir <folder>/.ingest-staging`` (atomic, so it doubles as a lock: a second
+   ingest into the same contract is refused), write each new file there under its real name and
+   ``fsync`` it. Callers validate the staged files before going on (``load_contract(staged=...)``).
+2. **Back up.** Copy every file to be replaced, except the last (the *commit file*), to
+   ``<name>.old`` in the staging folder and ``fsync`` it.
+3. **Journal.** Write ``<folder>/.ingest-journal.json`` (atomically) naming the commit file, the
+   SHA-256 its new bytes will have, and for each other file whether it existed before.
+4. **Replace** the other files, then the commit file: that last ``os.replace`` is the commit
+   point. ``fsync`` the folder.
+5. **Finish.** Delete the journal, ``fsync`` the folder, delete the staging folder.
+
+A Python exception during 3-4 rolls back at once: the backups go back (or files that did not
+exist are deleted) and the journal is removed, so the folder's bytes are exactly as before. A
+crash (power cut, ``kill -9``, Ctrl-C) leaves the journal behind; ``load_contract`` then refuses
+to read the contract and ``recover`` (``scrutiny ingest --recover``) decides from the journal:
+if the commit file already has its new bytes the change completed and only the journal and
+staging folder are removed; otherwise the backups are restored. Either way the folder ends up
+exactly as before the ingest or exactly as after it, never in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from scrutiny.exceptions import IngestError
+
+STAGING_DIR = ".ingest-staging"
+#: Marks an ingest in progress; the reader refuses a folder holding it (see load.contract).
+JOURNAL_FILE = ".ingest-journal.json"
+_BACKUP_SUFFIX = ".old"
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+class StagedFiles:
+    """New contents for files of ``folder``, replaced all together by ``commit``.
+
+    Use as a context manager; leaving it (committed or not) removes the staging folder. Any
+    exception before ``commit`` returns leaves the folder's files exactly as they were.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.staging = self.folder / STAGING_DIR
+        self.paths: dict[str, Path] = {}
+
+    def __enter__(self) -> StagedFiles:
+        if (self.folder / JOURNAL_FILE).exists():
+            raise IngestError(f"{self.folder.name}/{JOURNAL_FILE}: a previous ingest was "
+                              f"interrupted; run `scrutiny ingest --contract {self.folder.name}"
+                              " --recover` first")
+        try:
+            os.mkdir(self.staging)
+        except FileExistsError:
+            raise IngestError(
+                f"{self.folder.name}/{STAGING_DIR} exists: another ingest into this contract is "
+                f"running, or one was interrupted; if none is running, run `scrutiny ingest "
+                f"--contract {self.folder.name} --recover`") from None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        # A journal still present means the commit was interrupted (Ctrl-C, a crash): its
+        # backups in the staging folder are what ``recover`` needs, so they stay.
+        if not (self.folder / JOURNAL_FILE).exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def write(self, name: str, data: bytes) -> Path:
+        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path."""
+        path = self.staging / name
+        _write_synced(path, data)
+        self.paths[name] = path
+        return path
+
+    def commit(self, order: list[str]) -> None:
+        """Replace the folder's files with the staged ones; ``order[-1]`` is the commit point.
+
+        Every name in ``order`` must have been staged with ``write``.
+        """
+        *others, last = order
+        journal = self.folder / JOURNAL_FILE
+        existed = {name: (self.folder / name).exists() for name in others}
+        for name in others:
+            if existed[name]:
+                _write_synced(self.staging / (name + _BACKUP_SUFFIX),
+                              (self.folder / name).read_bytes())
+        record = {"commit_file": last,
+                  "commit_sha256": sha256_bytes(self.paths[last].read_bytes()),
+                  "existed": existed}
+        journal_staged = self.staging / JOURNAL_FILE
+        _write_synced(journal_staged, json.dumps(record, indent=1).encode("utf-8"))
+        try:
+            os.replace(journal_staged, journal)
+            for name in order:
+                os.replace(self.paths[name], self.folder / name)
+        except Exception:
+            _roll_back(self.folder, self.staging, existed)
+            raise
+        # Committed: from here on a failure leaves the journal, and ``recover`` completes.
+        _fsync_dir(self.folder)
+        journal.unlink()
+        _fsync_dir(self.folder)
+
+
+def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
+    """Put back every file named in ``existed`` and drop the journal (commit file untouched)."""
+    for name, was_there in existed.items():
+        backup = staging / (name + _BACKUP_SUFFIX)
+        if was_there and backup.exists():
+            os.replace(backup, folder / name)
+        elif not was_there:
+            (folder / name).unlink(missing_ok=True)
+    (folder / JOURNAL_FILE).unlink(missing_ok=True)
+    _fsync_dir(folder)
+
+
+def recover(folder: Path) -> str:
+    """Finish or undo an interrupted ``StagedFiles.commit``; return what was done, in words.
+
+    The commit file decides: if it already holds the bytes the journal expects, the change
+    completed and only the journal and staging folder are removed; otherwise every other file
+    goes back to its backup. Safe to run when nothing was interrupted.
+    """
+    folder = Path(folder)
+    journal = folder / JOURNAL_FILE
+    staging = folder / STAGING_DIR
+    if not journal.exists():
+        if staging.exists():
+            shutil.rmtree(staging)
+            return "removed a staging folder left by an ingest that had changed nothing"
+        return "nothing to recover"
+    record = json.loads(journal.read_text(encoding="utf-8"))
+    commit_path = folder / record["commit_file"]
+    committed = commit_path.exists() and (
+        sha256_bytes(commit_path.read_bytes()) == record["commit_sha256"])
+    if committed:
+        journal.unlink()
+        _fsync_dir(folder)
+        outcome = "the interrupted ingest had completed; removed its journal"
+    else:
+        _roll_back(folder, staging, record["existed"])
+        outcome = "the interrupted ingest had not completed; restored the files it had replaced"
+    shutil.rmtree(staging, ignore_errors=True)
+    return outcome

@@ -1,0 +1,385 @@
+"""Ingesting a supplier's KPI return into a contract's ``returns.csv``.
+
+The return is a *wide* table (CSV UTF-8 or Excel ``.xlsx``) laid out like the seed's dashboards:
+columns ``KPI``, ``KPI Short Desc``, ``Freq.``, ``TSL``, ``MSL`` (case, spaces and the trailing
+dot do not matter), then one column per month with a header as messy as a scanned report
+(``Jul-15``, ``Sept-15``, ``May 16``, ``Jun - 16``, ``2016-06``). Each month cell holds a number
+or a status word; a trailing ``*`` marks a footnote and is kept in the ``footnote`` column.
+
+Rules, checked before anything is written, each reported by file, row and column:
+
+- every column is one of the five above or a month, each month once; every KPI row once;
+- KPI codes are defined in ``kpis.csv`` and ``Freq.`` agrees with it;
+- ``TSL``/``MSL`` equal those in ``kpis.csv`` or those of an override in force in one of the
+  file's months (the seed prints the contractual levels even in months an override applies);
+- values are numbers or status words, percentages lie in 0-100, counts are not negative, and a
+  KPI is only reported in months it was part of the contract (a *blank* cell outside a KPI's
+  life is skipped: it is how a wide table shows "not a KPI yet / any more");
+- a KPI-month already in ``returns.csv`` with a different value (or footnote) is refused unless
+  ``replace=True``; then each correction is appended to ``changes.csv``. Numbers are compared as
+  numbers (``100`` equals ``100.00``; the stored text is kept) and words without regard to case.
+
+The merged ``returns.csv`` is validated by loading the whole contract from the staged files
+(``load_contract(staged=...)``) and then replaced atomically together with ``changes.csv``
+(``scrutiny.core.atomic``): a failure at any point leaves the data folder's bytes as they were.
+
+``returns.csv`` is kept in one documented order so diffs stay small: KPIs in the order of
+``kpis.csv``, then months ascending; columns ``kpi_id,month,value,footnote``; values as written
+in the return (status words in their canonical spelling); ``\\n`` line endings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from scrutiny.config import dataset_dir
+from scrutiny.core.atomic import StagedFiles, recover, sha256_bytes
+from scrutiny.core.months import month_label, parse_month
+from scrutiny.core.statuses import canonical_status
+from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
+from scrutiny.load.contract import (
+    CHANGES_FILE,
+    check_known_kpis,
+    load_contract,
+    read_values,
+    value_problems,
+)
+from scrutiny.load.schemas import CHANGES
+from scrutiny.load.tables import fail_at, read_csv_text, sheet_row, to_number
+
+#: The wide layout's fixed columns: normalised header -> the name used in messages.
+KPI_COLUMNS = {"kpi": "KPI", "kpi short desc": "KPI Short Desc", "freq": "Freq.", "tsl": "TSL",
+               "msl": "MSL"}
+RETURNS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
+CHANGE_COLUMNS = list(CHANGES.columns)
+_LAYOUT_HINT = ("the header must be KPI,KPI Short Desc,Freq.,TSL,MSL followed by one column per "
+                "month (e.g. Jun-16)")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest did. Frames hold ``kpi_id``, ``month`` (``YYYY-MM``) and values as text.
+
+    ``new`` and ``unchanged`` have ``value``/``footnote``; ``replaced`` has the columns of
+    ``changes.csv``. ``written`` is False when the return changed nothing.
+    """
+
+    contract: str
+    source: Path
+    source_sha256: str
+    new: pd.DataFrame
+    replaced: pd.DataFrame
+    unchanged: pd.DataFrame
+    written: bool
+
+
+def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | None = None,
+           now: datetime | None = None) -> IngestResult:
+    """Validate a wide KPI return and merge it into ``data/<name>/returns.csv``.
+
+    Parameters
+    ----------
+    name : str
+        Contract folder, e.g. ``lincolnshire-css``.
+    path : pathlib.Path
+        The return, ``.csv`` (UTF-8) or ``.xlsx``.
+    replace : bool
+        Allow values that differ from ones already stored; each is logged in ``changes.csv``.
+    data_root : pathlib.Path, optional
+        Folder holding the contract folders (default ``SCRUTINY_DATA`` or the repo's ``data/``).
+    now : datetime, optional
+        Time stamped on ``changes.csv`` rows (UTC); default the current time.
+
+    Returns
+    -------
+    IngestResult
+
+    Raises
+    ------
+    InputValidationError
+        A cell of the return breaks a rule; names file, row and column.
+    IngestError
+        The return would change stored values without ``replace``, or another ingest holds the
+        contract. Nothing has been written.
+    """
+    path = Path(path)
+    folder = dataset_dir(name, data_root)
+    contract = load_contract(name, data_root)
+    raw = _read_source_bytes(path)
+    digest = sha256_bytes(raw)
+    incoming = return_to_long(read_return(path), contract.kpis, contract.overrides, path.name)
+    merged = _compare(incoming, contract.returns)
+    replaced = merged[merged["_state"] == "replaced"]
+    if len(replaced) and not replace:
+        first = replaced.iloc[0]
+        raise IngestError(
+            f"{path.name}, row {first['row']}, column '{first['header']}': {first['kpi_id']} "
+            f"{first['month']} is {_shown(first['value_old'], first['footnote_old'])!r} in "
+            f"returns.csv but {_shown(first['value'], first['footnote'])!r} here "
+            f"({_count(len(replaced))}). Check the return, or pass --replace to correct the "
+            "stored values (logged in changes.csv)")
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    changes = _change_rows(replaced, stamp, path.name, digest)
+    result = IngestResult(
+        contract=name, source=path, source_sha256=digest,
+        new=merged.loc[merged["_state"] == "new", RETURNS_COLUMNS].reset_index(drop=True),
+        replaced=changes, written=False,
+        unchanged=merged.loc[merged["_state"] == "unchanged", RETURNS_COLUMNS]
+        .reset_index(drop=True))
+    if result.new.empty and changes.empty:
+        return result
+    returns_bytes = returns_csv_bytes(
+        _merge(contract.returns, merged), list(contract.kpis["kpi_id"]))
+    with StagedFiles(folder) as staged:
+        staged.write("returns.csv", returns_bytes)
+        order = ["returns.csv"]
+        if not changes.empty:
+            old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() else b""
+            staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
+            order = [CHANGES_FILE, "returns.csv"]
+        load_contract(name, data_root, staged=staged.paths)
+        staged.commit(order)
+    return IngestResult(**{**result.__dict__, "written": True})
+
+
+def recover_contract(name: str, data_root: Path | None = None) -> str:
+    """Finish or undo an interrupted ingest into contract ``name``; say which, in words."""
+    return recover(dataset_dir(name, data_root))
+
+
+def _read_source_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise IngestError(f"{path}: file not found")
+    return path.read_bytes()
+
+
+def read_return(path: Path) -> pd.DataFrame:
+    """Read a wide return as text: ``.csv`` through ``tables.read_csv_text``, ``.xlsx`` with
+    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_text(path)
+    if suffix == ".xlsx":
+        try:
+            sheet = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+        except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a bad workbook
+            raise InputValidationError(
+                f"is not a readable Excel workbook ({type(err).__name__})", file=path.name,
+                hint="save it again from Excel as .xlsx, or export it as CSV UTF-8") from None
+        sheet.columns = [_header_text(label) for label in sheet.columns]
+        return sheet.fillna("").astype(str)
+    raise IngestError(f"{path.name}: cannot read '{suffix or 'no extension'}' files; "
+                      "send the return as .csv (UTF-8) or .xlsx")
+
+
+def _header_text(label: object) -> str:
+    """Excel turns a typed ``Jun-16`` into a date; show it as ``YYYY-MM``."""
+    if isinstance(label, (datetime, pd.Timestamp)):
+        return month_label(parse_month(label))
+    return "" if str(label).startswith("Unnamed: ") else str(label)
+
+
+def return_to_long(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFrame,
+                   file: str) -> pd.DataFrame:
+    """Check a wide return and melt it to one row per KPI-month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kpi_id``, ``month`` (``YYYY-MM``), ``value`` (text, canonical status word),
+        ``footnote`` (``*`` or ``""``), plus ``row`` and ``header`` locating the cell in the file;
+        sorted by row, then month column.
+    """
+    wide, months = _classify_columns(wide, file)
+    wide = wide[(wide != "").any(axis=1)]
+    if wide.empty:
+        raise InputValidationError("has no KPI rows", file=file, row=2,
+                                   hint="add one row per KPI under the header")
+    wide = wide.assign(KPI=wide["KPI"].str.strip())
+    fail_at(wide, wide["KPI"] == "", file, "KPI", "the KPI code is blank",
+            hint="put the KPI code (e.g. PM_KPI_01) in the first column")
+    check_known_kpis(wide, kpis, file, column="KPI")
+    fail_at(wide, wide["KPI"].duplicated(), file, "KPI", "{KPI} appears in a second row",
+            hint="keep one row per KPI")
+    _check_frequency(wide, kpis, file)
+    _check_thresholds_in_file(wide, kpis, overrides, months, file)
+    return _melt(wide, months, kpis, file)
+
+
+def _classify_columns(wide: pd.DataFrame, file: str) -> tuple[pd.DataFrame, dict[str, pd.Period]]:
+    named: dict[str, str] = {}
+    months: dict[str, pd.Period] = {}
+    keep: list[str] = []
+    for label in wide.columns:
+        key = label.strip().lower().rstrip(".").strip()
+        if key in KPI_COLUMNS:
+            if KPI_COLUMNS[key] in named.values():
+                raise InputValidationError(f"a second {KPI_COLUMNS[key]} column", file=file,
+                                           row=1, column=label, hint=_LAYOUT_HINT)
+            named[label] = KPI_COLUMNS[key]
+        elif key == "" and (wide[label].str.strip() == "").all():
+            continue  # an empty trailing column, as spreadsheets export
+        else:
+            months[label] = _month_of_header(label, file)
+        keep.append(label)
+    missing = [c for c in KPI_COLUMNS.values() if c not in named.values()]
+    if missing:
+        raise InputValidationError(f"missing column(s) {', '.join(missing)}", file=file, row=1,
+                                   hint=_LAYOUT_HINT)
+    if not months:
+        raise InputValidationError("has no month columns", file=file, row=1, hint=_LAYOUT_HINT)
+    seen: dict[pd.Period, str] = {}
+    for label, month in months.items():
+        if month in seen:
+            raise InputValidationError(
+                f"is the same month ({month_label(month)}) as column '{seen[month]}'", file=file,
+                row=1, column=label, hint="keep one column per month")
+        seen[month] = label
+    return wide[keep].rename(columns=named), months
+
+
+def _month_of_header(label: str, file: str) -> pd.Period:
+    try:
+        return parse_month(label)
+    except MonthFormatError:
+        raise InputValidationError(
+            f"column {label!r} is neither a KPI column nor a month", file=file, row=1,
+            column=label, hint="write months as Jun-16 or 2016-06; " + _LAYOUT_HINT) from None
+
+
+def _kpi_info(wide: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    return kpis.set_index("kpi_id").loc[wide["KPI"]].set_axis(wide.index)
+
+
+def _check_frequency(wide: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    stated = wide["Freq."].str.strip().str.upper()
+    expected = _kpi_info(wide, kpis)["frequency"]
+    fail_at(wide.assign(_stated=stated, _expected=expected),
+            (stated != "") & (stated != expected), file, "Freq.",
+            "{KPI}: Freq. says {_stated!r} but kpis.csv says {_expected!r}",
+            hint="use M for monthly or Q for quarterly, as kpis.csv does")
+
+
+def _check_thresholds_in_file(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFrame,
+                              months: dict[str, pd.Period], file: str) -> None:
+    """TSL/MSL must be the KPI's own levels or those of an override in force in a file month."""
+    stated = wide.assign(tsl=to_number(wide, "TSL", file), msl=to_number(wide, "MSL", file))
+    base = kpis[["kpi_id", "tsl", "msl"]]
+    file_months = pd.PeriodIndex(list(months.values()), freq="M")
+    in_force = overrides[[((file_months >= start) & (file_months <= end)).any() for start, end in
+                          zip(overrides["from_month"], overrides["to_month"], strict=True)]]
+    allowed = pd.concat([base, in_force[["kpi_id", "tsl", "msl"]]], ignore_index=True)
+    pairs = stated[["KPI", "tsl", "msl"]].reset_index().merge(
+        allowed, left_on="KPI", right_on="kpi_id", suffixes=("", "_allowed"))
+    pair_ok = (pairs["tsl"] == pairs["tsl_allowed"]) & (pairs["msl"] == pairs["msl_allowed"])
+    tsl_ok = pairs["tsl"] == pairs["tsl_allowed"]
+    by_row = pairs.assign(pair_ok=pair_ok, tsl_ok=tsl_ok).groupby("index")[["pair_ok", "tsl_ok"]]
+    ok = by_row.any().reindex(wide.index)
+    levels = allowed.assign(text=allowed["tsl"].map("{:g}".format) + "/"
+                            + allowed["msl"].map("{:g}".format))
+    listed = levels.groupby("kpi_id")["text"].agg(" or ".join)
+    report = wide.assign(_allowed=wide["KPI"].map(listed))
+    message = ("{KPI}: TSL/MSL {TSL}/{MSL} disagree with kpis.csv and with every override in "
+               "force in these months (expected {_allowed})")
+    hint = "correct the return, or record the agreed levels in kpis.csv or overrides.csv"
+    fail_at(report, ~ok["tsl_ok"], file, "TSL", message, hint=hint)
+    fail_at(report, ~ok["pair_ok"], file, "MSL", message, hint=hint)
+
+
+def _melt(wide: pd.DataFrame, months: dict[str, pd.Period], kpis: pd.DataFrame,
+          file: str) -> pd.DataFrame:
+    order = {label: position for position, label in enumerate(months)}
+    long = (wide[["KPI", *months]].rename(columns={"KPI": "kpi_id"})
+            .melt(id_vars="kpi_id", var_name="header", value_name="cell", ignore_index=False))
+    long = long.assign(row=[sheet_row(i) for i in long.index],
+                       _column=long["header"].map(order))
+    long = long.sort_values(["row", "_column"], kind="stable").reset_index(drop=True)
+    cell = long["cell"].str.strip()
+    footnote = cell.str.extract(r"(\**)$", expand=False).fillna("")
+    value = cell.str.replace(r"\s*\*+$", "", regex=True)
+    status = canonical_status(value)
+    long = long.assign(month=long["header"].map(months), value=value.where(status.isna(), status),
+                       footnote=footnote)
+    info = kpis.set_index("kpi_id").loc[long["kpi_id"]].set_axis(long.index)
+    outside = (long["month"] < info["effective_from"]) | (
+        info["effective_to"].notna() & (long["month"] > info["effective_to"]))
+    long = read_values(long[~(outside & (long["value"] == "") & (long["footnote"] == ""))])
+    for problem in value_problems(long, kpis):
+        if problem.mask.any():
+            first = long[problem.mask].iloc[0]
+            raise InputValidationError(problem.message.format(**first.to_dict()), file=file,
+                                       row=int(first["row"]), column=first["header"],
+                                       hint=problem.hint)
+    return long.assign(month=long["month"].map(month_label))[
+        [*RETURNS_COLUMNS, "status", "number", "row", "header"]].reset_index(drop=True)
+
+
+def _compare(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Label each incoming KPI-month ``new``, ``unchanged`` or ``replaced``."""
+    old = stored.assign(month=stored["month"].map(month_label))[
+        ["kpi_id", "month", "value", "footnote", "status", "number"]]
+    merged = incoming.merge(old, on=["kpi_id", "month"], how="left", suffixes=("", "_old"),
+                            indicator=True)
+    same_word = merged["status"].notna() & (merged["status"] == merged["status_old"])
+    same_number = merged["number"].notna() & (merged["number"] == merged["number_old"])
+    same = (same_word | same_number) & (merged["footnote"] == merged["footnote_old"])
+    state = pd.Series("replaced", index=merged.index)
+    state[merged["_merge"] == "left_only"] = "new"
+    state[(merged["_merge"] == "both") & same] = "unchanged"
+    return merged.assign(_state=state)
+
+
+def _merge(stored: pd.DataFrame, compared: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows with replaced values swapped in, plus new rows (text columns only)."""
+    current = stored.assign(month=stored["month"].map(month_label))[RETURNS_COLUMNS]
+    changed = compared[compared["_state"] != "unchanged"][RETURNS_COLUMNS]
+    keys = ["kpi_id", "month"]
+    kept = current.merge(changed[keys], on=keys, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"][RETURNS_COLUMNS]
+    return pd.concat([kept, changed], ignore_index=True)
+
+
+def returns_csv_bytes(returns: pd.DataFrame, kpi_order: list[str]) -> bytes:
+    """Serialise returns in the documented order: ``kpi_order``, then month ascending."""
+    ordered = returns.assign(_kpi=pd.Categorical(returns["kpi_id"], categories=kpi_order,
+                                                 ordered=True))
+    ordered = ordered.sort_values(["_kpi", "month"], kind="stable")[RETURNS_COLUMNS]
+    return append_csv_bytes(b"", ordered, RETURNS_COLUMNS)
+
+
+def append_csv_bytes(existing: bytes, rows: pd.DataFrame, columns: list[str]) -> bytes:
+    """Return ``existing`` CSV bytes with ``rows`` appended (a header first if it is empty)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not existing.strip():
+        writer.writerow(columns)
+    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    head = existing if existing.strip() else b""
+    if head and not head.endswith(b"\n"):
+        head += b"\n"
+    return head + buffer.getvalue().encode("utf-8")
+
+
+def _change_rows(replaced: pd.DataFrame, stamp: datetime, source: str,
+                 digest: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "kpi_id": replaced["kpi_id"], "month": replaced["month"],
+        "old_value": replaced["value_old"], "old_footnote": replaced["footnote_old"],
+        "new_value": replaced["value"], "new_footnote": replaced["footnote"],
+        "changed_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "source_file": source,
+        "source_sha256": digest,
+    }, columns=CHANGE_COLUMNS).reset_index(drop=True)
+
+
+def _shown(value: str, footnote: str) -> str:
+    return f"{value}{footnote}"
+
+
+def _count(differing: int) -> str:
+    return f"{differing} KPI-month{'s differ' if differing > 1 else ' differs'}"

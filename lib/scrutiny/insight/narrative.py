@@ -1,0 +1,218 @@
+"""Plain-English highlights for a reporting period, every number taken from the library.
+
+Each sentence function takes the same tables the reports print (summary counts, the exceptions
+register, the trends table), so a sentence can never disagree with a table beside it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scrutiny.core.months import month_name
+from scrutiny.core.periods import held_months, require_period
+from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
+from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.trends import DETERIORATING, IMPROVING, NOT_ENOUGH_DATA, flagged, kpi_trends
+from scrutiny.load.contract import Contract
+from scrutiny.score.scoring import score, summary_counts
+
+
+def period_narrative(
+    contract: Contract,
+    period: pd.Period,
+    *,
+    window: int = 6,
+    min_points: int = 5,
+    alpha: float = 0.05,
+    horizon: int = 3,
+    top_runs: int = 3,
+) -> list[str]:
+    """Short sentences a committee can read first, for one reporting month.
+
+    Parameters
+    ----------
+    contract : Contract
+        From :func:`scrutiny.load.contract.load_contract`.
+    period : pandas.Period
+        Reporting month.
+    window, min_points, alpha, horizon : int, int, float, int
+        Passed to :func:`scrutiny.insight.trends.kpi_trends` (months, months, probability, months).
+    top_runs : int
+        How many of the longest failing runs to name (ties at the cut-off are all named).
+
+    Returns
+    -------
+    list of str
+        Sentences in reading order: counts, failures by service, longest runs, Blue months and
+        their reasons, trends, first-time failures.
+
+    Raises
+    ------
+    NoDataForPeriodError
+        If ``period`` has no results.
+    """
+    scores = score(contract)
+    require_period(scores, period)
+    services = contract.info.services
+    register = exceptions_register(scores, period, load_mitigation_reasons(contract))
+    trends = kpi_trends(scores, period, window=window, min_points=min_points, alpha=alpha,
+                        horizon=horizon)
+    first_held = held_months(scores)[0]
+    return [
+        counts_sentence(summary_counts(scores, list(services)), period),
+        failures_sentence(register, services, period),
+        runs_sentence(register, first_held, top=top_runs),
+        blue_sentence(register),
+        *trend_sentences(trends, window=window, min_points=min_points, alpha=alpha,
+                         horizon=horizon),
+        first_failure_sentence(scores, period),
+    ]
+
+
+def paragraph(sentences: list[str]) -> str:
+    """Join sentences into one paragraph, leaving out empty ones."""
+    return " ".join(s for s in sentences if s)
+
+
+def counts_sentence(counts: pd.DataFrame, period: pd.Period) -> str:
+    """How many KPIs met target, the change from the month before, and the other bands.
+
+    ``counts`` is :func:`scrutiny.score.scoring.summary_counts`; its ``ALL`` rows are used.
+    """
+    overall = counts[counts["service"] == "ALL"].set_index("month")
+    now = overall.loc[period]
+    text = f"In {month_name(period)}, {now[GREEN]} of {now['total']} KPIs met their target (Green)"
+    previous = period - 1
+    if previous in overall.index:
+        change = int(now[GREEN] - overall.loc[previous, GREEN])
+        text += (f", the same as in {month_name(previous)}" if change == 0 else
+                 f", {abs(change)} {'more' if change > 0 else 'fewer'} than in "
+                 f"{month_name(previous)}")
+    else:
+        text += f", with no results held for {month_name(previous)} to compare with"
+    return (text + f"; {now[AMBER]} met only the minimum (Amber), {now[RED]} were Red and "
+            f"{now[BLUE]} were Blue (mitigated, in a glide period or not measured, so not "
+            "scored).")
+
+
+def failures_sentence(register: pd.DataFrame, services: dict[str, str],
+                      period: pd.Period) -> str:
+    """Which services had Amber or Red KPIs, with how many, and which had none."""
+    failing = register[register["rag"].isin([AMBER, RED])]
+    if failing.empty:
+        return f"No KPI missed its target in {month_name(period)}."
+    per_service = failing["service"].value_counts().reindex(list(services)).dropna()
+    named = [f"{services[code]} ({int(n)} KPI{'s' if n != 1 else ''})"
+             for code, n in per_service.items()]
+    clear = [name for code, name in services.items() if code not in per_service.index]
+    text = f"KPIs missed their target (Amber or Red) in {join_words(named)}"
+    return text + (f"; {join_words(clear)} had none." if clear else ".")
+
+
+def runs_sentence(register: pd.DataFrame, first_held: pd.Period, *, top: int = 3) -> str:
+    """The longest runs of consecutive failing months that reach the period."""
+    runs = register[register["run_length"] > 0]
+    if runs.empty:
+        return ""
+    if int(runs["run_length"].max()) == 1:
+        return "No KPI has missed its target for more than one month in a row."
+    longest = runs.nlargest(top, "run_length", keep="all")
+    groups = longest.groupby("run_length", sort=False)["kpi_id"].apply(list)
+    months_held = int(register["month"].iloc[0].ordinal - first_held.ordinal) + 1
+    parts = [f"{length} consecutive month{'s' if length != 1 else ''} for {join_words(ids)}"
+             + (f" (every month held, since {month_name(first_held)})"
+                if length == months_held else "")
+             for length, ids in sorted(groups.items(), reverse=True)]
+    return "The longest failing runs are " + "; ".join(parts) + "."
+
+
+def blue_sentence(register: pd.DataFrame) -> str:
+    """Which KPIs were Blue and whether the data record a reason for each."""
+    blue = register[register["rag"] == BLUE]
+    if blue.empty:
+        return ""
+    ids = blue["kpi_id"].tolist()
+    unexplained = blue.loc[blue["reason"].isna(), "kpi_id"].tolist()
+    text = f"{join_words(ids)} {'was' if len(ids) == 1 else 'were'} Blue"
+    if not unexplained:
+        return text + "; the reason for each is given in the exceptions register."
+    if len(unexplained) == len(ids):
+        return text + "; no reason for the mitigation is recorded in the data held."
+    return text + f"; no reason is recorded for {join_words(unexplained)}."
+
+
+#: Longest list of KPI codes a sentence names; beyond it the sentence points to the table.
+MAX_NAMED = 10
+
+
+def trend_sentences(trends: pd.DataFrame, *, window: int, min_points: int, alpha: float,
+                    horizon: int) -> list[str]:
+    """Significant trends, KPIs projected to miss TSL or MSL soon, and KPIs not assessed."""
+    period = trends["period"].iloc[0]
+    unassessed = trends.loc[trends["classification"] == NOT_ENOUGH_DATA, "kpi_id"].tolist()
+    if len(unassessed) == len(trends):
+        return [f"No trend could be assessed: a KPI needs {min_points} scored months in the "
+                f"{window} months to {month_name(period)}, and none of the {len(trends)} KPIs "
+                "has that many (Blue months, months without a number and months before the "
+                "first return do not count)."]
+    over = f"Over the {window} months to {month_name(period)}"
+    worse = trends.loc[trends["classification"] == DETERIORATING, "kpi_id"].tolist()
+    better = trends.loc[trends["classification"] == IMPROVING, "kpi_id"].tolist()
+    level = f"{alpha:.0%}" if round(alpha * 100, 6).is_integer() else f"{alpha:.1%}"
+    if worse or better:
+        parts = [f"{join_words(ids)} {'shows' if len(ids) == 1 else 'show'} a significant "
+                 f"{word} trend" for ids, word in ((worse, "deteriorating"),
+                                                   (better, "improving")) if ids]
+        first = f"{over}, {' and '.join(parts)} (Kendall's tau, {level} level)."
+    else:
+        first = f"{over}, no KPI shows a significant trend (Kendall's tau, {level} level)."
+    warned = flagged(trends)
+    if warned.empty:
+        second = (f"No KPI is projected to miss its target or minimum within {horizon} "
+                  f"month{'s' if horizon != 1 else ''} if trends continue.")
+    else:
+        second = "If trends continue, " + join_words(
+            [_projection(row) for row in warned.itertuples()]) + "."
+    named = (" (listed in the trends section)" if len(unassessed) > MAX_NAMED
+             else f": {join_words(unassessed)}" if unassessed else "")
+    third = "" if not unassessed else (
+        f"{len(unassessed)} KPI{'s' if len(unassessed) != 1 else ''} had fewer than "
+        f"{min_points} scored months in the window (Blue or no data) and "
+        f"{'was' if len(unassessed) == 1 else 'were'} not assessed{named}.")
+    return [first, second, third]
+
+
+def _projection(row) -> str:
+    parts = []
+    if pd.notna(row.months_to_tsl):
+        parts.append(f"its target in {_months(row.months_to_tsl)}")
+    if pd.notna(row.months_to_msl):
+        parts.append(f"its minimum in {_months(row.months_to_msl)}")
+    return f"{row.kpi_id} would miss " + " and ".join(parts)
+
+
+def _months(n: float) -> str:
+    return f"{int(n)} month{'s' if int(n) != 1 else ''}"
+
+
+def first_failure_sentence(scores: pd.DataFrame, period: pd.Period) -> str:
+    """KPIs failing in ``period`` that never failed in an earlier month held."""
+    failing = scores["rag"].isin([AMBER, RED])
+    failed_before = scores.loc[failing & (scores["month"] < period), "kpi_id"].unique()
+    now = scores.loc[failing & (scores["month"] == period), "kpi_id"]
+    first = now[~now.isin(failed_before)].tolist()
+    first_held = held_months(scores)[0]
+    if period == first_held:
+        return (f"{month_name(period)} is the first month held, so there are no earlier "
+                "months to compare failures with.")
+    since = f"since {month_name(first_held)}"
+    if not first:
+        return f"No KPI failed for the first time in the data held ({since})."
+    verb = "failed" if len(first) == 1 else "each failed"
+    return f"{join_words(first)} {verb} for the first time in the data held ({since})."
+
+
+def join_words(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

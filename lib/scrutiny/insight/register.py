@@ -1,0 +1,184 @@
+"""The exceptions register: every KPI-month that is not Green, with why and for how long.
+
+Mitigation reasons are data (``data/<contract>/mitigation_reasons.csv``), keyed by KPI and an
+inclusive month range. A reason may name a KPI that ``kpis.csv`` does not define (seed 001's
+Table 2 names ACF_KPI_10 and IMT_KPI_15, which were added to the contract after the 2015-16
+results held), so each reason carries its own ``short_description``; ``kpi_defined`` says which.
+A reason whose months have no results is listed by :func:`reasons_without_results` rather than
+silently dropped, so a report can say which periods have results and which only have reasons.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scrutiny.core.months import month_label
+from scrutiny.core.periods import require_period
+from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
+from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.load import schemas
+from scrutiny.load.contract import Contract, overlapping_ranges
+from scrutiny.load.tables import fail_at, read_csv_text, validate
+
+REASONS_FILE = "mitigation_reasons.csv"
+REASON_COLUMNS = ["kpi_id", "service", "short_description", "from_month", "to_month", "reason",
+                  "source", "kpi_defined"]
+REGISTER_COLUMNS = [
+    "kpi_id", "service", "description", "month", "rag", "basis", "value", "status", "tsl", "msl",
+    "override_reason", "run_length", "reason", "reason_source",
+]
+#: Where a Blue month's reason came from.
+FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
+
+
+def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
+    """Read the contract's mitigation reasons; an absent file means none are recorded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REASON_COLUMNS`; months as ``pandas.Period``; ``service`` from the code's
+        prefix; ``kpi_defined`` True where ``kpis.csv`` defines the KPI.
+
+    Raises
+    ------
+    InputValidationError
+        Naming file, row and column: schema failures, a service prefix the contract does not have,
+        a range that ends before it starts, overlapping ranges for one KPI, or months outside a
+        defined KPI's life.
+    """
+    path = contract.folder / REASONS_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=REASON_COLUMNS)
+    text = validate(read_csv_text(path), schemas.MITIGATION_REASONS, path.name)
+    text["service"] = text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False)
+    fail_at(text, ~text["service"].isin(list(contract.info.services)), path.name, "kpi_id",
+            "{kpi_id}: no service {service!r} in this contract",
+            hint=f"KPI codes start with a service: {', '.join(contract.info.services)}")
+    reasons = text.assign(from_month=pd.PeriodIndex(text["from_month"], freq="M"),
+                          to_month=pd.PeriodIndex(text["to_month"], freq="M"))
+    fail_at(reasons, reasons["from_month"] > reasons["to_month"], path.name, "to_month",
+            "{kpi_id}: the range ends before it starts")
+    fail_at(reasons, overlapping_ranges(reasons), path.name, "from_month",
+            "{kpi_id}: this reason's months overlap an earlier reason for the same KPI",
+            hint="give each month of a KPI one reason")
+    life = contract.kpis.set_index("kpi_id")[["effective_from", "effective_to"]]
+    reasons["kpi_defined"] = reasons["kpi_id"].isin(life.index)
+    known = life.reindex(reasons["kpi_id"]).set_axis(reasons.index)
+    outside = reasons["kpi_defined"] & (
+        (reasons["from_month"] < known["effective_from"])
+        | (known["effective_to"].notna() & (reasons["to_month"] > known["effective_to"])))
+    fail_at(reasons, outside, path.name, "from_month",
+            "{kpi_id} was not part of the contract for all of this reason's months",
+            hint="check the months here and effective_from/effective_to in kpis.csv")
+    return reasons[REASON_COLUMNS]
+
+
+def reasons_by_month(reasons: pd.DataFrame) -> pd.DataFrame:
+    """Expand reasons to one row per KPI-month: ``kpi_id, month, short_description, reason``."""
+    columns = ["kpi_id", "month", "short_description", "reason", "kpi_defined"]
+    if reasons.empty:
+        return pd.DataFrame({c: pd.Series(dtype="period[M]" if c == "month" else object)
+                             for c in columns})
+    months = [pd.period_range(a, b, freq="M")
+              for a, b in zip(reasons["from_month"], reasons["to_month"], strict=True)]
+    expanded = reasons.assign(month=months).explode("month")
+    expanded["month"] = pd.PeriodIndex(expanded["month"], freq="M")
+    return expanded[columns].reset_index(drop=True)
+
+
+def failing_run_lengths(scores: pd.DataFrame) -> pd.Series:
+    """Consecutive failing (Amber or Red) months up to and including each KPI-month.
+
+    Green and Blue months end a run and score 0, as does a calendar gap between two results of
+    the same KPI.
+
+    Returns
+    -------
+    pandas.Series
+        int64 aligned with ``scores``.
+    """
+    ordered = scores.sort_values(["kpi_id", "month"], kind="stable")
+    failing = ordered["rag"].isin([AMBER, RED])
+    month_number = ordered["month"].dt.year * 12 + ordered["month"].dt.month
+    new_kpi = ordered["kpi_id"].ne(ordered["kpi_id"].shift())
+    gap = month_number.diff().ne(1)
+    run_id = (~failing | new_kpi | gap).cumsum()
+    runs = failing.astype("int64").groupby(run_id).cumsum()
+    return runs.reindex(scores.index).rename("run_length")
+
+
+def exceptions_register(scores: pd.DataFrame, period: pd.Period,
+                        reasons: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every KPI-month of ``period`` that is not Green.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        All of :func:`scrutiny.score.scoring.score` (earlier months are needed for run lengths).
+    period : pandas.Period
+        Reporting month.
+    reasons : pandas.DataFrame, optional
+        From :func:`load_mitigation_reasons`; Blue months look their reason up here first, then in
+        the glide period, else ``reason_source`` says ``"none recorded"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REGISTER_COLUMNS` in the order of ``scores``: ``tsl``/``msl`` are those in
+        force (``override_reason`` names a revision), ``run_length`` counts consecutive failing
+        months (0 for Blue), ``reason`` is the mitigation reason for Blue rows.
+
+    Raises
+    ------
+    NoDataForPeriodError
+        If ``period`` has no results.
+    """
+    if reasons is not None and not (scores["month"] == period).any():
+        _refuse_reason_only_period(reasons, period)
+    require_period(scores, period)
+    runs = failing_run_lengths(scores)
+    rows = scores.assign(run_length=runs)
+    rows = rows[(rows["month"] == period) & rows["rag"].ne(GREEN)]
+    by_month = reasons_by_month(reasons if reasons is not None else pd.DataFrame())
+    rows = rows.merge(by_month[["kpi_id", "month", "reason"]].rename(
+        columns={"reason": "mitigation_reason"}), on=["kpi_id", "month"], how="left",
+        validate="one_to_one")
+    blue = rows["rag"].eq(BLUE)
+    recorded = rows["mitigation_reason"].where(blue)
+    glide = rows["glide_reason"].where(blue & recorded.isna())
+    rows["reason"] = recorded.where(recorded.notna(), glide)
+    rows["reason_source"] = pd.Series(pd.NA, index=rows.index, dtype="object").mask(
+        blue, NONE_RECORDED).mask(glide.notna(), FROM_GLIDE).mask(recorded.notna(),
+                                                                   FROM_REASONS_FILE)
+    return rows.reset_index(drop=True)[REGISTER_COLUMNS]
+
+
+def _refuse_reason_only_period(reasons: pd.DataFrame, period: pd.Period) -> None:
+    """Say so when a month without results does have mitigation reasons recorded."""
+    named = reasons_for_period(reasons, period)["kpi_id"].drop_duplicates().tolist()
+    if named:
+        held = "no KPI results are held for this month"
+        raise NoDataForPeriodError(
+            f"{month_label(period)} has mitigation reasons ({', '.join(named)}, in "
+            f"{REASONS_FILE}) but {held}; add that month's returns to score it")
+
+
+def reasons_without_results(reasons: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Mitigation reasons for KPI-months that have no result in ``scores``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kpi_id, month, short_description, reason, kpi_defined``, one row per KPI-month.
+    """
+    by_month = reasons_by_month(reasons)
+    held = scores[["kpi_id", "month"]].assign(_held=True)
+    joined = by_month.merge(held, on=["kpi_id", "month"], how="left")
+    return joined[joined["_held"].isna()].drop(columns="_held").reset_index(drop=True)
+
+
+def reasons_for_period(reasons: pd.DataFrame, period: pd.Period) -> pd.DataFrame:
+    """Mitigation reasons in force in ``period``, whether or not that month has results."""
+    by_month = reasons_by_month(reasons)
+    return by_month[by_month["month"] == period].reset_index(drop=True)

@@ -1,0 +1,336 @@
+"""Loading a KPI contract's data folder: definitions, monthly returns, overrides, glides.
+
+Every table is validated against its schema and against the other tables before anything is scored.
+Layout of ``data/<contract>/``::
+
+    contract.yaml              title, council, supplier, services
+    kpis.csv                   one row per KPI: thresholds, direction, unit, effective dates
+    returns.csv                one row per KPI-month: the value or status word as published
+    overrides.csv              revised thresholds for a date range, with the reason
+    glides.csv                 glide periods (scored Blue), with the reason
+    published_summaries.csv    summary counts as published, for reconciliation (optional)
+    changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from scrutiny.config import dataset_dir
+from scrutiny.core.atomic import JOURNAL_FILE
+from scrutiny.core.statuses import canonical_status, known_words
+from scrutiny.exceptions import IngestError, InputValidationError
+from scrutiny.load import schemas
+from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+
+CONTRACT_FILE = "contract.yaml"
+CHANGES_FILE = "changes.csv"
+
+
+
+
+class ContractInfo(BaseModel):
+    """What ``contract.yaml`` holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    contract: str
+    title: str
+    council: str
+    supplier: str
+    service_commencement: date
+    services: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A validated KPI contract: every table typed, months as ``pandas.Period``."""
+
+    info: ContractInfo
+    folder: Path
+    kpis: pd.DataFrame
+    returns: pd.DataFrame
+    overrides: pd.DataFrame
+    glides: pd.DataFrame
+    published: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+    changes: pd.DataFrame = field(default_factory=lambda: _empty(schemas.CHANGES))
+
+    @property
+    def name(self) -> str:
+        return self.info.contract
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        """Months with at least one result, in order."""
+        return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
+
+
+#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.
+_LOADED: ContextVar[dict[Path, Contract] | None] = ContextVar("loaded_contracts", default=None)
+
+
+@contextmanager
+def reuse_loaded_contracts() -> Iterator[None]:
+    """Within the block, load each contract folder once and hand out that same object.
+
+    For validating a batch: twelve parameters files of one contract would otherwise read and
+    validate the same data folder twelve times. Only for short, read-only uses: files changed
+    inside the block are not seen. Staged loads (``scrutiny ingest``) are never reused.
+    """
+    token = _LOADED.set({})
+    try:
+        yield
+    finally:
+        _LOADED.reset(token)
+
+
+def load_contract(name: str, data_root: Path | None = None, *,
+                  staged: Mapping[str, Path] | None = None) -> Contract:
+    """Load and validate the contract called ``name`` from ``data/<name>/``.
+
+    Parameters
+    ----------
+    name : str
+        Folder name under the data root, e.g. ``lincolnshire-css``.
+    data_root : pathlib.Path, optional
+        Folder holding the contract folders; default ``paths.data_root()`` (``SCRUTINY_DATA``).
+    staged : mapping of file name to pathlib.Path, optional
+        Files to read instead of the folder's own, e.g. ``{"returns.csv": candidate}``: how
+        ``scrutiny ingest`` validates a candidate before it replaces the real file. Errors
+        name the file by its base name, so stage a candidate under the real file's name
+        (in a staging folder).
+    """
+    folder = dataset_dir(name, data_root)
+    loaded = _LOADED.get()
+    if loaded is None or staged:
+        return _read_contract(folder, dict(staged or {}))
+    key = folder.resolve()
+    if key not in loaded:
+        loaded[key] = _read_contract(folder, {})
+    return loaded[key]
+
+
+def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
+    check_no_interrupted_ingest(folder)
+
+    def path(file: str) -> Path:
+        return Path(staged[file]) if file in staged else folder / file
+
+    info = load_info(folder / CONTRACT_FILE)
+    kpis = load_kpis(path("kpis.csv"), info)
+    returns = load_returns(path("returns.csv"), kpis)
+    overrides = load_overrides(path("overrides.csv"), kpis)
+    glides = load_glides(path("glides.csv"), kpis, info)
+    published_path = path("published_summaries.csv")
+    published = load_published(published_path) if published_path.exists() else _empty_published()
+    changes_path = path(CHANGES_FILE)
+    changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
+    files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
+                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
+             if (folder / f).exists()]
+    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
+
+
+def check_no_interrupted_ingest(folder: Path) -> None:
+    """Refuse to read a contract whose last ingest was interrupted before it finished."""
+    if (folder / JOURNAL_FILE).exists():
+        raise IngestError(
+            f"{folder.name}/{JOURNAL_FILE}: an ingest into this contract was interrupted; run "
+            f"`scrutiny ingest --contract {folder.name} --recover` to finish or undo it")
+
+
+def load_info(path: Path) -> ContractInfo:
+    """Read ``contract.yaml``."""
+    if not path.exists():
+        raise InputValidationError("file not found", file=path.name,
+                                   hint="every contract folder needs a contract.yaml")
+    try:
+        return ContractInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise InputValidationError(first["msg"], file=path.name,
+                                   column=".".join(map(str, first["loc"]))) from None
+
+
+def load_kpis(path: Path, info: ContractInfo) -> pd.DataFrame:
+    """Read KPI definitions and check each direction against its thresholds."""
+    text = validate(read_csv_text(path), schemas.KPIS, path.name)
+    fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
+            "unknown service {service!r}",
+            hint=f"use one of the services in contract.yaml: {', '.join(info.services)}")
+    kpis = text.assign(
+        tsl=to_number(text, "tsl", path.name),
+        msl=to_number(text, "msl", path.name),
+        effective_from=pd.PeriodIndex(text["effective_from"], freq="M"),
+        effective_to=pd.PeriodIndex(text["effective_to"].replace("", None), freq="M"),
+    )
+    check_thresholds(kpis, kpis, path.name)
+    return kpis
+
+
+def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    """Refuse TSL/MSL pairs that contradict the KPI's stated direction or unit."""
+    info = kpis.set_index("kpi_id").loc[rows["kpi_id"], ["direction", "unit"]].set_axis(rows.index)
+    up = info["direction"] == "higher"
+    fail_at(rows, up & (rows["tsl"] < rows["msl"]), file, "tsl",
+            "{kpi_id}: TSL {tsl:g} is below MSL {msl:g}, but the KPI is higher-is-better",
+            hint="swap TSL and MSL, or set direction to 'lower' in kpis.csv")
+    fail_at(rows, ~up & (rows["tsl"] > rows["msl"]), file, "tsl",
+            "{kpi_id}: TSL {tsl:g} is above MSL {msl:g}, but the KPI is lower-is-better",
+            hint="swap TSL and MSL, or set direction to 'higher' in kpis.csv")
+    percent = info["unit"] == "percent"
+    for col in ("tsl", "msl"):
+        fail_at(rows, percent & ~rows[col].between(0, 100), file, col,
+                "{kpi_id}: a percentage threshold must lie between 0 and 100")
+        fail_at(rows, rows[col] < 0, file, col, "{kpi_id}: a threshold cannot be negative")
+
+
+def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Read monthly results; keep the return's own text, add the number where there is one."""
+    text = validate(read_csv_text(path), schemas.RETURNS, path.name)
+    if "footnote" not in text:
+        text["footnote"] = ""
+    check_known_kpis(text, kpis, path.name)
+    fail_at(text, text.duplicated(["kpi_id", "month"]), path.name, "month",
+            "{kpi_id} has a second result for {month}",
+            hint="keep one row per KPI and month (use `scrutiny ingest --replace` to correct one)")
+    returns = read_values(text.assign(month=pd.PeriodIndex(text["month"], freq="M")))
+    check_values(returns, kpis, path.name)
+    return returns
+
+
+def read_values(returns: pd.DataFrame) -> pd.DataFrame:
+    """Add ``status`` (canonical status word, NaN for a number) and ``number`` to ``value`` text.
+
+    A value that is neither a number nor a status word gets NaN in both; ``value_problems``
+    reports it.
+    """
+    status = canonical_status(returns["value"])
+    stripped = returns["value"].fillna("").str.strip()
+    numbers = pd.to_numeric(stripped.where(status.isna()), errors="coerce")
+    return returns.assign(status=status, number=numbers)
+
+
+def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str,
+                     column: str = "kpi_id") -> None:
+    """Refuse rows whose KPI code (in ``column``, ``kpi_id`` by default) is not in ``kpis.csv``."""
+    fail_at(rows, ~rows[column].isin(kpis["kpi_id"]), file, column,
+            f"unknown KPI code {{{column}!r}}",
+            hint="add it to kpis.csv, or correct the code (codes look like CSC_KPI_04)")
+
+
+def check_values(returns: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
+    """Refuse unreadable values, percentages outside 0-100, negative counts and months outside
+    a KPI's life, naming the first offending row of ``returns``."""
+    for problem in value_problems(returns, kpis):
+        fail_at(returns, problem.mask, file, problem.column, problem.message, hint=problem.hint)
+
+
+class ValueProblem(NamedTuple):
+    """One rule a KPI-month result can break: where (``mask``, ``column``) and what to say."""
+
+    mask: pd.Series
+    column: str
+    message: str
+    hint: str | None = None
+
+
+def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProblem]:
+    """Check results (``kpi_id``, ``month`` Period, ``value``, ``status``, ``number``).
+
+    Returns the rules in the order they are reported; each mask marks the rows breaking it.
+    ``message`` is a ``str.format`` template over the row's columns.
+    """
+    info = kpis.set_index("kpi_id").loc[returns["kpi_id"]].set_axis(returns.index)
+    percent = info["unit"] == "percent"
+    n = returns["number"]
+    before = returns["month"] < info["effective_from"]
+    after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
+    return [
+        ValueProblem(returns["status"].isna() & n.isna(), "value",
+                     "{value!r} is neither a number nor a known status word",
+                     f"use a number or one of {known_words()}"),
+        ValueProblem(percent & ((n > 100) | (n < 0)), "value",
+                     "{kpi_id} {value} is a percentage outside 0-100"),
+        ValueProblem(~percent & (n < 0), "value", "{kpi_id} {value} is a negative count"),
+        ValueProblem(before | after, "month", "{kpi_id} was not part of the contract in {month}",
+                     "check effective_from/effective_to in kpis.csv"),
+    ]
+
+
+def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Read threshold overrides; refuse overlaps and thresholds against the KPI's direction."""
+    text = validate(read_csv_text(path), schemas.OVERRIDES, path.name)
+    check_known_kpis(text, kpis, path.name)
+    overrides = _month_range(text, path.name).assign(
+        tsl=to_number(text, "tsl", path.name), msl=to_number(text, "msl", path.name))
+    check_thresholds(overrides, kpis, path.name)
+    fail_at(overrides, overlapping_ranges(overrides), path.name, "from_month",
+            "{kpi_id}: this override overlaps an earlier one for the same KPI",
+            hint="merge the two rows or make their date ranges disjoint")
+    return overrides
+
+
+def load_glides(path: Path, kpis: pd.DataFrame, info: ContractInfo) -> pd.DataFrame:
+    """Read glide periods. A row without a KPI code is recorded but cannot be scored."""
+    if not path.exists():
+        return pd.DataFrame(columns=["kpi_id", "service", "from_month", "to_month", "reason"])
+    text = validate(read_csv_text(path), schemas.GLIDES, path.name)
+    named = text["kpi_id"] != ""
+    fail_at(text, named & ~text["kpi_id"].isin(kpis["kpi_id"]), path.name, "kpi_id",
+            "unknown KPI code {kpi_id!r}", hint="add it to kpis.csv or correct the code")
+    fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
+            "unknown service {service!r}")
+    return _month_range(text, path.name)
+
+
+def _month_range(text: pd.DataFrame, file: str) -> pd.DataFrame:
+    frame = text.assign(from_month=pd.PeriodIndex(text["from_month"], freq="M"),
+                        to_month=pd.PeriodIndex(text["to_month"], freq="M"))
+    fail_at(frame, frame["from_month"] > frame["to_month"], file, "to_month",
+            "{kpi_id}: the range ends before it starts")
+    return frame
+
+
+def overlapping_ranges(ranges: pd.DataFrame) -> pd.Series:
+    """Flag each date range that starts before the previous range of the same KPI has ended."""
+    ordered = ranges.sort_values(["kpi_id", "from_month"], kind="stable")
+    previous_end = ordered.groupby("kpi_id")["to_month"].shift()
+    overlap = previous_end.notna() & (ordered["from_month"] <= previous_end)
+    return overlap.reindex(ranges.index)
+
+
+def load_published(path: Path) -> pd.DataFrame:
+    """Read published summary counts; each row's parts must add up to its total."""
+    text = validate(read_csv_text(path), schemas.PUBLISHED_SUMMARIES, path.name)
+    counts = ["green", "amber", "red", "blue", "total"]
+    published = text.astype({c: "int64" for c in counts})
+    fail_at(published, published[counts[:4]].sum(axis=1) != published["total"], path.name,
+            "total", "{service} {month}: the counts do not add up to the total {total}")
+    return published.assign(month=pd.PeriodIndex(published["month"], freq="M"))
+
+
+def _empty_published() -> pd.DataFrame:
+    return pd.DataFrame(columns=["source", "service", "month", "green", "amber", "red", "blue",
+                                 "total"])
+
+
+def load_changes(path: Path) -> pd.DataFrame:
+    """Read the log of values that ``scrutiny ingest --replace`` corrected, oldest first."""
+    text = validate(read_csv_text(path), schemas.CHANGES, path.name)
+    return text.assign(month=pd.PeriodIndex(text["month"], freq="M"),
+                       changed_at=pd.to_datetime(text["changed_at"], utc=True))
+
+
+def _empty(schema) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=str) for name in schema.columns})

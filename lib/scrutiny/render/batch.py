@@ -1,0 +1,336 @@
+"""Rendering reports in batches: parameters files in, committee HTML out.
+
+For each parameters file: validate (before any kernel starts), execute the notebook with papermill
+in a worker process, convert with the committee template, and write
+``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb``. Files are written to a
+temporary file in the same folder and moved into place, so a failed or interrupted run never leaves
+half a report and never replaces the last good one. A failed report keeps its executed notebook as
+``<report>.failed.ipynb`` and the batch carries on. ``outputs/index.html`` links every report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+
+import nbformat
+
+import scrutiny
+from scrutiny.config import outputs_root
+from scrutiny.exceptions import ParameterError, ScrutinyError
+from scrutiny.load.contract import reuse_loaded_contracts
+from scrutiny.render import committee
+from scrutiny.render.kernels import report_kernel, socket_files
+from scrutiny.report import html as report
+from scrutiny.report.params import display_path, load_params
+
+
+@dataclass(frozen=True)
+class Job:
+    """One validated report to render."""
+
+    params_file: str
+    notebook: Path
+    stem: Path  # <target>/<period>/<report>, relative to the outputs root
+    parameters: dict
+
+    @property
+    def name(self) -> str:
+        return self.stem.as_posix()
+
+
+@dataclass(frozen=True)
+class Result:
+    """How one report went: ``ok``, seconds taken, the HTML written or the reason it failed."""
+
+    job: Job
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    failed_notebook: Path | None = None
+    error: str = ""
+
+
+def plan(paths: Iterable[Path], *, period: str | None = None,
+         council: str | None = None) -> list[Job]:
+    """Validate parameters files and return the jobs to run, filtered by period and council.
+
+    Raises
+    ------
+    ParameterError, NoDataForPeriodError
+        Before anything runs, naming every invalid file and key.
+    """
+    with reuse_loaded_contracts():  # one read of each data folder for the whole batch
+        return _plan(paths, period=period, council=council)
+
+
+def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> list[Job]:
+    jobs, problems = [], []
+    for path in paths:
+        try:
+            params = load_params(path)
+        except ScrutinyError as err:
+            problems.append(err)
+            continue
+        if period is not None and params.period != period:
+            continue
+        if council is not None and council.lower() not in {
+                params.target.lower(), *params.target.lower().split("/"),
+                Path(path).parent.name.lower()}:
+            continue
+        name = display_path(path)
+        notebook = params.notebook()
+        if not notebook.is_file():
+            problems.append(ParameterError(
+                f"{name}: key 'report': notebook {display_path(notebook)} does not exist"))
+            continue
+        jobs.append(Job(name, notebook, params.output_stem(),
+                        params.notebook_parameters(params_file=name)))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ParameterError(f"{len(problems)} parameters files are invalid:\n"
+                             + "\n".join(f"  {p}" for p in problems))
+    return sorted(jobs, key=lambda j: j.name)
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are for sharing
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _end_with_parent() -> None:
+    """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
+
+    Without it an orphaned worker would finish its report after the command died, then wait
+    forever for more work. Its kernel exits on its own when its parent goes.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _remove_stale_runs(folder: Path, name: str) -> None:
+    """Delete executed-notebook temp files left by killed runs whose process is gone."""
+    for stale in folder.glob(f".{name}.*.running.ipynb"):
+        pid = stale.name[len(name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def render_job(job: Job, kernel_name: str, root: Path) -> Result:
+    """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+    import papermill
+
+    started = time.perf_counter()
+    target = root / job.stem
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_runs(target.parent, target.name)
+    executed = target.parent / f".{target.name}.{os.getpid()}.running.ipynb"
+    failed = target.with_suffix(".failed.ipynb")
+    try:
+        # Written once at the end (and on a cell error), not twice per cell: re-serialising the
+        # growing notebook after every cell cost ~1 s of CPU per report. A kernel that dies
+        # mid-report leaves no partial notebook, only the error line.
+        with socket_files() as sockets:
+            papermill.execute_notebook(
+                str(job.notebook), str(executed), parameters=job.parameters,
+                kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
+                log_output=False, request_save_on_cell_execute=False, **sockets)
+        nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
+        page = committee.to_html(nb)
+        atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
+        atomic_write(target.with_suffix(".html"), page)
+        failed.unlink(missing_ok=True)
+        return Result(job, True, time.perf_counter() - started, html=target.with_suffix(".html"))
+    except Exception as err:  # noqa: BLE001 - one report's failure must not stop the batch
+        kept = None
+        if executed.exists():
+            os.replace(executed, failed)
+            kept = failed
+        return Result(job, False, time.perf_counter() - started, failed_notebook=kept,
+                      error=_one_line(err))
+    finally:
+        executed.unlink(missing_ok=True)
+
+
+def _one_line(err: Exception) -> str:
+    name = getattr(err, "ename", None) or type(err).__name__
+    detail = getattr(err, "evalue", None) or str(err)
+    cell = getattr(err, "exec_count", None)
+    where = f" in cell {cell}" if cell else ""
+    return f"{name}{where}: {' '.join(str(detail).split())[:300]}"
+
+
+def _with_library_path() -> None:
+    """Make kernels import the same scrutiny package as this process, whatever their cwd."""
+    library = str(Path(scrutiny.__file__).resolve().parents[1])
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    rest = [str(Path(p).resolve()) for p in rest]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([library, *rest]))
+
+
+def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
+           root: Path | None = None, progress: bool = True) -> list[Result]:
+    """Render ``jobs`` in parallel worker processes, then rewrite ``index.html``.
+
+    Parameters
+    ----------
+    jobs : sequence of Job
+        From :func:`plan`.
+    workers : int
+        Worker processes (each runs one kernel at a time).
+    kernel : str, optional
+        Kernel name; by default the kernel of this interpreter (see :mod:`scrutiny.render.kernels`).
+    root : pathlib.Path, optional
+        Outputs folder; default :func:`scrutiny.config.outputs_root`.
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    list of Result
+        In the order of ``jobs``.
+    """
+    from tqdm import tqdm
+
+    root = Path(root) if root is not None else outputs_root()
+    root.mkdir(parents=True, exist_ok=True)
+    _with_library_path()
+    results: dict[str, Result] = {}
+    with report_kernel(kernel) as kernel_name, \
+            ProcessPoolExecutor(max_workers=max(1, workers),
+                                initializer=_end_with_parent) as pool, \
+            tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
+                 desc="rendering") as bar:
+        futures = {pool.submit(render_job, job, kernel_name, root): job for job in jobs}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.job.name] = result
+            bar.update(1)
+    write_index(root)
+    return [results[job.name] for job in jobs]
+
+
+def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
+    """Return one line per report (ok/FAILED, time, where) and a totals line."""
+    root = outputs_root()
+    lines = []
+    for r in results:
+        if r.ok:
+            lines.append(f"ok      {r.job.name:<58} {r.seconds:6.1f}s")
+        else:
+            kept = f" (kept {_shown(r.failed_notebook, root)})" if r.failed_notebook else ""
+            lines.append(f"FAILED  {r.job.name:<58} {r.seconds:6.1f}s  {r.error}{kept}")
+    failed = sum(not r.ok for r in results)
+    lines.append(f"{len(results)} report{'s' if len(results) != 1 else ''}: "
+                 f"{len(results) - failed} ok, {failed} failed, in {wall_seconds:.1f}s")
+    return lines
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return (Path(root.name) / path.relative_to(root)).as_posix()
+    except ValueError:
+        return path.name
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_SUBTITLE = re.compile(r'<p class="subtitle">(.*?)</p>', re.S)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report in the index: its folder under the outputs root, link and page titles."""
+
+    group: str  # first folder under the outputs root: one contract, service or portfolio
+    link: str
+    title: str
+    subtitle: str
+
+
+def index_entries(root: Path) -> list[IndexEntry]:
+    """Return one entry per report HTML under ``root`` (any depth), in path order."""
+    entries = []
+    for page in sorted(root.rglob("*.html")):
+        relative = page.relative_to(root)
+        if len(relative.parts) < 3:  # index.html and anything not <target>/<period>/<report>
+            continue
+        head = page.read_text(encoding="utf-8", errors="replace")[:4000]
+        entries.append(IndexEntry(relative.parts[0], relative.as_posix(),
+                                  _found(_TITLE, head) or page.stem, _found(_SUBTITLE, head)))
+    return entries
+
+
+def _found(pattern: re.Pattern, text: str) -> str:
+    match = pattern.search(text)
+    return unescape(match.group(1)).strip() if match else ""
+
+
+def _group_heading(entry: IndexEntry) -> str:
+    """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
+    subject = entry.title.split(": ", 1)[0] if ": " in entry.title else entry.group
+    return f"{subject} ({entry.subtitle})" if entry.subtitle else subject
+
+
+def _link_text(entry: IndexEntry) -> str:
+    """The title without its subject, e.g. ``Performance report for June 2016``."""
+    rest = entry.title.split(": ", 1)[-1]
+    return rest[:1].upper() + rest[1:]
+
+
+def write_index(root: Path) -> Path:
+    """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
+    groups: dict[str, list[IndexEntry]] = {}
+    for entry in index_entries(root):
+        groups.setdefault(entry.group, []).append(entry)
+    if groups:
+        sections = "\n".join(
+            f"<h2>{escape(_group_heading(items[0]))}</h2>\n<ul>\n"
+            + "\n".join(f'<li><a href="{escape(e.link)}">{escape(_link_text(e))}</a></li>'
+                        for e in items) + "\n</ul>"
+            for items in groups.values())
+    else:
+        sections = "<p>No reports have been rendered yet.</p>"
+    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>Contract scrutiny reports</title>\n<style>\n" + report.stylesheet()
+            + "</style>\n</head>\n<body>\n<main>\n<h1>Contract scrutiny reports</h1>\n"
+            + sections + "\n</main>\n</body>\n</html>\n")
+    index = root / "index.html"
+    atomic_write(index, page)
+    return index

@@ -1,0 +1,324 @@
+"""The period report: one contract's KPI performance for one month, section by section.
+
+``notebooks/period_report.ipynb`` opens the report with :func:`open_period_report` and displays one
+section per cell. Every section function takes the :class:`PeriodReport` and returns
+:class:`~scrutiny.report.html.Html`. This module holds the scorecard sections; the others live in
+:mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
+``money``: abatement, service credits and the cost of mitigation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import pandas as pd
+
+from scrutiny.abate.abatement import Abatement, contract_abatement
+from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
+from scrutiny.core.months import month_name, parse_month
+from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
+from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.insight import narrative
+from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.trends import kpi_trends
+from scrutiny.load.contract import Contract, load_contract
+from scrutiny.report import html as report
+from scrutiny.report import provenance
+from scrutiny.report.charts import heatmap
+from scrutiny.report.html import Html
+from scrutiny.report.period.money import terms_table
+from scrutiny.score.reconcile import reconcile
+from scrutiny.score.scoring import score, summary_counts
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """Everything a period report's sections read: the contract, its scores and the window."""
+
+    contract: Contract
+    scores: pd.DataFrame
+    period: pd.Period
+    summary_months: pd.PeriodIndex
+    heatmap_months: pd.PeriodIndex
+    generated_on: date
+    parameters: dict = field(default_factory=dict)
+    trend_window: int = 6
+    trend_min_points: int = 5
+    trend_horizon: int = 3
+    rating_months: int = 12
+
+    @property
+    def services(self) -> list[str]:
+        return list(self.contract.info.services)
+
+    @property
+    def title(self) -> str:
+        return f"{self.contract.info.title}: performance report for {month_name(self.period)}"
+
+    @cached_property
+    def register(self) -> pd.DataFrame:
+        """The period's exceptions register, with mitigation reasons."""
+        return exceptions_register(self.scores, self.period,
+                                   load_mitigation_reasons(self.contract))
+
+    @cached_property
+    def trends(self) -> pd.DataFrame:
+        """:func:`scrutiny.insight.trends.kpi_trends` over the report's trend window."""
+        return kpi_trends(self.scores, self.period, window=self.trend_window,
+                          min_points=self.trend_min_points, horizon=self.trend_horizon)
+
+    @cached_property
+    def terms(self) -> Terms:
+        """The contract's abatement terms (``terms.yaml`` and its points file)."""
+        return load_terms(self.contract)
+
+    @cached_property
+    def abatement(self) -> Abatement:
+        """Abatement points and service credits of every month held (later months included)."""
+        return contract_abatement(self.contract, self.terms, scores=self.scores)
+
+    @property
+    def input_files(self) -> list:
+        """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
+        folder = self.contract.folder
+        extra = [folder / TERMS_FILE, folder / self.terms.params.points_file,
+                 folder / "mitigation_reasons.csv"]
+        return [*self.contract.files, *(f for f in extra if f.exists())]
+
+    def counts(self) -> pd.DataFrame:
+        """Summary counts (service x month) over every month the report shows."""
+        months = self.summary_months.union(self.heatmap_months)
+        return summary_counts(self.scores, self.services, start=months.min(), end=months.max())
+
+
+def open_period_report(
+    contract: str,
+    period: str,
+    *,
+    previous_months: int = 5,
+    heatmap_months: int = 12,
+    trend_window: int = 6,
+    trend_min_points: int = 5,
+    trend_horizon: int = 3,
+    rating_months: int = 12,
+    generated_on: str = "",
+    params_file: str = "",
+) -> PeriodReport:
+    """Load and score a contract and fix the months a report for ``period`` shows.
+
+    Parameters
+    ----------
+    contract : str
+        Data folder under ``data/``.
+    period : str
+        Reporting month, ``YYYY-MM``.
+    previous_months : int
+        Earlier months shown beside the period in the summary tables (those with results).
+    heatmap_months : int
+        Months in the KPI x month heatmap, ending with the period.
+    trend_window, trend_min_points, trend_horizon : int
+        Months in the trailing trend window, fewest scored months to assess a trend, and months
+        ahead within which a projected miss is flagged
+        (see :func:`scrutiny.insight.trends.kpi_trends`).
+    rating_months : int
+        Months (ending with the period) rated for the Procurement Act 2023.
+    generated_on : str
+        ``YYYY-MM-DD`` printed as "Generated on"; empty means the period's last day.
+    params_file : str
+        The parameters file of the run, for the provenance appendix.
+
+    Raises
+    ------
+    NoDataForPeriodError
+        The contract has no KPI results for ``period``.
+    """
+    loaded = load_contract(contract)
+    month = parse_month(period)
+    available = loaded.months
+    if month not in available:
+        raise NoDataForPeriodError(
+            f"contract {contract} has no KPI results for {period}; it has "
+            f"{available.min().strftime('%Y-%m')} to {available.max().strftime('%Y-%m')}")
+    earlier = available[available <= month]
+    when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
+    parameters = {"report": "period_report", "contract": contract, "period": period,
+                  "previous_months": previous_months, "heatmap_months": heatmap_months,
+                  "trend_window": trend_window, "trend_min_points": trend_min_points,
+                  "trend_horizon": trend_horizon, "rating_months": rating_months,
+                  "generated_on": when.isoformat(), "params_file": params_file}
+    return PeriodReport(loaded, score(loaded), month, earlier[-(previous_months + 1):],
+                        earlier[-heatmap_months:], when,
+                        {k: v for k, v in parameters.items() if v != ""},
+                        trend_window, trend_min_points, trend_horizon, rating_months)
+
+
+def title(rep: PeriodReport) -> Html:
+    """The ``<h1>``: contract and period, council and supplier, generated-on date."""
+    info = rep.contract.info
+    return report.title_block(rep.title, subtitle=f"{info.council} and {info.supplier}",
+                              generated_on=rep.generated_on)
+
+
+def headline_counts(rep: PeriodReport) -> pd.DataFrame:
+    """All-services counts by RAG for the period and the month before (when there is one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``green, amber, red, blue, total``; one column per month (period last).
+    """
+    counts = rep.counts()
+    every = counts[counts["service"] == "ALL"].set_index("month")
+    months = rep.summary_months[-2:]
+    return every.loc[months, [*RAG_ORDER, "total"]].T
+
+
+def narrative_sentences(rep: PeriodReport) -> list[str]:
+    """The period's highlights in plain English (see :mod:`scrutiny.insight.narrative`)."""
+    return narrative.period_narrative(rep.contract, rep.period, window=rep.trend_window,
+                                      min_points=rep.trend_min_points,
+                                      horizon=rep.trend_horizon)
+
+
+def headline(rep: PeriodReport) -> Html:
+    """The narrative (every number from the library) and a small table of the period's counts."""
+    counts = headline_counts(rep)
+    now = counts[rep.period]
+    sentences = [s for s in narrative_sentences(rep) if s]
+    lead, rest = sentences[:2], sentences[2:]
+    frame = pd.DataFrame({"Status": [*(RAG_LABELS[r] for r in RAG_ORDER), "Total"],
+                          "rag": [*RAG_ORDER, None],
+                          month_name(rep.period): now.to_numpy()})
+    if counts.shape[1] == 2:
+        before = counts.iloc[:, 0]
+        change = (now - before).to_numpy()
+        frame.insert(2, month_name(counts.columns[0]), before.to_numpy())
+        frame["Change"] = [f"{c:+d}" if c else "no change" for c in change]
+    month_columns = [c for c in frame.columns if c not in ("Status", "rag")]
+    return report.join(
+        report.paragraph(narrative.paragraph(lead)),
+        report.paragraph(narrative.paragraph(rest)),
+        report.table(frame, caption=f"KPIs by status, all services, {month_name(rep.period)}",
+                     rag_columns={"Status": "rag"}, row_header="Status", numeric=month_columns),
+    )
+
+
+def summary_by_service(rep: PeriodReport) -> Html:
+    """One table per service (and all services): KPIs by status for the period and months before."""
+    counts = rep.counts()
+    counts = counts[counts["month"].isin(rep.summary_months)]
+    names = {**rep.contract.info.services, "ALL": "All services"}
+    long = counts.melt(id_vars=["service", "month"], value_vars=[*RAG_ORDER, "total"],
+                       var_name="status", value_name="kpis")
+    wide = long.pivot_table(index=["service", "status"], columns="month", values="kpis",
+                            aggfunc="sum").reindex(columns=rep.summary_months)
+    labels = [m.strftime("%b %Y") for m in rep.summary_months]
+    span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    parts = [report.rag_key()]
+    for service in [*rep.services, "ALL"]:
+        block = wide.loc[service].reindex([*RAG_ORDER, "total"])
+        frame = pd.DataFrame(block.to_numpy(), columns=labels).assign(
+            Status=[*(RAG_LABELS[r] for r in RAG_ORDER), "Total"], rag=[*RAG_ORDER, None])
+        frame = frame[["Status", "rag", *labels]]
+        title = f"{names[service]} ({service})" if service != "ALL" else names[service]
+        parts.append(report.table(
+            frame, caption=f"{title}: KPIs by status, {span}",
+            rag_columns={"Status": "rag"}, row_header="Status", numeric=labels))
+    return report.join(*parts)
+
+
+def kpi_heatmap(rep: PeriodReport) -> Html:
+    """The KPI x month RAG heatmap (letters in every cell) with alt text."""
+    months = rep.heatmap_months
+    return report.figure(
+        heatmap.rag_heatmap(rep.scores, months),
+        alt=heatmap.alt_text(rep.scores, months),
+        caption=(f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
+                 "Letters: G Green, A Amber, R Red, B Blue; grey means no result."),
+    )
+
+
+def overrides_in_force(rep: PeriodReport) -> pd.DataFrame:
+    """Threshold revisions in force in any month the report shows, with standard levels."""
+    months = rep.summary_months.union(rep.heatmap_months)
+    overrides = rep.contract.overrides
+    live = overrides[(overrides["from_month"] <= months.max())
+                     & (overrides["to_month"] >= months.min())]
+    standard = rep.contract.kpis.set_index("kpi_id")[["tsl", "msl", "description"]]
+    return live.join(standard, on="kpi_id", rsuffix="_standard").assign(
+        in_period=(live["from_month"] <= rep.period) & (live["to_month"] >= rep.period))
+
+
+def overrides_section(rep: PeriodReport) -> Html:
+    """Revised thresholds in force, with their reasons; says so when there are none."""
+    live = overrides_in_force(rep)
+    if live.empty:
+        return report.paragraph("No revised thresholds were in force in the months shown.")
+    frame = pd.DataFrame({
+        "KPI": live["kpi_id"],
+        "Months": _spans(live),
+        f"In force in {month_name(rep.period)}": live["in_period"].map({True: "Yes", False: "No"}),
+        "Revised TSL / MSL": _levels(live["tsl"], live["msl"]),
+        "Standard TSL / MSL": _levels(live["tsl_standard"], live["msl_standard"]),
+        "Reason": live["reason"],
+    })
+    return report.table(frame, caption="Revised thresholds (overrides) in force",
+                        row_header="KPI")
+
+
+def _spans(live: pd.DataFrame) -> list[str]:
+    return [f"{a.strftime('%b %Y')} to {b.strftime('%b %Y')}"
+            for a, b in zip(live["from_month"], live["to_month"], strict=True)]
+
+
+def _levels(tsl: pd.Series, msl: pd.Series) -> list[str]:
+    return [f"{t:g} / {m:g}" for t, m in zip(tsl, msl, strict=True)]
+
+
+def reconciliation(rep: PeriodReport) -> pd.DataFrame:
+    """Published summary cells in the report's months that the KPI-level results do not match."""
+    months = rep.summary_months.union(rep.heatmap_months)
+    published = rep.contract.published
+    published = published[published["month"].isin(months)]
+    return reconcile(published, rep.counts())
+
+
+def reconciliation_section(rep: PeriodReport) -> Html:
+    """Say how many published cells were checked and list every one that differs."""
+    months = rep.summary_months.union(rep.heatmap_months)
+    published = rep.contract.published
+    checked = published[published["month"].isin(months)]
+    if checked.empty:
+        return report.paragraph("No published summaries cover the months shown, so there is "
+                                "nothing to reconcile.")
+    differences = reconciliation(rep)
+    cells = len(checked) * 5
+    sources = ", ".join(sorted(checked["source"].unique()))
+    intro = (f"Published summaries ({sources}) give {len(checked)} service-month rows "
+             f"({cells} counts) for the months shown. ")
+    if differences.empty:
+        return report.paragraph(intro + "Every count agrees with the KPI-level results.")
+    frame = pd.DataFrame({
+        "Source": differences["source"], "Service": differences["service"],
+        "Month": differences["month"].map(month_name),
+        "Status": differences["category"].map({**RAG_LABELS, "total": "Total", "all": "All"}),
+        "Published": differences["published"], "From KPI results": differences["computed"],
+        "Finding": differences["finding"],
+    })
+    return report.join(
+        report.paragraph(intro + f"{len(differences)} differ from the KPI-level results:"),
+        report.table(frame, caption="Published counts that differ from the KPI-level results",
+                     numeric=["Published", "From KPI results"]))
+
+
+def provenance_section(rep: PeriodReport) -> Html:
+    """Appendix: input files with SHA-256, parameters, terms, overrides in force, toolkit."""
+    live = overrides_in_force(rep)
+    overrides = (report.bullet_list(
+        f"{k}: TSL {t:g} / MSL {m:g}, {span}. {r}" for k, t, m, span, r in
+        zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
+        if len(live) else report.paragraph("No overrides were in force in the months shown."))
+    return provenance.appendix(rep.input_files, rep.parameters, [
+        ("Abatement terms", terms_table(rep.terms)), ("Overrides in force", overrides)])
