@@ -8,6 +8,7 @@ own folder (``TMPDIR``), so an interrupted run cannot litter the machine's /tmp.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -178,3 +179,12 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (relative path -> bytes)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_sections(html: str, sections) -> None:
+    """Every section is an h2 in the page, linked from the contents list, in this order."""
+    nav = html.split("<nav", 1)[1].split("</nav>")[0]
+    listed = re.findall(r'<a href="#([a-z0-9-]+)">([^<]+)</a>', nav)
+    assert [text for _, text in listed] == [s.replace("&", "&amp;") for s in sections]
+    for anchor, text in listed:
+        assert f'<h2 id="{anchor}">{text}</h2>' in html

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
+from render_helpers import assert_sections
 from scrutiny.abate.abatement import contract_abatement
 from scrutiny.cli import main
 from scrutiny.config import PROJECT_ROOT
@@ -27,15 +28,6 @@ PERIOD_SECTIONS = (
     "Trends and early warnings", "Abatement points and service credits",
     "The cost of mitigation", "Procurement Act 2023 ratings", "Revised thresholds in force",
     "Reconciliation with published summaries", "Appendix: where the numbers come from")
-
-
-def assert_sections(html: str, sections) -> None:
-    """Every section is an h2 in the page, linked from the contents list, in this order."""
-    nav = html.split("<nav", 1)[1].split("</nav>")[0]
-    listed = re.findall(r'<a href="#([a-z0-9-]+)">([^<]+)</a>', nav)
-    assert [text for _, text in listed] == [s.replace("&", "&amp;") for s in sections]
-    for anchor, text in listed:
-        assert f'<h2 id="{anchor}">{text}</h2>' in html
 
 
 @pytest.mark.slow

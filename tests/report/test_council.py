@@ -4,10 +4,10 @@ import re
 
 import pytest
 
+from render_helpers import assert_sections
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import council as cr
 from scrutiny.systems import shared_ict as si
-from test_render import assert_sections
 
 SECTIONS = ("In brief", "Compared with the other councils", "Month by month", "Staff numbers",
             "Delivery plan", "Risks", "Appendix: where the numbers come from")

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
+from render_helpers import assert_sections
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import portfolio as por
 from scrutiny.systems import projects as pj
-from test_render import assert_sections
 
 SECTIONS = ("In brief", "Projects by RAG status over time", "What has changed",
             "Milestone slippage", "Amber and Red projects: the path to green",

@@ -1,0 +1,30 @@
+"""Text that a person opens in a spreadsheet: never let it start a formula (OWASP CSV injection).
+
+Excel, LibreOffice and Google Sheets treat a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return as a formula. Every CSV and Excel writer passes user text through
+:func:`defuse` so that a KPI description, a reason or a file name is shown, never run.
+"""
+
+from __future__ import annotations
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """Return ``value`` with a leading apostrophe if it is text that would start a formula.
+
+    Numbers (including negative ones) and everything that is not a ``str`` pass through unchanged,
+    so a value of ``-3.5`` stays a number. The apostrophe is what Excel itself uses to mark a cell
+    as text.
+
+    Examples
+    --------
+    >>> defuse("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> defuse("-3.5"), defuse(-3.5), defuse("Mitigation Agreed")
+    ("'-3.5", -3.5, 'Mitigation Agreed')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
