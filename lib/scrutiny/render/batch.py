@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,6 +24,7 @@ import nbformat
 
 import scrutiny
 from scrutiny.config import outputs_root
+from scrutiny.core.atomic import atomic_write
 from scrutiny.exceptions import ParameterError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import committee
@@ -100,24 +100,6 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
         raise ParameterError(f"{len(problems)} parameters files are invalid:\n"
                              + "\n".join(f"  {p}" for p in problems))
     return sorted(jobs, key=lambda j: j.name)
-
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _end_with_parent() -> None:
