@@ -96,6 +96,11 @@ class ContractHandle:
         """The contract's folder name, e.g. ``lincolnshire-css``."""
         return self.contract.name
 
+    @property
+    def title(self) -> str:
+        """The contract's title, e.g. ``Corporate Support Services contract``."""
+        return self.contract.info.title
+
     @cached_property
     def scored(self) -> pd.DataFrame:
         """Every KPI-month as scored (lower-case RAG codes): what the library functions take."""
