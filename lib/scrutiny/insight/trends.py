@@ -20,9 +20,10 @@ KPI projected to miss TSL or MSL within the horizon.
 **Headroom** is each KPI's smallest margin over its minimum (``headroom_msl``) and target
 (``headroom_tsl``) across the window's months with a number, in the KPI's own units and
 direction-aware: positive means better than the threshold, negative means it was missed. A KPI
-that is Green in every month of the window but whose fitted slope, continued from the period's
-value, would take it below target within the horizon is **drifting** (reports say "Green,
-drifting"): significant or not, the slope is heading for the target and nothing has failed yet.
+that is Green in every month of the window (``green_throughout``) but whose fitted slope,
+continued from the period's value, would take it below target within the horizon is
+**drifting** (reports say "Green, drifting"): significant or not, the slope is heading for the
+target and nothing has failed yet.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ TREND_COLUMNS = [
     "kpi_id", "service", "description", "direction", "unit", "window_start", "period",
     "n_points", "excluded_blue", "excluded_no_data", "value", "rag", "tsl", "msl",
     "override_reason", "slope", "tau", "p_value", "classification", "months_to_tsl",
-    "months_to_msl", "flag", "headroom_msl", "headroom_tsl", "drifting",
+    "months_to_msl", "flag", "headroom_msl", "headroom_tsl", "green_throughout", "drifting",
 ]
 #: What reports call a drifting KPI.
 GREEN_DRIFTING = "Green, drifting"
@@ -112,10 +113,10 @@ def kpi_trends(
     table["flag"] = table["classification"].eq(DETERIORATING) & (
         table["months_to_tsl"].le(horizon) | table["months_to_msl"].le(horizon))
     table = table.merge(headroom(in_window), left_on="kpi_id", right_index=True, how="left")
-    green_throughout = table["kpi_id"].map(
-        in_window["rag"].eq(GREEN).groupby(in_window["kpi_id"]).all()).fillna(False)
+    table["green_throughout"] = table["kpi_id"].map(
+        in_window["rag"].eq(GREEN).groupby(in_window["kpi_id"]).all()).fillna(False).astype(bool)
     reach = months_to_cross(table["value"], table["tsl"], table["slope"], table["direction"])
-    table["drifting"] = green_throughout.astype(bool) & reach.le(horizon)
+    table["drifting"] = table["green_throughout"] & reach.le(horizon)
     return table.reset_index(drop=True)[TREND_COLUMNS]
 
 
