@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from scrutiny.exceptions import ParameterError, RenderError
-from scrutiny.render.batch import plan, render, summary_lines
-from scrutiny.report.params import find_params, params_root
 
 
 @click.command("render")
@@ -41,6 +39,9 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     A report is rendered only when out of date: its parameters, notebook, input files or the
     toolkit changed since its HTML was written (--force renders anyway).
     """
+    from scrutiny.render.batch import plan, render, summary_lines
+    from scrutiny.report.params import find_params, params_root
+
     paths = list(params_files)
     if render_all or (not paths and (period or council)):
         paths += find_params()

@@ -21,15 +21,12 @@ from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
-import nbformat
-
 import scrutiny
 from scrutiny.config import outputs_root
 from scrutiny.exceptions import ParameterError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
-from scrutiny.render import committee, executors, freshness
+from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
-from scrutiny.report import html as report
 from scrutiny.report.params import display_path, load_params
 
 
@@ -155,7 +152,11 @@ def _alive(pid: int) -> bool:
 
 def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+    # Imported here, in the worker: the command itself needs none of them to plan or skip.
+    import nbformat
     import papermill
+
+    from scrutiny.render import committee
 
     started = time.perf_counter()
     target = root / job.stem
@@ -351,6 +352,8 @@ def _link_text(entry: IndexEntry) -> str:
 
 def write_index(root: Path) -> Path:
     """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
+    from scrutiny.report import html as report
+
     groups: dict[str, list[IndexEntry]] = {}
     for entry in index_entries(root):
         groups.setdefault(entry.group, []).append(entry)
