@@ -157,6 +157,7 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     import papermill
 
     from scrutiny.render import committee
+    from scrutiny.render.warm import WarmKernelManager
 
     started = time.perf_counter()
     target = root / job.stem
@@ -172,7 +173,8 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
             papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters,
                 kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False, **sockets)
+                log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
