@@ -8,24 +8,25 @@ session, memory), so nothing of one report can reach the next, exactly as with a
 from scratch. The template itself never runs report code, so every kernel starts from the same
 state.
 
-Used only when it is safe: the kernelspec launches this interpreter's ipykernel, and the worker
-is single-threaded when it forks the template (forking a multi-threaded process can copy a lock
-held by another thread). Otherwise kernels start the ordinary way.
+The template is a new interpreter (``python -m scrutiny.render.warm``), not a fork of the
+worker, so it works the same under any executor: a worker may run threads and an event loop,
+and the template starts clean. Used only when the kernelspec launches this interpreter's
+ipykernel; any other kernel (``--kernel``) starts the ordinary way.
 
-Lifetimes are chained so that nothing outlives the render command: the worker dies with the
-command, the template with its worker, and each kernel with the template (Linux parent-death
-signals), as well as being shut down by its kernel manager after its report.
+Nothing outlives the render command: the worker dies with the command, the template when its
+worker's request pipe closes, and each kernel with the template (Linux parent-death signal), as
+well as being shut down by its kernel manager after its report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
+import importlib
 import json
 import os
 import signal
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,12 @@ def usable(kernel_cmd: list[str]) -> bool:
 
 
 def warm_template(kernel_cmd: list[str]) -> _Template | None:
-    """Return this process's template (started on first use), or None when forking is unsafe."""
+    """Return this process's template (started on first use), or None when it cannot serve."""
     global _template
     if not usable(kernel_cmd):
         return None
-    if _template is not None and _template.alive():
-        return _template
-    if threading.active_count() > 1:
-        return None
-    _template = _Template.start()
+    if _template is None or not _template.alive():
+        _template = _Template.start()
     return _template
 
 
@@ -129,29 +127,25 @@ def _running(pid: int) -> bool:
 
 
 class _Template:
-    """The worker's side of a template process: a pipe each way and its pid."""
+    """The worker's side of a template process: its pipes and its process."""
 
-    def __init__(self, pid: int, requests: int, replies: int):
-        self.pid, self._requests, self._replies = pid, requests, replies
+    def __init__(self, process: subprocess.Popen, requests: int, replies: int):
+        self.process, self._requests, self._replies = process, requests, replies
+        self.pid = process.pid
 
     @classmethod
     def start(cls) -> _Template:
         to_template, requests = os.pipe()
         replies, from_template = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the template
-            try:
-                os.close(requests)
-                os.close(replies)
-                _serve(to_template, from_template)
-            finally:
-                os._exit(0)
+        process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(to_template), str(from_template)],
+            pass_fds=(to_template, from_template), stdin=subprocess.DEVNULL)
         os.close(to_template)
         os.close(from_template)
-        return cls(pid, requests, replies)
+        return cls(process, requests, replies)
 
     def alive(self) -> bool:
-        return _running(self.pid)
+        return self.process.poll() is None
 
     def spawn(self, argv: list[str], *, cwd: str, env: dict[str, str]) -> int:
         """Have the template fork a kernel with ``argv`` (ipykernel's), ``cwd`` and ``env``."""
@@ -172,20 +166,16 @@ def _end_with_parent(signum: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signum)
 
 
-def _serve(requests: int, replies: int) -> None:
-    """The template's life: import, then fork one kernel per request until the pipe closes."""
-    parent = os.getppid()
-    _end_with_parent(signal.SIGKILL)
-    if os.getppid() != parent:
-        return
-    # Forked while the worker's event loop runs: forget that loop, kernels make their own.
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop_policy(None)
+def serve(requests: int, replies: int) -> None:
+    """The template's life: import, then fork one kernel per request until the pipe closes.
+
+    The pipe closes when the worker ends, however it ends, so the template never outlives it.
+    """
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C on the command ends it quietly
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they end
     for name in PRELOAD:
         try:
-            __import__(name)
+            importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a report that needs it fails in its own kernel
             pass
     with os.fdopen(requests, "rb") as lines:
@@ -193,6 +183,7 @@ def _serve(requests: int, replies: int) -> None:
             request = json.loads(line)
             pid = os.fork()
             if pid == 0:
+                os.close(replies)
                 _become_kernel(os.getppid(), **request)
             os.write(replies, f"{pid}\n".encode())
 
@@ -206,8 +197,6 @@ def _become_kernel(template: int, argv: list[str], cwd: str, env: dict[str, str]
             os._exit(1)
         for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_DFL)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
@@ -220,3 +209,7 @@ def _become_kernel(template: int, argv: list[str], cwd: str, env: dict[str, str]
         app.start()
     finally:
         os._exit(0)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))
