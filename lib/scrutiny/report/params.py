@@ -21,14 +21,12 @@ and :meth:`~ReportParams.check_data`, register it in :data:`REPORTS`, and add
 from __future__ import annotations
 
 import os
-import re
 from abc import abstractmethod
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -41,7 +39,13 @@ from pydantic import (
 
 from scrutiny.config import PROJECT_ROOT
 from scrutiny.core.months import MONTH_PATTERN
-from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
+from scrutiny.exceptions import (
+    InputValidationError,
+    NoDataForPeriodError,
+    ParameterError,
+    ScrutinyError,
+)
+from scrutiny.load.yaml_files import read_yaml
 
 PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
@@ -231,12 +235,14 @@ def load_params(path: Path, *, check_data: bool = True) -> ReportParams:
     """
     path = Path(path)
     name = display_path(path)
+    if path.is_dir():
+        raise ParameterError(f"{name}: is a folder; name one parameters file (.yaml) in it")
     if not path.is_file():
         raise ParameterError(f"{name}: parameters file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ParameterError(f"{name}: not valid YAML ({_first_line(err)})") from None
+        raw = read_yaml(path)
+    except InputValidationError as err:  # the loader names the bare file; show the project path
+        raise ParameterError(str(err).replace(path.name, name, 1)) from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{name}: expected 'key: value' lines, e.g. 'report: period_report'")
     report = raw.get("report")
@@ -268,10 +274,6 @@ def _describe(error: dict, model: type[ReportParams]) -> str:
     if error["type"] == "string_pattern_mismatch" and key == "period":
         return f"key 'period': {error['input']!r} is not a month; write it as YYYY-MM, e.g. 2016-06"
     return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
-
-
-def _first_line(err: Exception) -> str:
-    return re.sub(r"\s+", " ", str(err)).strip()[:160]
 
 
 def find_params(root: Path | None = None) -> list[Path]:

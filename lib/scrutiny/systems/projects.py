@@ -27,6 +27,7 @@ from scrutiny.config import dataset_dir
 from scrutiny.core.periods import held_months
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 RAG_COLUMNS = ["red", "amber", "green", "none"]
 
@@ -53,7 +54,7 @@ class Portfolio:
 def load_portfolio(name: str, data_root: Path | None = None) -> Portfolio:
     """Load and validate the portfolio called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "portfolio.yaml", ss.PortfolioInfo)
+    info = load_yaml(folder / "portfolio.yaml", ss.PortfolioInfo)
     rag_key = validate(read_csv_text(folder / "rag_key.csv"), ss.RAG_KEY, "rag_key.csv")
     projects = load_projects(folder / "projects.csv", info, rag_key)
     milestones = load_milestones(folder / "milestones.csv", info, projects)

@@ -23,6 +23,7 @@ from scrutiny.config import dataset_dir
 from scrutiny.core.periods import held_months
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class SharedService:
 def load_shared_service(name: str, data_root: Path | None = None) -> SharedService:
     """Load and validate the shared service called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "service.yaml", ss.SharedServiceInfo)
+    info = load_yaml(folder / "service.yaml", ss.SharedServiceInfo)
     metrics = load_metrics(folder / "metrics.csv")
     performance = load_performance(folder / "performance.csv", info, metrics)
     risks = load_risks(folder / "risks.csv", info)
