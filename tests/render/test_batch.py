@@ -68,7 +68,7 @@ def test_report_has_title_contents_and_sections(rendered):
 def test_headline_numbers_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report("lincolnshire-css", "2016-06")
+    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
     now = headline_counts(rep)[rep.period]
     sentence = re.search(r"(\d+) of (\d+) KPIs met their target \(Green\).*?; (\d+) met only the "
                          r"minimum \(Amber\), (\d+) were Red and (\d+) were Blue", html)
@@ -80,7 +80,7 @@ def test_headline_numbers_equal_the_librarys(rendered):
 def test_abatement_totals_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report("lincolnshire-css", "2016-06")
+    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
     months = contract_abatement(rep.contract).service_months
     months = months[(months["service"] == "ALL") & (months["month"] <= rep.period)]
     now = months[months["month"] == rep.period].iloc[0]

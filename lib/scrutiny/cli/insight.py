@@ -6,23 +6,24 @@ import click
 
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
 from scrutiny.core.months import month_name
+from scrutiny.core.periods import require_period
 from scrutiny.insight.narrative import paragraph, period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings, rating_counts
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import load_contract
-from scrutiny.score.scoring import score
+from scrutiny.score.scoring import score, summary_counts
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [
-    click.option("--window", default=6, show_default=True, type=click.IntRange(min=2),
+    click.option("--window", default=WINDOW, show_default=True, type=click.IntRange(min=2),
                  help="Trailing window in months, ending at --period."),
-    click.option("--min-points", default=5, show_default=True, type=click.IntRange(min=2),
+    click.option("--min-points", default=MIN_POINTS, show_default=True, type=click.IntRange(min=2),
                  help="Fewest scored months needed to judge a trend."),
-    click.option("--alpha", default=0.05, show_default=True,
+    click.option("--alpha", default=ALPHA, show_default=True,
                  type=click.FloatRange(0, 1, min_open=True, max_open=True),
                  help="Significance level of Kendall's tau."),
-    click.option("--horizon", default=3, show_default=True, type=click.IntRange(min=1),
+    click.option("--horizon", default=HORIZON, show_default=True, type=click.IntRange(min=1),
                  help="Months ahead within which a projected miss raises the flag."),
 ]
 
@@ -88,8 +89,16 @@ def narrative(contract: str, period, window: int, min_points: int, alpha: float,
               horizon: int) -> None:
     """Plain-English highlights for a month, as one paragraph."""
     c = load_contract(contract)
-    click.echo(paragraph(period_narrative(c, period, window=window, min_points=min_points,
-                                          alpha=alpha, horizon=horizon)))
+    scores = score(c)
+    require_period(scores, period)
+    sentences = period_narrative(
+        scores=scores, counts=summary_counts(scores, list(c.info.services)),
+        register=exceptions_register(scores, period, load_mitigation_reasons(c)),
+        trends=kpi_trends(scores, period, window=window, min_points=min_points, alpha=alpha,
+                          horizon=horizon),
+        services=c.info.services, period=period, window=window, min_points=min_points,
+        alpha=alpha, horizon=horizon)
+    click.echo(paragraph(sentences))
 
 
 @click.command()

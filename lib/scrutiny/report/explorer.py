@@ -18,7 +18,7 @@ from scrutiny.abate.terms import load_terms
 from scrutiny.config import data_root
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend
@@ -118,7 +118,7 @@ def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, 
 
 
 def trend_statistics(scores: pd.DataFrame, *, kpi_id: str, end: pd.Period,
-                     window: int = 6) -> Html:
+                     window: int = WINDOW) -> Html:
     """The trend test of one KPI over the ``window`` months to ``end`` (as the reports use)."""
     stats = kpi_trends(scores, end, window=window)
     row = stats[stats["kpi_id"] == kpi_id]
