@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -211,7 +210,7 @@ def _row(row: dict, shown: list[str], rag_columns: dict[str, str], row_header: s
 
 
 def figure(fig: Figure, *, alt: str, caption: str) -> Html:
-    """Embed a matplotlib figure as an SVG image with alt text; the figure is closed.
+    """Embed a matplotlib figure as an SVG image with alt text.
 
     The SVG is written with a fixed hash salt and no date, so the same figure gives the same
     bytes on every run.
@@ -219,7 +218,6 @@ def figure(fig: Figure, *, alt: str, caption: str) -> Html:
     apply_style()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return Html(f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
                 f"<figcaption>{esc(caption)}</figcaption></figure>")
