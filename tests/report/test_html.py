@@ -57,7 +57,7 @@ def test_html_plain_text_is_words_not_a_python_repr():
 def test_title_block_declares_the_page_title():
     block = report.title_block("T <1>", subtitle="S", generated_on="2016-07-15")
     markup, meta = block._repr_html_()
-    assert meta == {"scrutiny_title": "T <1>"}
+    assert meta == {"scrutiny_title": "T <1>", "scrutiny_subtitle": "S"}
     assert "<h1>T &lt;1&gt;</h1>" in markup and "15 July 2016" in markup
 
 
