@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from scrutiny.config import PROJECT_ROOT
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from scrutiny.systems.projects import Portfolio
     from scrutiny.systems.shared_ict import SharedService
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
 
 
