@@ -21,14 +21,15 @@ from pydantic import ValidationError
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
 from scrutiny.abate.terms import Terms, load_terms
 from scrutiny.core.months import parse_month
-from scrutiny.core.periods import require_range
+from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
 from scrutiny.exceptions import TermsError, UnknownKpiError
+from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
-from scrutiny.score.scoring import score
+from scrutiny.score.scoring import score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
 HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
@@ -198,8 +199,8 @@ class ContractHandle:
         register = exceptions_register(self.scored, month(period), self.reasons)
         return _with_rag_words(register)
 
-    def trends(self, period: object, window: int = 6, *, min_points: int = 5,
-               alpha: float = 0.05, horizon: int = 3) -> pd.DataFrame:
+    def trends(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
+               alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
         """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
 
         ``headroom_msl``/``headroom_tsl`` are the smallest margins over minimum and target in the
@@ -210,6 +211,23 @@ class ContractHandle:
         table = kpi_trends(self.scored, month(period), window=window, min_points=min_points,
                            alpha=alpha, horizon=horizon)
         return _with_rag_words(table)
+
+    def narrative(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
+                  alpha: float = ALPHA, horizon: int = HORIZON) -> list[str]:
+        """The month's highlights in plain English, from the same tables a period report uses.
+
+        See :func:`scrutiny.insight.narrative.period_narrative`.
+        """
+        when = month(period)
+        require_period(self.scored, when)
+        return period_narrative(
+            scores=self.scored,
+            counts=summary_counts(self.scored, list(self.contract.info.services)),
+            register=exceptions_register(self.scored, when, self.reasons),
+            trends=kpi_trends(self.scored, when, window=window, min_points=min_points,
+                              alpha=alpha, horizon=horizon),
+            services=self.contract.info.services, period=when, window=window,
+            min_points=min_points, alpha=alpha, horizon=horizon)
 
     def ratings(self, start: object, end: object,
                 rules: RatingRules | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from scrutiny.config import data_root
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.insight.workbench import ContractHandle, open_contract
 from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
@@ -28,7 +28,7 @@ from scrutiny.report.charts import trend
 from scrutiny.report.html import Html
 
 #: Fewest scored months the explorer's trend test asks for (fewer when the range is shorter).
-TREND_MIN_POINTS = 5
+TREND_MIN_POINTS = MIN_POINTS
 #: Name of the variable the explorer's button fills with the current KPI's table.
 TABLE_VARIABLE = "kpi_table"
 
@@ -202,16 +202,11 @@ def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
 
 #: Styles for the widget's output, scoped so they never touch JupyterLab's own interface.
 _SCOPE = ".scrutiny-explorer"
-_WIDGET_CSS = (
-    f"{_SCOPE} table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; }}\n"
-    f"{_SCOPE} th, {_SCOPE} td {{ border: 1px solid #767676; padding: 0.2rem 0.5rem; }}\n"
-    f"{_SCOPE} caption {{ font-weight: 600; text-align: left; }}\n"
-    f"{_SCOPE} td.rag {{ font-weight: 600; }}\n"
+_WIDGET_CSS = report.table_styles(_SCOPE) + (
     # Wide tables scroll inside the output; long words and chart titles wrap, never cut off.
     f"{_SCOPE} {{ max-width: 100%; overflow-x: auto; overflow-wrap: anywhere; }}\n"
     f"{_SCOPE} img {{ max-width: 100%; height: auto; }}\n"
-    f"{_SCOPE} td, {_SCOPE} th {{ white-space: normal; vertical-align: top; }}\n"
-    + report.rag_rules(_SCOPE))
+    f"{_SCOPE} td, {_SCOPE} th {{ white-space: normal; vertical-align: top; }}\n")
 
 
 def widget_markup(content: Html) -> str:

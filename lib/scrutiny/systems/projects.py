@@ -25,6 +25,7 @@ import pandas as pd
 
 from scrutiny.config import dataset_dir
 from scrutiny.core.periods import held_months
+from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
@@ -64,6 +65,15 @@ def load_portfolio(name: str, data_root: Path | None = None) -> Portfolio:
         _optional(folder / "portfolio_changes.csv", _load_changes),
         _optional(folder / "milestone_kpi.csv", load_milestone_kpi),
     )
+
+
+def require_snapshot(portfolio: Portfolio, period: pd.Period) -> None:
+    """Raise :class:`NoDataForPeriodError` unless ``period`` has project rows."""
+    if period not in portfolio.snapshots:
+        held = ", ".join(s.strftime("%Y-%m") for s in portfolio.snapshots)
+        raise NoDataForPeriodError(
+            f"key 'period': portfolio {portfolio.info.portfolio} has no project rows for "
+            f"{period.strftime('%Y-%m')}; it has {held}")
 
 
 def _optional(path: Path, loader) -> pd.DataFrame:
@@ -352,8 +362,6 @@ def due_by_next_period(portfolio: Portfolio, snapshot: pd.Period) -> pd.DataFram
     NoDataForPeriodError
         If portfolio.yaml gives the snapshot no next period.
     """
-    from scrutiny.exceptions import NoDataForPeriodError
-
     period = pd.Period(snapshot, freq="M")
     info = portfolio.info.snapshots.get(str(period))
     if info is None or info.next_period is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -41,7 +40,8 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
     matplotlib.figure.Figure
     """
     apply_style()
-    fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 3.6), squeeze=False)
+    fig = Figure(figsize=(4.2 * len(shown), 3.6))
+    axes = fig.subplots(1, len(shown), squeeze=False)
     months = held_months(performance)
     for ax, metric in zip(axes[0], shown, strict=True):
         label, unit = _label(metrics, metric)
