@@ -70,11 +70,28 @@ def service_options(contract: Contract) -> list[tuple[str, str]]:
     return [(f"{code} - {name}", code) for code, name in contract.info.services.items()]
 
 
+#: Characters of a KPI's description shown in its dropdown (a ``<select>`` cannot wrap); the
+#: explorer writes the whole description beneath it.
+OPTION_CHARS = 70
+
+
 def kpi_options(scores: pd.DataFrame, service: str) -> list[tuple[str, str]]:
-    """Return ``(label, kpi_id)`` for the KPIs of ``service`` that have results."""
+    """Return ``(label, kpi_id)`` for the KPIs of ``service`` that have results.
+
+    A description longer than :data:`OPTION_CHARS` ends in an ellipsis, so the label never runs
+    past the dropdown's edge unannounced.
+    """
     kpis = scores.loc[scores["service"] == service, ["kpi_id", "description"]].drop_duplicates(
         "kpi_id")
-    return list(zip(kpis["kpi_id"] + " - " + kpis["description"], kpis["kpi_id"], strict=True))
+    short = kpis["description"].map(
+        lambda d: d if len(d) <= OPTION_CHARS else d[:OPTION_CHARS - 1].rstrip() + "\u2026")
+    return list(zip(kpis["kpi_id"] + " - " + short, kpis["kpi_id"], strict=True))
+
+
+def kpi_name(scores: pd.DataFrame, kpi_id: str) -> str:
+    """``kpi_id`` and its whole description, e.g. ``CSC_KPI_04: Avoidable contact ...``."""
+    description = scores.loc[scores["kpi_id"] == kpi_id, "description"]
+    return f"{kpi_id}: {description.iloc[0]}" if len(description) else kpi_id
 
 
 def month_options(scores: pd.DataFrame) -> list[tuple[str, pd.Period]]:
@@ -262,6 +279,7 @@ class Explorer:
                                    description="Contract", layout=wide, style=label)
         self.service = w.Dropdown(description="Service", layout=wide, style=label)
         self.kpi = w.Dropdown(description="KPI", layout=wide, style=label)
+        self.kpi_name = w.HTML(layout=w.Layout(margin="0 0 0.5rem 9.5rem", max_width="56rem"))
         self.start = w.Dropdown(description="From", style=label)
         self.end = w.Dropdown(description="To", style=label)
         self.amber = w.FloatSlider(min=0, max=1, step=0.05, description="Amber share",
@@ -276,9 +294,10 @@ class Explorer:
         self.output = w.HTML()
         self._quiet = False
         self.widget = w.VBox([
-            self.contract, self.service, self.kpi, w.HBox([self.start, self.end]),
+            self.contract, self.service, self.kpi, self.kpi_name, w.HBox([self.start, self.end]),
             w.HBox([self.amber, self.blue_breaks]), w.HBox([self.take, self.message]),
             self.output], layout=w.Layout(max_width="100%"))
+        self.widget.add_class("scrutiny-explorer-controls")  # for tests and user styles
         self._on_contract()
         self.contract.observe(lambda _: self._on_contract(), names="value")
         self.service.observe(lambda _: self._on_service(), names="value")
@@ -353,8 +372,9 @@ class Explorer:
             return
         self.message.value = ""
         if self.kpi.value is None:
-            self.output.value = ""
+            self.output.value = self.kpi_name.value = ""
             return
+        self.kpi_name.value = str(report.esc(kpi_name(self.scores, self.kpi.value)))
         start, end = self.months
         kpi_months, illustrative = abated(self.contract.value, **self._whatif())
         self.output.value = widget_markup(view(
