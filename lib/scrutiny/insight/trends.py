@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN
@@ -213,6 +212,8 @@ def _fit_each_kpi(usable: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fit_one(points: pd.DataFrame) -> pd.Series:
+    from scipy import stats  # ~1 s to import: only commands that fit a trend pay for it
+
     x, y = points["x"].to_numpy(float), points["value"].to_numpy(float)
     slope = stats.theilslopes(y, x).slope
     if np.ptp(y) == 0:  # a constant series has no trend; kendalltau would warn and give NaN
