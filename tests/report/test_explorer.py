@@ -193,3 +193,18 @@ def test_widget_styles_are_scoped_to_the_explorer():
     rules = [line for line in css.splitlines() if "{" in line]
     assert rules and all(line.startswith(".scrutiny-explorer") for line in rules)
     assert ".scrutiny-explorer .rag-red" in css
+
+
+def test_explorer_works_for_a_contract_without_terms(css_copy, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    (css_copy / "lincolnshire-css" / "terms.yaml").unlink()
+    monkeypatch.setenv("SCRUTINY_DATA", str(css_copy))
+    explorer.handle.cache_clear()
+    explorer.abated.cache_clear()
+    try:
+        app = explorer.Explorer("lincolnshire-css")
+        assert "no abatement terms" in app.output.value and app.amber.disabled
+        assert app.table()["points"].isna().all()
+    finally:
+        explorer.handle.cache_clear()
+        explorer.abated.cache_clear()

@@ -55,9 +55,12 @@ def abated(contract: str, amber_fraction: float | None = None,
            blue_breaks_run: bool | None = None) -> tuple[pd.DataFrame, bool]:
     """Every KPI-month's abatement under the contract's terms or the what-if values given.
 
-    Returns the KPI-month table and whether the terms are illustrative.
+    Returns the KPI-month table and whether the terms are illustrative; ``(None, False)`` for a
+    contract without abatement terms (they are optional).
     """
     h = handle(contract)
+    if not h.has_terms:
+        return None, False
     changes = {name: value for name, value in (("amber_fraction", amber_fraction),
                                                ("blue_breaks_run", blue_breaks_run))
                if value is not None and value != getattr(h.terms.params, name)}
@@ -206,13 +209,17 @@ def _number(value, fmt: str) -> str:
 def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
          kpi_months: pd.DataFrame | None = None, illustrative: bool = True,
          whatif: str = "") -> Html:
-    """Trend chart, RAG history, trend statistics and (given ``kpi_months``) abatement detail."""
+    """Trend chart, RAG history, trend statistics and abatement detail (``kpi_months``; without
+    them, a line saying the contract has no abatement terms)."""
     rows = select(scores, kpi_id=kpi_id, start=start, end=end)
     parts = [trend_view(rows, kpi_id=kpi_id), history_table(rows, kpi_id=kpi_id),
              trend_statistics(scores, kpi_id=kpi_id, start=start, end=end)]
     if kpi_months is not None:
         parts.append(abatement_table(kpi_months, kpi_id=kpi_id, start=start, end=end,
                                      illustrative=illustrative, whatif=whatif))
+    else:
+        parts.append(report.paragraph("This contract has no abatement terms (terms.yaml), so no "
+                                      "points are shown."))
     return report.join(*parts)
 
 
@@ -246,6 +253,8 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)
     points, _ = abated(contract, amber_fraction, blue_breaks_run)
+    if points is None:
+        return history
     points = points[points["kpi_id"] == kpi_id][
         ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
     columns = list(history.columns)
@@ -341,14 +350,16 @@ class Explorer:
     def _on_contract(self) -> None:
         loaded, scores = scored(self.contract.value)
         months = month_options(scores)
-        terms = handle(self.contract.value).terms.params
+        h = handle(self.contract.value)
         self._quiet = True  # option changes fire observers; draw once at the end
         try:
             self.start.options = months
             self.end.options = months
             self.start.value, self.end.value = months[0][1], months[-1][1]
-            self.amber.value = terms.amber_fraction
-            self.blue_breaks.value = terms.blue_breaks_run
+            self.amber.disabled = self.blue_breaks.disabled = not h.has_terms
+            if h.has_terms:
+                self.amber.value = h.terms.params.amber_fraction
+                self.blue_breaks.value = h.terms.params.blue_breaks_run
             self.service.options = service_options(loaded)
             self.service.value = self.service.options[0][1]
         finally:
@@ -383,6 +394,8 @@ class Explorer:
 
     def _whatif_words(self) -> str:
         """The what-if values that differ from the contract's terms, in words ("" if none)."""
+        if not handle(self.contract.value).has_terms:
+            return ""
         terms = handle(self.contract.value).terms.params
         words = []
         if round(self.amber.value, 4) != terms.amber_fraction:
