@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from scrutiny.exceptions import MonthFormatError
@@ -74,3 +75,10 @@ def month_label(period: pd.Period) -> str:
 def month_name(period: pd.Period) -> str:
     """Return the month as a committee would write it, e.g. ``June 2016``."""
     return period.strftime("%B %Y")
+
+
+def month_ordinals(month: pd.Series) -> np.ndarray:
+    """Return months as consecutive integers (``Period[M]`` ordinals or ints as given)."""
+    if isinstance(month.dtype, pd.PeriodDtype):
+        return month.array.asi8
+    return month.to_numpy(dtype="int64")
