@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
-from scrutiny.abate.terms import Terms, load_terms
+from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
@@ -107,6 +107,11 @@ class ContractHandle:
         """Every KPI-month as scored (lower-case RAG codes): what the library functions take."""
         return score(self.contract)
 
+    @property
+    def has_terms(self) -> bool:
+        """True when the contract has abatement terms (``terms.yaml``); they are optional."""
+        return (self.contract.folder / TERMS_FILE).exists()
+
     @cached_property
     def terms(self) -> Terms:
         """The contract's abatement terms (``terms.describe()`` gives them as a table)."""
@@ -173,7 +178,8 @@ class ContractHandle:
         pandas.DataFrame
             Columns :data:`HISTORY_COLUMNS`, months ascending. ``value``, ``tsl`` and ``msl`` are
             in the KPI's unit; ``run_length`` is the month's place in a run of failing months (0
-            when not failing); ``points = base_points * multiplier`` under the contract's terms.
+            when not failing); ``points = base_points * multiplier`` under the contract's terms
+            (the points columns are empty, NaN, for a contract without ``terms.yaml``).
 
         Raises
         ------
@@ -185,10 +191,12 @@ class ContractHandle:
             known = ", ".join(self.scored["kpi_id"].drop_duplicates())
             raise UnknownKpiError(f"{self.name} has no results for KPI {kpi_id!r}; "
                                   f"its KPIs are {known}")
-        points = self._abate(None).kpi_months
-        points = points[points["kpi_id"] == kpi_id][
-            ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
-        history = scores.merge(points, on="month", how="left", validate="one_to_one")
+        columns = ["month", "allocation", "base_points", "run_length", "multiplier", "points"]
+        points = (self._abate(None).kpi_months if self.has_terms
+                  else pd.DataFrame(columns=["kpi_id", *columns]))
+        points = points[points["kpi_id"] == kpi_id][columns]
+        history = scores.merge(points.astype({"month": scores["month"].dtype}), on="month",
+                               how="left", validate="one_to_one")
         return _with_rag_words(history.sort_values("month")[HISTORY_COLUMNS])
 
     def exceptions(self, period: object) -> pd.DataFrame:
