@@ -33,7 +33,7 @@ MonthText = Annotated[str, Field(pattern=MONTH_PATTERN)]
 class PointsTotal(BaseModel):
     """Total points in force over a range of months (``to_month`` blank: still in force)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     from_month: MonthText
     to_month: MonthText | None = None
     points: float = Field(gt=0)
@@ -42,7 +42,7 @@ class PointsTotal(BaseModel):
 class ServiceVolume(BaseModel):
     """A service's monthly financial volume in GBP over its life in the contract."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     monthly_volume_gbp: float = Field(ge=0)
     effective_from: MonthText
     effective_to: MonthText | None = None
@@ -51,7 +51,7 @@ class ServiceVolume(BaseModel):
 class TermsFile(BaseModel):
     """What ``terms.yaml`` holds."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     contract: str
     illustrative: bool
     illustrative_note: str = ""

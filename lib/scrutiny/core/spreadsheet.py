@@ -20,8 +20,8 @@ def defuse(value: object) -> object:
     """Return ``value`` with a leading apostrophe if it is text that would start a formula.
 
     Numbers (including negative ones, and plain numbers written as text such as ``"-3.5"``) and
-    everything that is not a ``str`` pass through unchanged. The apostrophe is what Excel itself uses to mark a cell
-    as text.
+    everything that is not a ``str`` pass through unchanged. The apostrophe is what Excel itself
+    uses to mark a cell as text.
 
     Examples
     --------
