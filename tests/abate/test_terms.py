@@ -78,3 +78,12 @@ def test_terms_that_are_not_money_are_refused(copy, old, new, key):
     path.write_text(text.replace(old, new, 1))
     with pytest.raises(InputValidationError, match=rf"terms.yaml, line \d+: key '[\w.]*{key}'"):
         load_terms(load_contract("lincolnshire-css", data_root=copy.parent))
+
+
+@pytest.mark.parametrize("name", ["../../../etc/passwd", "/etc/passwd", "sub/points.csv"])
+def test_points_file_must_be_a_file_of_the_contract_folder(copy, name):
+    path = copy / "terms.yaml"
+    path.write_text(path.read_text().replace("points_file: abatement_points.csv",
+                                             f"points_file: '{name}'"))
+    with pytest.raises(InputValidationError, match=r"terms.yaml, line \d+: key 'points_file'"):
+        load_terms(load_contract("lincolnshire-css", data_root=copy.parent))

@@ -71,3 +71,9 @@ def test_csv_output_defuses_formula_text(tmp_path, monkeypatch):
     reasons = {r["override_reason"] for r in csv.DictReader(io.StringIO(result.output))}
     assert "'=HYPERLINK(\"http://x\",\"y\")" in reasons
     assert not any(r.startswith("=") for r in reasons)
+
+
+def test_a_contract_name_that_leaves_data_is_refused_in_one_line():
+    result = CliRunner().invoke(main, ["summary", "--contract", "../lincolnshire-css"])
+    assert result.exit_code == 2
+    assert "is not a plain name" in result.output and result.output.count("\n") == 1

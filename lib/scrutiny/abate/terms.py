@@ -19,6 +19,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scrutiny.config import NAME_PATTERN
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import InputValidationError, TermsError
 from scrutiny.load import schemas
@@ -57,7 +58,7 @@ class TermsFile(BaseModel):
     illustrative_note: str = ""
     illustrative_terms: list[str] = Field(default_factory=list)
     source: str
-    points_file: str = "abatement_points.csv"
+    points_file: str = Field("abatement_points.csv", pattern=NAME_PATTERN)
     amber_fraction: float = Field(ge=0, le=1)
     multipliers: list[float] = Field(min_length=1)
     blue_breaks_run: bool
