@@ -46,9 +46,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from scrutiny.cli import abatement, ingest, insight, render, scorecard, systems
+    from scrutiny.cli import abatement, contract, ingest, insight, render, scorecard, systems
 
-    for module in (scorecard, abatement, insight, systems, ingest, render):
+    for module in (scorecard, abatement, insight, systems, ingest, contract, render):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from scrutiny.abate.abatement import contract_abatement
-from scrutiny.abate.terms import load_terms
+from scrutiny.abate.terms import NO_TERMS, has_terms, load_terms
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, number_text
 from scrutiny.load.contract import load_contract
 
@@ -25,6 +25,9 @@ SERVICE_OUTPUT = ["service", "month", "points", "credit", "cap", "capped", "unca
 def abatement(contract: str, by: str, fmt: str, without_mitigation: bool) -> None:
     """Abatement points and service credits per month since the first return."""
     c = load_contract(contract)
+    if not has_terms(c):
+        click.echo(f"{c.info.title}: {NO_TERMS}")
+        return
     terms = load_terms(c)
     result = contract_abatement(c, terms, without_mitigation=without_mitigation)
     relief = " without mitigation or glides" if without_mitigation else ""

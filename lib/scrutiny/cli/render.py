@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from scrutiny.exceptions import ParameterError, RenderError
+from scrutiny.core.months import month_label, parse_month
 from scrutiny.render.batch import plan, render, summary_lines
+from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
 from scrutiny.report.params import find_params, params_root
 
 
@@ -17,6 +19,10 @@ from scrutiny.report.params import find_params, params_root
 @click.option("--all", "render_all", is_flag=True,
               help="Render every parameters file under params/.")
 @click.option("--period", metavar="YYYY-MM", help="Only reports for this period.")
+@click.option("--contract", metavar="NAME",
+              help="The period report of this contract for --period or --latest (a parameters "
+                   "file for that month is used if there is one, else the defaults).")
+@click.option("--latest", is_flag=True, help="With --contract: its latest month held.")
 @click.option("--council", metavar="NAME",
               help="Only reports for this contract/council (its outputs folder or params folder).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -26,18 +32,38 @@ from scrutiny.report.params import find_params, params_root
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
-                   council: str | None, jobs: int, kernel: str | None, progress: bool) -> None:
-    """Render reports: each PARAMS_FILE (or every one with --all) into outputs/."""
+                   contract: str | None, latest: bool, council: str | None, jobs: int,
+                   kernel: str | None, progress: bool) -> None:
+    """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
+    --latest), or everything (--all: every parameters file and every month of every contract)."""
+    if period is not None:
+        period = month_label(parse_month(period))
+    if latest and not contract:
+        raise click.UsageError("--latest needs --contract NAME")
     paths = list(params_files)
+    if contract:
+        if paths or render_all:
+            raise click.UsageError("--contract renders one month; do not combine it with "
+                                   "parameters files or --all")
+        selected = contract_jobs(contract, find_params(), period=period, latest=latest)
+        _run(selected, jobs, kernel, progress)
+        return
     if render_all or (not paths and (period or council)):
         paths += find_params()
     if not paths:
-        raise click.UsageError("name parameters files, or use --all (optionally with --period "
-                               "or --council)")
+        raise click.UsageError("name parameters files, use --contract NAME --period YYYY-MM, or "
+                               "--all (optionally with --period or --council)")
     selected = plan(dict.fromkeys(paths), period=period, council=council)
+    if render_all or (not params_files and (period or council)):
+        chosen = None if council is None else [c for c in kpi_contracts() if c == council.lower()]
+        selected = with_default_months(selected, chosen, period=period)
     if not selected:
         raise ParameterError(f"no parameters file under {params_root().name}/ matches "
                              f"period={period or 'any'} council={council or 'any'}")
+    _run(selected, jobs, kernel, progress)
+
+
+def _run(selected, jobs: int, kernel: str | None, progress: bool) -> None:
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress)
     for line in summary_lines(results, time.perf_counter() - started):
