@@ -1,4 +1,4 @@
-"""A council's own contract: ``new-contract``, ``mitigate``, ``override``, ``status``, ``history``."""
+"""A council's own contract: new-contract, mitigate, override, status and history."""
 
 from __future__ import annotations
 

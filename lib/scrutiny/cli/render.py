@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from scrutiny.exceptions import ParameterError, RenderError
 from scrutiny.core.months import month_label, parse_month
+from scrutiny.exceptions import ParameterError, RenderError
 from scrutiny.render.batch import plan, render, summary_lines
 from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
 from scrutiny.report.params import find_params, params_root

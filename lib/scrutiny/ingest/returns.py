@@ -60,8 +60,8 @@ from scrutiny.ingest.store import (
     RECEIPTS_FILE,
     STORE_DIR,
     contract_lock,
-    remove_orphans,
     load_receipts,
+    remove_orphans,
     rows_csv_bytes,
     stored_name,
     write_immutable,
@@ -359,8 +359,10 @@ def _check_thresholds_in_file(wide: pd.DataFrame, kpis: pd.DataFrame, overrides:
     stated = wide.assign(tsl=to_number(wide, "TSL", file), msl=to_number(wide, "MSL", file))
     base = kpis[["kpi_id", "tsl", "msl"]]
     file_months = pd.PeriodIndex(list(months.values()), freq="M")
-    in_force = overrides[[((file_months >= start) & (file_months <= end)).any() for start, end in
-                          zip(overrides["from_month"], overrides["to_month"], strict=True)]]
+    in_force = overrides[pd.Series(
+        [((file_months >= start) & (file_months <= end)).any() for start, end in
+         zip(overrides["from_month"], overrides["to_month"], strict=True)],
+        index=overrides.index, dtype=bool)]
     allowed = pd.concat([base, in_force[["kpi_id", "tsl", "msl"]]], ignore_index=True)
     pairs = stated[["KPI", "tsl", "msl"]].reset_index().merge(
         allowed, left_on="KPI", right_on="kpi_id", suffixes=("", "_allowed"))

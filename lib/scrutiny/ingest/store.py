@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.exceptions import IngestError
-from scrutiny.load.tables import read_csv_text, validate
 from scrutiny.load.schemas import RECEIPTS
+from scrutiny.load.tables import read_csv_text, validate
 
 STORE_DIR = "returns"
 RECEIPTS_FILE = "receipts.csv"

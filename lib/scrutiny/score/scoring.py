@@ -130,6 +130,7 @@ def _apply_ranges(frame: pd.DataFrame, ranges: pd.DataFrame, columns: list[str],
     months = ranges.assign(month=[pd.period_range(a, b, freq="M") for a, b in
                                   zip(ranges["from_month"], ranges["to_month"], strict=True)])
     months = months.explode("month")[["kpi_id", "month", *columns]]
+    months["month"] = pd.PeriodIndex(months["month"], freq="M")  # typed even when empty
     renamed = {c: f"{prefix}_{c}" for c in columns}
     joined = frame.merge(months.rename(columns=renamed), on=["kpi_id", "month"], how="left",
                          validate="many_to_one")
@@ -160,6 +161,10 @@ def summary_counts(
         rows = rows[rows["month"] >= start]
     if end is not None:
         rows = rows[rows["month"] <= end]
+    if rows.empty:  # a contract with no results yet
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c not in ("service", "month")
+                                          else object)
+                             for c in ["service", "month", *RAG_ORDER, "total"]})
     counts = pd.crosstab([rows["service"], rows["month"]], rows["rag"]).reindex(
         columns=RAG_ORDER, fill_value=0)
     counts["total"] = counts.sum(axis=1)
