@@ -23,7 +23,7 @@ SCRIPT = "<script>alert('x')</script>"
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report("lincolnshire-css", "2016-06",
+    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06",
                                             generated_on="2016-07-15", params_file="p.yaml")
 
 
@@ -57,7 +57,7 @@ def test_html_plain_text_is_words_not_a_python_repr():
 def test_title_block_declares_the_page_title():
     block = report.title_block("T <1>", subtitle="S", generated_on="2016-07-15")
     markup, meta = block._repr_html_()
-    assert meta == {"scrutiny_title": "T <1>"}
+    assert meta == {"scrutiny_title": "T <1>", "scrutiny_subtitle": "S"}
     assert "<h1>T &lt;1&gt;</h1>" in markup and "15 July 2016" in markup
 
 
@@ -84,13 +84,13 @@ def test_stylesheet_has_a4_print_rules_and_every_rag_colour():
 
 def test_open_period_report_refuses_a_period_without_data():
     with pytest.raises(NoDataForPeriodError, match="2014-01"):
-        period_report.open_period_report("lincolnshire-css", "2014-01")
+        period_report.open_period_report(contract="lincolnshire-css", period="2014-01")
 
 
 def test_windows_end_with_the_period(june):
     assert [str(m) for m in june.summary_months] == [f"2016-0{i}" for i in range(1, 7)]
     assert len(june.heatmap_months) == 12 and str(june.heatmap_months[0]) == "2015-07"
-    first = period_report.open_period_report("lincolnshire-css", "2015-07")
+    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
     assert [str(m) for m in first.summary_months] == ["2015-07"]
 
 
@@ -112,7 +112,7 @@ def test_summary_by_service_has_a_table_per_service_and_all(june):
     assert "Customer Service Centre (CSC): KPIs by status, Jan 2016 to Jun 2016" in markup
 
 
-def test_heatmap_grid_and_alt_text_agree_with_scores(june):
+def test_heatmap_grid_and_summary_agree_with_scores(june):
     from scrutiny.report.charts import heatmap
 
     grid = heatmap.rag_grid(june.scores, june.heatmap_months)
@@ -121,8 +121,33 @@ def test_heatmap_grid_and_alt_text_agree_with_scores(june):
                             & (june.scores["month"] == june.period)]
     assert grid.loc["CSC_KPI_04", june.period] == june_rows["rag"].item() == "blue"
     greens = int((grid == "green").sum().sum())
-    assert f"{greens} Green" in heatmap.alt_text(june.scores, june.heatmap_months)
-    assert 'alt="Heatmap of RAG status for 43 KPIs' in period_report.kpi_heatmap(june).markup
+    assert f"{greens} Green" in heatmap.summary_text(june.scores, june.heatmap_months)
+    assert "RAG status of 43 KPIs over 12 months" in period_report.kpi_heatmap(june).markup
+
+
+def test_heatmap_is_a_table_with_a_lettered_coloured_cell_per_kpi_month(june):
+    from bs4 import BeautifulSoup
+
+    from scrutiny.report.charts import heatmap
+
+    grid = heatmap.rag_grid(june.scores, june.heatmap_months)
+    table = BeautifulSoup(period_report.kpi_heatmap(june).markup, "html.parser").table
+    assert "<img" not in str(table) and table.caption.get_text().startswith("RAG status")
+    columns = [th.get_text() for th in table.thead.find_all("th")]
+    assert columns == ["KPI"] + [m.strftime("%b %Y") for m in june.heatmap_months]
+    assert all(th["scope"] == "col" for th in table.thead.find_all("th"))
+    rows = table.tbody.find_all("tr")
+    assert [r.th.get_text() for r in rows] == list(grid.index)
+    assert all(r.th["scope"] == "row" for r in rows)
+    for row, (kpi, rags) in zip(rows, grid.iterrows(), strict=True):
+        cells = row.find_all("td")
+        assert len(cells) == 12, kpi
+        for cell, rag in zip(cells, rags, strict=True):
+            if isinstance(rag, str):
+                assert cell.get_text() == heatmap.RAG_LETTERS[rag]
+                assert cell["class"] == ["rag", f"rag-{rag}"]
+            else:
+                assert cell.get_text() == heatmap.NO_RESULT and not cell.get("class")
 
 
 def test_overrides_in_force_mark_the_period(june):
@@ -130,8 +155,8 @@ def test_overrides_in_force_mark_the_period(june):
     assert live.loc["CSC_KPI_09", "in_period"]
     assert not live.loc["ACF_KPI_03", "in_period"]
     assert live.loc["ACF_KPI_03", "tsl_standard"] == 75
-    quiet = period_report.open_period_report("lincolnshire-css", "2015-08", heatmap_months=1,
-                                             previous_months=0)
+    quiet = period_report.open_period_report(contract="lincolnshire-css", period="2015-08",
+                                             heatmap_months=1, previous_months=0)
     assert "No revised thresholds" in period_report.overrides_section(quiet).markup
 
 
@@ -226,6 +251,6 @@ def test_strip_volatile_removes_timestamps():
 
 
 def test_first_month_says_there_is_nothing_to_compare():
-    first = period_report.open_period_report("lincolnshire-css", "2015-07")
+    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
     assert "no earlier months to compare" in period_report.headline(first).markup
     assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup

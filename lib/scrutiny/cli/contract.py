@@ -9,7 +9,6 @@ import pandas as pd
 
 from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
-from scrutiny.config import outputs_root
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError
@@ -19,8 +18,10 @@ from scrutiny.ingest.store import load_receipts, received_values
 from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import load_contract
 from scrutiny.load.tables import read_csv_text
-from scrutiny.render.staleness import is_stale
-from scrutiny.report.period.scorecard import period_input_files
+from scrutiny.render.batch import plan
+from scrutiny.render.freshness import stale_reason
+from scrutiny.render.monthly import with_default_months
+from scrutiny.report.params import find_params, params_root
 
 KPI_OPTION = click.option("--kpi", required=True, metavar="ID", help="KPI code, e.g. WST_KPI_01.")
 REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",
@@ -164,16 +165,18 @@ def _ranges(frame: pd.DataFrame, latest, describe) -> list[str]:
 
 
 def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
-    inputs = period_input_files(c)
+    """Each month's period report: up to date, out of date (and why), or not rendered."""
+    own = params_root() / c.name  # a parameters file only changes knobs
+    jobs = with_default_months(plan(find_params(own)) if own.is_dir() else [], [c.name])
     lines = []
-    for month in months:
-        html = outputs_root() / c.name / month_label(month) / "period_report.html"
-        if not html.is_file():
-            state = "not rendered"
-        else:
-            state = "out of date with its inputs" if is_stale(html, inputs) else "up to date"
-        lines.append(f"  {month_label(month)}: {state}")
-    if any("not rendered" in line or "out of date" in line for line in lines):
+    for job in jobs:
+        if job.stem.name != "period_report":
+            continue
+        reason = stale_reason(job)
+        state = ("up to date" if reason is None else "not rendered" if reason ==
+                 "not rendered yet" else f"out of date ({reason})")
+        lines.append(f"  {job.stem.parent.name}: {state}")
+    if any("up to date" not in line for line in lines):
         lines.append(f"  (render: scrutiny render --contract {c.name} --period YYYY-MM, "
                      "or --latest)")
     return lines or ["  none (no month held yet)"]

@@ -9,9 +9,6 @@ import click
 
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.exceptions import ParameterError, RenderError
-from scrutiny.render.batch import plan, render, summary_lines
-from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
-from scrutiny.report.params import find_params, params_root
 
 
 @click.command("render")
@@ -31,22 +28,43 @@ from scrutiny.report.params import find_params, params_root
               help="Jupyter kernel to use; default: the kernel of this Python.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr.")
+@click.option("--force", is_flag=True,
+              help="Render every selected report, even those already up to date.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where reports run: local worker processes, or a Dask cluster "
+                   "(pip install 'contract-scrutiny[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --executor dask; default: a local cluster.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
                    contract: str | None, latest: bool, council: str | None, jobs: int,
-                   kernel: str | None, progress: bool) -> None:
+                   kernel: str | None, progress: bool, force: bool, executor: str,
+                   scheduler: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
-    --latest), or everything (--all: every parameters file and every month of every contract)."""
+    --latest), or everything (--all: every parameters file and every month of every contract).
+
+    A month with no parameters file uses the report kind's defaults. A report is rendered only
+    when out of date: its parameters, notebook, input files or the toolkit changed since its
+    HTML was written (--force renders anyway).
+    """
+    from scrutiny.render.batch import plan
+    from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
+    from scrutiny.report.params import find_params, params_root
+
     if period is not None:
         period = month_label(parse_month(period))
     if latest and not contract:
         raise click.UsageError("--latest needs --contract NAME")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
+               "executor": executor, "scheduler": scheduler}
     paths = list(params_files)
     if contract:
         if paths or render_all:
             raise click.UsageError("--contract renders one month; do not combine it with "
                                    "parameters files or --all")
-        selected = contract_jobs(contract, find_params(), period=period, latest=latest)
-        _run(selected, jobs, kernel, progress)
+        _run(contract_jobs(contract, find_params(), period=period, latest=latest), **options)
         return
     if render_all or (not paths and (period or council)):
         paths += find_params()
@@ -60,12 +78,16 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     if not selected:
         raise ParameterError(f"no parameters file under {params_root().name}/ matches "
                              f"period={period or 'any'} council={council or 'any'}")
-    _run(selected, jobs, kernel, progress)
+    _run(selected, **options)
 
 
-def _run(selected, jobs: int, kernel: str | None, progress: bool) -> None:
+def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
+         scheduler: str | None) -> None:
+    from scrutiny.render.batch import render, summary_lines
+
     started = time.perf_counter()
-    results = render(selected, workers=jobs, kernel=kernel, progress=progress)
+    results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
+                     executor=executor, scheduler=scheduler)
     for line in summary_lines(results, time.perf_counter() - started):
         click.echo(line)
     failed = sum(not r.ok for r in results)

@@ -5,31 +5,29 @@ in a worker process, convert with the committee template, and write
 ``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb``. Files are written to a
 temporary file in the same folder and moved into place, so a failed or interrupted run never leaves
 half a report and never replaces the last good one. A failed report keeps its executed notebook as
-``<report>.failed.ipynb`` and the batch carries on. ``outputs/index.html`` links every report.
+``<report>.failed.ipynb`` and the batch carries on. Each report also leaves a small manifest,
+``<report>.index.json`` (kind, target, period, title, subtitle, link), from which
+``outputs/index.html``, linking every report, is made with a Jinja template.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
-import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from html import escape, unescape
 from pathlib import Path
-
-import nbformat
 
 import scrutiny
 from scrutiny.config import outputs_root
+from scrutiny.core.atomic import atomic_write
 from scrutiny.exceptions import ParameterError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
-from scrutiny.render import committee
+from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
-from scrutiny.report import html as report
 from scrutiny.report.params import display_path, load_params
 
 
@@ -57,6 +55,7 @@ class Result:
     html: Path | None = None
     failed_notebook: Path | None = None
     error: str = ""
+    skipped: bool = False  # up to date (see freshness.stale_reason): nothing was rendered
 
 
 def plan(paths: Iterable[Path], *, period: str | None = None,
@@ -102,24 +101,6 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
     return sorted(jobs, key=lambda j: j.name)
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _end_with_parent() -> None:
     """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
 
@@ -154,7 +135,12 @@ def _alive(pid: int) -> bool:
 
 def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+    # Imported here, in the worker: the command itself needs none of them to plan or skip.
+    import nbformat
     import papermill
+
+    from scrutiny.render import committee
+    from scrutiny.render.warm import WarmKernelManager
 
     started = time.perf_counter()
     target = root / job.stem
@@ -170,11 +156,17 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
             papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters,
                 kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False, **sockets)
+                log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
         atomic_write(target.with_suffix(".html"), page)
+        atomic_write(manifest_path(root, job),
+                     json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n")
+        # Last, so a report whose HTML was not written is never taken for up to date.
+        atomic_write(freshness.record_path(root, job),
+                     freshness.record_text(job, freshness.declared_inputs(nb)))
         failed.unlink(missing_ok=True)
         return Result(job, True, time.perf_counter() - started, html=target.with_suffix(".html"))
     except Exception as err:  # noqa: BLE001 - one report's failure must not stop the batch
@@ -205,8 +197,9 @@ def _with_library_path() -> None:
 
 
 def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
-           root: Path | None = None, progress: bool = True) -> list[Result]:
-    """Render ``jobs`` in parallel worker processes, then rewrite ``index.html``.
+           root: Path | None = None, progress: bool = True, force: bool = False,
+           executor: str = "local", scheduler: str | None = None) -> list[Result]:
+    """Render the out-of-date ``jobs`` in parallel workers, then rewrite ``index.html``.
 
     Parameters
     ----------
@@ -220,30 +213,56 @@ def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
         Outputs folder; default :func:`scrutiny.config.outputs_root`.
     progress : bool
         Show a progress bar on stderr.
+    force : bool
+        Render every job, even those up to date (:func:`freshness.stale_reason`).
+    executor : {"local", "dask"}
+        A local process pool, or a Dask cluster (see :mod:`scrutiny.render.executors`).
+    scheduler : str, optional
+        Dask scheduler address; without one, ``"dask"`` starts a local cluster.
 
     Returns
     -------
     list of Result
-        In the order of ``jobs``.
+        In the order of ``jobs``; up-to-date reports are ``skipped`` and left untouched.
     """
-    from tqdm import tqdm
-
     root = Path(root) if root is not None else outputs_root()
     root.mkdir(parents=True, exist_ok=True)
+    results = {job.name: Result(job, True, 0.0, html=(root / job.stem).with_suffix(".html"),
+                                skipped=True)
+               for job in jobs if not force and freshness.stale_reason(job, root) is None}
+    todo = [job for job in jobs if job.name not in results]
+    if todo:
+        results.update((r.job.name, r) for r in _run(todo, workers=workers, kernel=kernel,
+                                                     root=root, progress=progress,
+                                                     executor=executor, scheduler=scheduler))
+    if todo or not (root / "index.html").exists():
+        write_index(root)
+    return [results[job.name] for job in jobs]
+
+
+def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, progress: bool,
+         executor: str, scheduler: str | None) -> Iterable[Result]:
+    from tqdm import tqdm
+
     _with_library_path()
-    results: dict[str, Result] = {}
     with report_kernel(kernel) as kernel_name, \
-            ProcessPoolExecutor(max_workers=max(1, workers),
-                                initializer=_end_with_parent) as pool, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
-        futures = {pool.submit(render_job, job, kernel_name, root): job for job in jobs}
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.job.name] = result
+        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root)
+        if executor == "dask":
+            done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
+                                      on_crash=_crashed)
+        else:
+            done = executors.run_local(render_one, jobs, workers=workers,
+                                       initializer=_end_with_parent)
+        for result in done:
             bar.update(1)
-    write_index(root)
-    return [results[job.name] for job in jobs]
+            yield result
+
+
+def _crashed(job: Job, err: BaseException) -> Result:
+    """The result of a job whose worker died or could not run it."""
+    return Result(job, False, 0.0, error=_one_line(err))
 
 
 def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
@@ -251,14 +270,19 @@ def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
     root = outputs_root()
     lines = []
     for r in results:
-        if r.ok:
+        if r.skipped:
+            lines.append(f"fresh   {r.job.name:<58}   up to date")
+        elif r.ok:
             lines.append(f"ok      {r.job.name:<58} {r.seconds:6.1f}s")
         else:
             kept = f" (kept {_shown(r.failed_notebook, root)})" if r.failed_notebook else ""
             lines.append(f"FAILED  {r.job.name:<58} {r.seconds:6.1f}s  {r.error}{kept}")
     failed = sum(not r.ok for r in results)
+    fresh = sum(r.skipped for r in results)
+    skipped = f", {fresh} up to date (not rendered)" if fresh else ""
     lines.append(f"{len(results)} report{'s' if len(results) != 1 else ''}: "
-                 f"{len(results) - failed} ok, {failed} failed, in {wall_seconds:.1f}s")
+                 f"{len(results) - failed - fresh} ok, {failed} failed{skipped}, "
+                 f"in {wall_seconds:.1f}s")
     return lines
 
 
@@ -269,8 +293,39 @@ def _shown(path: Path, root: Path) -> str:
         return path.name
 
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-_SUBTITLE = re.compile(r'<p class="subtitle">(.*?)</p>', re.S)
+#: Beside each report: ``<report>.index.json``, what the index says of it (see :func:`manifest`).
+MANIFEST_SUFFIX = ".index.json"
+INDEX_TEMPLATE = "index/index.html.j2"
+
+
+def manifest(job: Job, metadata: dict) -> dict[str, str]:
+    """What the index needs to know of a rendered report, from its job and display metadata.
+
+    Parameters
+    ----------
+    job : Job
+        The report rendered.
+    metadata : dict
+        :func:`scrutiny.render.committee.document_metadata` of the executed notebook: the title
+        and subtitle its title block declared.
+
+    Returns
+    -------
+    dict
+        ``kind, target, period, title, subtitle, link`` (``link`` relative to the outputs root).
+    """
+    from scrutiny.report.html import SUBTITLE_KEY, TITLE_KEY
+
+    return {"kind": job.stem.name, "target": job.stem.parent.parent.as_posix(),
+            "period": job.stem.parent.name,
+            "title": metadata.get(TITLE_KEY) or job.stem.name,
+            "subtitle": metadata.get(SUBTITLE_KEY) or "",
+            "link": job.stem.with_suffix(".html").as_posix()}
+
+
+def manifest_path(root: Path, job: Job) -> Path:
+    """Return where ``job``'s manifest is kept: ``<target>/<period>/<report>.index.json``."""
+    return (Path(root) / job.stem).with_suffix(MANIFEST_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -282,55 +337,55 @@ class IndexEntry:
     title: str
     subtitle: str
 
+    @property
+    def group_heading(self) -> str:
+        """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
+        subject = self.title.split(": ", 1)[0] if ": " in self.title else self.group
+        return f"{subject} ({self.subtitle})" if self.subtitle else subject
+
+    @property
+    def link_text(self) -> str:
+        """The title without its subject, e.g. ``Performance report for June 2016``."""
+        rest = self.title.split(": ", 1)[-1]
+        return rest[:1].upper() + rest[1:]
+
 
 def index_entries(root: Path) -> list[IndexEntry]:
-    """Return one entry per report HTML under ``root`` (any depth), in path order."""
+    """Return one entry per report manifest under ``root`` whose HTML exists, in link order.
+
+    A manifest that cannot be read (hand-edited, truncated) is left out, never fatal: the index
+    only links to reports.
+    """
     entries = []
-    for page in sorted(root.rglob("*.html")):
-        relative = page.relative_to(root)
-        if len(relative.parts) < 3:  # index.html and anything not <target>/<period>/<report>
+    for path in root.rglob(f"*{MANIFEST_SUFFIX}"):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            entry = IndexEntry(str(record["link"]).split("/", 1)[0], str(record["link"]),
+                               str(record["title"]), str(record["subtitle"]))
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        head = page.read_text(encoding="utf-8", errors="replace")[:4000]
-        entries.append(IndexEntry(relative.parts[0], relative.as_posix(),
-                                  _found(_TITLE, head) or page.stem, _found(_SUBTITLE, head)))
-    return entries
-
-
-def _found(pattern: re.Pattern, text: str) -> str:
-    match = pattern.search(text)
-    return unescape(match.group(1)).strip() if match else ""
-
-
-def _group_heading(entry: IndexEntry) -> str:
-    """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
-    subject = entry.title.split(": ", 1)[0] if ": " in entry.title else entry.group
-    return f"{subject} ({entry.subtitle})" if entry.subtitle else subject
-
-
-def _link_text(entry: IndexEntry) -> str:
-    """The title without its subject, e.g. ``Performance report for June 2016``."""
-    rest = entry.title.split(": ", 1)[-1]
-    return rest[:1].upper() + rest[1:]
+        if (root / entry.link).is_file():
+            entries.append(entry)
+    return sorted(entries, key=lambda e: e.link)
 
 
 def write_index(root: Path) -> Path:
     """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    from scrutiny.render.committee import TEMPLATES_DIR
+    from scrutiny.report import html as report
+
     groups: dict[str, list[IndexEntry]] = {}
     for entry in index_entries(root):
         groups.setdefault(entry.group, []).append(entry)
-    if groups:
-        sections = "\n".join(
-            f"<h2>{escape(_group_heading(items[0]))}</h2>\n<ul>\n"
-            + "\n".join(f'<li><a href="{escape(e.link)}">{escape(_link_text(e))}</a></li>'
-                        for e in items) + "\n</ul>"
-            for items in groups.values())
-    else:
-        sections = "<p>No reports have been rendered yet.</p>"
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<title>Contract scrutiny reports</title>\n<style>\n" + report.stylesheet()
-            + "</style>\n</head>\n<body>\n<main>\n<h1>Contract scrutiny reports</h1>\n"
-            + sections + "\n</main>\n</body>\n</html>\n")
+    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
+                              autoescape=select_autoescape(("html.j2",)),
+                              keep_trailing_newline=True)
+    page = environment.get_template(INDEX_TEMPLATE).render(
+        stylesheet=Markup(report.stylesheet()),  # the toolkit's own CSS, not data
+        groups=[(items[0].group_heading, items) for items in groups.values()])
     index = root / "index.html"
     atomic_write(index, page)
     return index

@@ -9,7 +9,7 @@ section per cell. Every section function takes the :class:`PeriodReport` and ret
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
@@ -17,17 +17,17 @@ import pandas as pd
 
 from scrutiny.abate.abatement import Abatement, contract_abatement
 from scrutiny.abate.terms import NO_TERMS, TERMS_FILE, Terms, has_terms, load_terms
-from scrutiny.core.months import month_name, parse_month
+from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.insight import narrative
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
 from scrutiny.insight.trends import kpi_trends
-from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
+from scrutiny.report.params import PeriodReportParams
 from scrutiny.report.period.money import terms_table
 from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
@@ -35,19 +35,51 @@ from scrutiny.score.scoring import score, summary_counts
 
 @dataclass(frozen=True)
 class PeriodReport:
-    """Everything a period report's sections read: the contract, its scores and the window."""
+    """Everything a period report's sections read, each table computed once on first use.
 
+    Parameters
+    ----------
+    params : PeriodReportParams
+        The validated parameters; every knob and default lives there.
+    contract : Contract
+        The contract, checked to have results for the period.
+    params_file : str
+        The parameters file of the run, named in the provenance appendix.
+    """
+
+    params: PeriodReportParams
     contract: Contract
-    scores: pd.DataFrame
-    period: pd.Period
-    summary_months: pd.PeriodIndex
-    heatmap_months: pd.PeriodIndex
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
-    trend_window: int = 6
-    trend_min_points: int = 5
-    trend_horizon: int = 3
-    rating_months: int = 12
+    params_file: str = ""
+
+    @property
+    def period(self) -> pd.Period:
+        return self.params.month
+
+    @property
+    def trend_window(self) -> int:
+        return self.params.trend_window
+
+    @property
+    def trend_min_points(self) -> int:
+        return self.params.trend_min_points
+
+    @property
+    def trend_horizon(self) -> int:
+        return self.params.trend_horizon
+
+    @property
+    def rating_months(self) -> int:
+        return self.params.rating_months
+
+    @cached_property
+    def generated_on(self) -> date:
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        return self.params.generated_date()
+
+    @cached_property
+    def parameters(self) -> dict[str, object]:
+        """The parameters listed in the provenance appendix."""
+        return self.params.provenance(self.params_file)
 
     @property
     def services(self) -> list[str]:
@@ -56,6 +88,31 @@ class PeriodReport:
     @property
     def title(self) -> str:
         return f"{self.contract.info.title}: performance report for {month_name(self.period)}"
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """:func:`scrutiny.score.scoring.score` of the contract (every month held)."""
+        return score(self.contract)
+
+    @cached_property
+    def _held_to_period(self) -> pd.PeriodIndex:
+        held = self.contract.months
+        return held[held <= self.period]
+
+    @cached_property
+    def summary_months(self) -> pd.PeriodIndex:
+        """The period and up to ``previous_months`` earlier months with results."""
+        return self._held_to_period[-(self.params.previous_months + 1):]
+
+    @cached_property
+    def heatmap_months(self) -> pd.PeriodIndex:
+        """Up to ``heatmap_months`` months with results, ending with the period."""
+        return self._held_to_period[-self.params.heatmap_months:]
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """Summary counts (service x month) of every month held up to the period."""
+        return summary_counts(self.scores, self.services, end=self.period)
 
     @cached_property
     def register(self) -> pd.DataFrame:
@@ -76,20 +133,19 @@ class PeriodReport:
 
     @cached_property
     def abatement(self) -> Abatement:
-        """Abatement points and service credits of every month held (later months included).
-
-        Only for a contract with terms (see :attr:`terms`)."""
+        """Abatement points and service credits of every month held (later months included)."""
         return contract_abatement(self.contract, self.terms, scores=self.scores)
+
+    @cached_property
+    def relief(self) -> Abatement:
+        """Abatement as it would be had no month been relieved (mitigation, glides)."""
+        return contract_abatement(self.contract, self.terms, scores=self.scores,
+                                  without_mitigation=True)
 
     @property
     def input_files(self) -> list:
         """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
         return period_input_files(self.contract, self.terms)
-
-    def counts(self) -> pd.DataFrame:
-        """Summary counts (service x month) over every month the report shows."""
-        months = self.summary_months.union(self.heatmap_months)
-        return summary_counts(self.scores, self.services, start=months.min(), end=months.max())
 
 
 def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
@@ -103,65 +159,30 @@ def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
     return [*contract.files, *(f for f in extra if f.exists())]
 
 
-def open_period_report(
-    contract: str,
-    period: str,
-    *,
-    previous_months: int = 5,
-    heatmap_months: int = 12,
-    trend_window: int = 6,
-    trend_min_points: int = 5,
-    trend_horizon: int = 3,
-    rating_months: int = 12,
-    generated_on: str = "",
-    params_file: str = "",
-) -> PeriodReport:
-    """Load and score a contract and fix the months a report for ``period`` shows.
+def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
+                       **values) -> PeriodReport:
+    """Open a period report from its validated parameters, or from their values.
 
     Parameters
     ----------
-    contract : str
-        Data folder under ``data/``.
-    period : str
-        Reporting month, ``YYYY-MM``.
-    previous_months : int
-        Earlier months shown beside the period in the summary tables (those with results).
-    heatmap_months : int
-        Months in the KPI x month heatmap, ending with the period.
-    trend_window, trend_min_points, trend_horizon : int
-        Months in the trailing trend window, fewest scored months to assess a trend, and months
-        ahead within which a projected miss is flagged
-        (see :func:`scrutiny.insight.trends.kpi_trends`).
-    rating_months : int
-        Months (ending with the period) rated for the Procurement Act 2023.
-    generated_on : str
-        ``YYYY-MM-DD`` printed as "Generated on"; empty means the period's last day.
+    params : PeriodReportParams, optional
+        Already validated parameters (e.g. from :func:`scrutiny.report.params.load_params`).
     params_file : str
         The parameters file of the run, for the provenance appendix.
+    **values
+        Otherwise the parameters by name (``contract``, ``period``, knobs: see
+        :class:`~scrutiny.report.params.PeriodReportParams`), as a notebook passes them with
+        ``open_period_report(**PeriodReportParams.values_in(globals()))``.
 
     Raises
     ------
+    ParameterError
+        A value is unknown, missing or of the wrong type.
     NoDataForPeriodError
-        The contract has no KPI results for ``period``.
+        The contract has no KPI results for the period.
     """
-    loaded = load_contract(contract)
-    month = parse_month(period)
-    available = loaded.months
-    if month not in available:
-        raise NoDataForPeriodError(
-            f"contract {contract} has no KPI results for {period}; it has "
-            f"{available.min().strftime('%Y-%m')} to {available.max().strftime('%Y-%m')}")
-    earlier = available[available <= month]
-    when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
-    parameters = {"report": "period_report", "contract": contract, "period": period,
-                  "previous_months": previous_months, "heatmap_months": heatmap_months,
-                  "trend_window": trend_window, "trend_min_points": trend_min_points,
-                  "trend_horizon": trend_horizon, "rating_months": rating_months,
-                  "generated_on": when.isoformat(), "params_file": params_file}
-    return PeriodReport(loaded, score(loaded), month, earlier[-(previous_months + 1):],
-                        earlier[-heatmap_months:], when,
-                        {k: v for k, v in parameters.items() if v != ""},
-                        trend_window, trend_min_points, trend_horizon, rating_months)
+    params = params if params is not None else PeriodReportParams.from_values(values)
+    return PeriodReport(params, params.load_subject(), params_file)
 
 
 def title(rep: PeriodReport) -> Html:
@@ -179,7 +200,7 @@ def headline_counts(rep: PeriodReport) -> pd.DataFrame:
     pandas.DataFrame
         Index ``green, amber, red, blue, total``; one column per month (period last).
     """
-    counts = rep.counts()
+    counts = rep.counts
     every = counts[counts["service"] == "ALL"].set_index("month")
     months = rep.summary_months[-2:]
     return every.loc[months, [*RAG_ORDER, "total"]].T
@@ -187,9 +208,10 @@ def headline_counts(rep: PeriodReport) -> pd.DataFrame:
 
 def narrative_sentences(rep: PeriodReport) -> list[str]:
     """The period's highlights in plain English (see :mod:`scrutiny.insight.narrative`)."""
-    return narrative.period_narrative(rep.contract, rep.period, window=rep.trend_window,
-                                      min_points=rep.trend_min_points,
-                                      horizon=rep.trend_horizon)
+    return narrative.period_narrative(
+        scores=rep.scores, counts=rep.counts, register=rep.register, trends=rep.trends,
+        services=rep.contract.info.services, period=rep.period, window=rep.trend_window,
+        min_points=rep.trend_min_points, horizon=rep.trend_horizon)
 
 
 def headline(rep: PeriodReport) -> Html:
@@ -217,8 +239,7 @@ def headline(rep: PeriodReport) -> Html:
 
 def summary_by_service(rep: PeriodReport) -> Html:
     """One table per service (and all services): KPIs by status for the period and months before."""
-    counts = rep.counts()
-    counts = counts[counts["month"].isin(rep.summary_months)]
+    counts = rep.counts[rep.counts["month"].isin(rep.summary_months)]
     names = {**rep.contract.info.services, "ALL": "All services"}
     long = counts.melt(id_vars=["service", "month"], value_vars=[*RAG_ORDER, "total"],
                        var_name="status", value_name="kpis")
@@ -240,13 +261,13 @@ def summary_by_service(rep: PeriodReport) -> Html:
 
 
 def kpi_heatmap(rep: PeriodReport) -> Html:
-    """The KPI x month RAG heatmap (letters in every cell) with alt text."""
+    """The KPI x month RAG heatmap: a table whose cells carry colour and letter, and its totals."""
     months = rep.heatmap_months
-    return report.figure(
-        heatmap.rag_heatmap(rep.scores, months),
-        alt=heatmap.alt_text(rep.scores, months),
-        caption=(f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
-                 "Letters: G Green, A Amber, R Red, B Blue; grey means no result."),
+    return report.join(
+        report.paragraph(heatmap.summary_text(rep.scores, months)),
+        heatmap.rag_table(rep.scores, months, caption=(
+            f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
+            f"Letters: G Green, A Amber, R Red, B Blue; {heatmap.NO_RESULT} no result.")),
     )
 
 
@@ -292,7 +313,7 @@ def reconciliation(rep: PeriodReport) -> pd.DataFrame:
     months = rep.summary_months.union(rep.heatmap_months)
     published = rep.contract.published
     published = published[published["month"].isin(months)]
-    return reconcile(published, rep.counts())
+    return reconcile(published, rep.counts)
 
 
 def reconciliation_section(rep: PeriodReport) -> Html:
