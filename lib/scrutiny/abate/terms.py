@@ -152,6 +152,16 @@ class Terms:
                              "value": list(values.values()), "basis": basis})
 
 
+#: What a report or command says for a contract without ``terms.yaml``.
+NO_TERMS = ("No service-credit terms are recorded for this contract, so no abatement is "
+            "calculated.")
+
+
+def has_terms(contract: Contract) -> bool:
+    """True when the contract records abatement terms (``terms.yaml``); many contracts have none."""
+    return (contract.folder / TERMS_FILE).exists()
+
+
 def load_terms(contract: Contract) -> Terms:
     """Load and check ``terms.yaml`` and the points file of a contract.
 
