@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from scrutiny.exceptions import UnknownContractError, UnsafeNameError
@@ -26,12 +25,16 @@ def outputs_root() -> Path:
 #: Letters, digits, ``-``, ``_`` and ``.``, starting with a letter or digit: never a separator,
 #: never a leading ``.`` (so never ``..``), never absolute: the path it makes stays in its root.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
-_NAME = re.compile(NAME_PATTERN)
 
 
 def is_safe_name(name: object) -> bool:
-    """True when ``name`` is one path component that stays inside the folder it is joined to."""
-    return isinstance(name, str) and bool(_NAME.match(name))
+    """True when ``name`` is one path component that stays inside the folder it is joined to.
+
+    Looser than :data:`NAME_PATTERN` (which parameters files must follow): the toolkit's own
+    hidden working folders (``.new-<slug>-...``) pass, but never a separator, ``.`` or ``..``.
+    """
+    return (isinstance(name, str) and name not in ("", ".", "..")
+            and not any(c in name for c in "/\\\0") and not Path(name).is_absolute())
 
 
 def require_safe_name(name: object, what: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import pathlib
+import pkgutil
 import subprocess
 import sys
 
@@ -14,7 +16,10 @@ from click.testing import CliRunner
 from scrutiny import cli
 from scrutiny.cli import main
 
-MODULES = ("abatement", "ingest", "insight", "render", "scorecard", "systems")
+#: Every module of the cli package that defines commands (found, so a new one cannot be missed).
+MODULES = tuple(sorted(
+    info.name for info in pkgutil.iter_modules(cli.__path__)
+    if "COMMANDS" in (pathlib.Path(cli.__path__[0]) / f"{info.name}.py").read_text()))
 
 
 def _eager_commands() -> dict[str, click.Command]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from scrutiny.core.months import month_label, parse_month
 from scrutiny.exceptions import ParameterError, RenderError
 
 
@@ -52,6 +51,8 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     from scrutiny.report.params import find_params, params_root
 
     if period is not None:
+        from scrutiny.core.months import month_label, parse_month  # pandas: only when given
+
         period = month_label(parse_month(period))
     if latest and not contract:
         raise click.UsageError("--latest needs --contract NAME")
