@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from scrutiny import cli
 from scrutiny.cli import main
 
-MODULES = ("abatement", "ingest", "insight", "render", "scorecard", "systems")
+MODULES = ("abatement", "contract", "ingest", "insight", "render", "scorecard", "systems")
 
 
 def _eager_commands() -> dict[str, click.Command]:
