@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -224,7 +225,8 @@ def read_values(returns: pd.DataFrame) -> pd.DataFrame:
     status = canonical_status(returns["value"])
     stripped = returns["value"].fillna("").str.strip()
     numbers = pd.to_numeric(stripped.where(status.isna()), errors="coerce")
-    return returns.assign(status=status, number=numbers)
+    # "inf", "nan" and 1e400 parse as floats but are not results: value_problems names them.
+    return returns.assign(status=status, number=numbers.where(np.isfinite(numbers)))
 
 
 def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str,
@@ -262,7 +264,13 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
     n = returns["number"]
     before = returns["month"] < info["effective_from"]
     after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
+    written = pd.to_numeric(returns["value"].fillna("").str.strip(), errors="coerce")
     return [
+        ValueProblem(returns["status"].isna() & written.notna() & ~np.isfinite(written), "value",
+                     "{value!r} is not a finite number", "give the result as a number, e.g. 97.5"),
+        ValueProblem(returns["month"] > pd.Period.now("M"), "month",
+                     "{kpi_id} {month} is after the current month",
+                     "results can only be given for months that have ended or are under way"),
         ValueProblem(returns["status"].isna() & n.isna(), "value",
                      "{value!r} is neither a number nor a known status word",
                      f"use a number or one of {known_words()}"),
