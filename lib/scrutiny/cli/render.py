@@ -46,6 +46,7 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     when out of date: its parameters, notebook, input files or the toolkit changed since its
     HTML was written (--force renders anyway).
     """
+    from scrutiny.core.months import month_label, parse_month
     from scrutiny.render.batch import plan
     from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
     from scrutiny.report.params import find_params, params_root

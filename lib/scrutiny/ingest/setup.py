@@ -105,27 +105,28 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
     info = {"contract": slug, "title": title, "council": council, "supplier": supplier,
             "service_commencement": start, "services": services}
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".new-{slug}-", dir=root))
+    # Built under a hidden folder beside the contracts, loaded from there, then renamed into place.
+    staging_root = Path(tempfile.mkdtemp(prefix=f".new-{slug}-", dir=root))
+    staging = staging_root / slug
     try:
+        staging.mkdir()
         (staging / CONTRACT_FILE).write_text(
             f"# {title}: set up with `scrutiny new-contract` from {schedule.name}.\n"
             + yaml.safe_dump(info, sort_keys=False, allow_unicode=True), encoding="utf-8")
         table.to_csv(staging / KPIS_FILE, index=False, lineterminator="\n")
         try:
-            load_contract(staging.name, root)
+            load_contract(slug, staging_root)
         except InputValidationError as err:
             if err.file != KPIS_FILE:
                 raise
             raise InputValidationError(err.detail, file=schedule.name, row=err.row,
                                        column=err.column, hint=err.hint) from None
-        staging.chmod(0o755)
         staging.rename(folder)  # refused if a folder of that name appeared meanwhile
     except OSError as err:
         raise IngestError(f"{slug}: could not create the contract folder ({err.strerror}); "
                           "nothing was written") from None
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        shutil.rmtree(staging_root, ignore_errors=True)
     return folder
 
 
