@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
+    "notice": ("scrutiny.cli.notice:notice",
+               "Contract performance notice (UK9) for a period, as an OCDS release package."),
     "projects": ("scrutiny.cli.systems:projects",
                  "One row per project per snapshot: next milestone, baseline, forecast, "
                  "slippage, RAG."),
@@ -53,6 +55,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),
+    "whatif": ("scrutiny.cli.whatif:whatif",
+               "Points and service credits under changed terms, beside the contract's own."),
 }
 
 

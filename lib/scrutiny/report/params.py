@@ -20,6 +20,7 @@ and :meth:`~ReportParams.check_data`, register it in :data:`REPORTS`, and add
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from abc import abstractmethod
@@ -39,8 +40,9 @@ from pydantic import (
     model_validator,
 )
 
+from scrutiny.abate.whatif import Scenario
 from scrutiny.config import PROJECT_ROOT
-from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
+from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError, TermsError
 
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
@@ -132,6 +134,8 @@ class PeriodReportParams(ReportParams):
                                      description="months ahead a projected miss is flagged")
     rating_months: StrictInt = Field(12, ge=1, le=24,
                                      description="months rated for the Procurement Act 2023")
+    scenarios: list[Scenario] = Field(default_factory=list,
+                                      description="what-if terms: name, reason, set")
 
     @model_validator(mode="after")
     def _points_fit_window(self):
@@ -147,11 +151,32 @@ class PeriodReportParams(ReportParams):
     def check_data(self) -> None:
         from scrutiny.load.contract import load_contract
 
-        months = load_contract(self.contract).months
+        contract = load_contract(self.contract)
+        months = contract.months
         if self.month not in months:
             raise NoDataForPeriodError(
                 f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
+        if self.scenarios:
+            self._check_scenarios(contract)
+
+    def notebook_parameters(self, *, params_file: str, environ=None) -> dict[str, object]:
+        """As for every report, with ``scenarios`` as JSON text (parameters stay str/int)."""
+        values = super().notebook_parameters(params_file=params_file, environ=environ)
+        values["scenarios"] = json.dumps([s.model_dump(by_alias=True) for s in self.scenarios])
+        return values
+
+    def _check_scenarios(self, contract) -> None:
+        """Refuse a scenario whose settings the terms refuse, before any notebook starts."""
+        from scrutiny.abate.terms import load_terms
+        from scrutiny.abate.whatif import apply_settings
+
+        terms = load_terms(contract)
+        for i, scenario in enumerate(self.scenarios):
+            try:
+                apply_settings(contract, terms, scenario.settings)
+            except TermsError as err:
+                raise ParameterError(f"key 'scenarios.{i}' ({scenario.name}): {err}") from None
 
 
 class CouncilReportParams(ReportParams):

@@ -9,6 +9,7 @@ section per cell. Every section function takes the :class:`PeriodReport` and ret
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -48,6 +49,8 @@ class PeriodReport:
     trend_min_points: int = 5
     trend_horizon: int = 3
     rating_months: int = 12
+    #: What-if scenarios (``name``, ``reason``, ``set``), from the parameters file.
+    scenarios: tuple = ()
 
     @property
     def services(self) -> list[str]:
@@ -105,6 +108,7 @@ def open_period_report(
     rating_months: int = 12,
     generated_on: str = "",
     params_file: str = "",
+    scenarios: str | list | tuple = (),
 ) -> PeriodReport:
     """Load and score a contract and fix the months a report for ``period`` shows.
 
@@ -128,6 +132,10 @@ def open_period_report(
         ``YYYY-MM-DD`` printed as "Generated on"; empty means the period's last day.
     params_file : str
         The parameters file of the run, for the provenance appendix.
+    scenarios : str or list of dict
+        What-if scenarios (a list, or its JSON text as the notebook receives it), each
+        ``{"name", "reason", "set": {term: value}}`` (see :mod:`scrutiny.abate.whatif`); shown
+        by :mod:`scrutiny.report.period.whatif`.
 
     Raises
     ------
@@ -136,6 +144,7 @@ def open_period_report(
     """
     loaded = load_contract(contract)
     month = parse_month(period)
+    scenarios = json.loads(scenarios) if isinstance(scenarios, str) else scenarios
     available = loaded.months
     if month not in available:
         raise NoDataForPeriodError(
@@ -147,11 +156,13 @@ def open_period_report(
                   "previous_months": previous_months, "heatmap_months": heatmap_months,
                   "trend_window": trend_window, "trend_min_points": trend_min_points,
                   "trend_horizon": trend_horizon, "rating_months": rating_months,
-                  "generated_on": when.isoformat(), "params_file": params_file}
+                  "generated_on": when.isoformat(), "params_file": params_file,
+                  "scenarios": ", ".join(s["name"] for s in scenarios)}
     return PeriodReport(loaded, score(loaded), month, earlier[-(previous_months + 1):],
                         earlier[-heatmap_months:], when,
                         {k: v for k, v in parameters.items() if v != ""},
-                        trend_window, trend_min_points, trend_horizon, rating_months)
+                        trend_window, trend_min_points, trend_horizon, rating_months,
+                        tuple(scenarios))
 
 
 def title(rep: PeriodReport) -> Html:
