@@ -41,16 +41,21 @@ class Html:
         Trusted HTML made by this module (data values already escaped).
     title : str, optional
         Set on the report's title block; the renderer uses it as the page ``<title>``.
+    files : dict, optional
+        ``{file name: text}`` to publish beside the report's HTML (e.g. a JSON download the
+        markup links to); the renderer writes them (see ``render.committee.attached_files``).
     """
 
-    def __init__(self, markup: str, *, title: str | None = None):
+    def __init__(self, markup: str, *, title: str | None = None,
+                 files: dict[str, str] | None = None):
         self.markup = markup
         self.title = title
+        self.files = dict(files or {})
 
     def _repr_html_(self):
-        if self.title is None:
-            return self.markup
-        return self.markup, {"scrutiny_title": self.title}
+        meta = {k: v for k, v in (("scrutiny_title", self.title),
+                                  ("scrutiny_files", self.files)) if v}
+        return (self.markup, meta) if meta else self.markup
 
     def __str__(self) -> str:
         return self.markup
@@ -59,7 +64,7 @@ class Html:
         return " ".join(html.unescape(_TAGS.sub(" ", self.markup)).split())
 
     def __add__(self, other: Html) -> Html:
-        return Html(self.markup + "\n" + other.markup, title=self.title or other.title)
+        return join(self, other)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Html) and self.markup == other.markup
@@ -78,8 +83,9 @@ def esc(value: object) -> str:
 
 def join(*parts: Html) -> Html:
     """Concatenate fragments into one displayable fragment."""
-    return Html("\n".join(p.markup for p in parts), title=next((p.title for p in parts
-                                                                if p.title), None))
+    return Html("\n".join(p.markup for p in parts),
+                title=next((p.title for p in parts if p.title), None),
+                files={name: text for p in parts for name, text in p.files.items()})
 
 
 def paragraph(text: str) -> Html:

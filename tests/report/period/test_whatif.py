@@ -66,3 +66,15 @@ def test_scenarios_parameter_is_checked_before_rendering(tmp_path):
     values = load_params(path).notebook_parameters(params_file="p.yaml")
     assert json.loads(values["scenarios"]) == [{"name": "x", "reason": "y",
                                                 "set": {"amber_fraction": 1}}]
+
+
+def test_procurement_section_offers_the_notice(june):
+    from scrutiny.insight.notice import notice_errors
+    from scrutiny.report.period import insight
+
+    section = insight.procurement_section(june)
+    assert '<a href="contract-performance-notice.json" download>' in section.markup
+    package = json.loads(section.files["contract-performance-notice.json"])
+    assert notice_errors(package) == []
+    assert package["releases"][0]["ocid"] == "ocds-unpublished-lincolnshire-css"
+    assert "stand-in" in section.markup
