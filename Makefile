@@ -12,6 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,dask]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name scrutiny --display-name "Python (scrutiny)" > /dev/null
+	# Notebooks are committed without outputs, even after a JupyterLab session saved some: git
+	# strips them on the way in (.gitattributes names the filter; each checkout uses its own .venv).
+	-git config filter.nbstripout.clean '.venv/bin/python -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout --keep-id -t'
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -24,6 +24,11 @@ from scrutiny.config import PROJECT_ROOT
 from scrutiny.report.params import find_params, load_params
 
 DATA = PROJECT_ROOT / "data"
+#: Debian's Chromium, which the browser tests drive through playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+# As in the team's html-check tool: no sandbox (containers), nothing phoning home.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 #: CSS periods every session renders once (two, so "the month before" is exercised); the newest

@@ -24,14 +24,17 @@ class InputValidationError(ScrutinyError):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        line: int | None = None,
     ):
         self.file, self.row, self.column, self.hint = file, row, column, hint
+        self.line = line  # a line of a text file such as YAML, where tables have rows
         self.detail = message
         super().__init__(self._format())
 
     def _format(self) -> str:
         where = [part for part in (
             self.file,
+            f"line {self.line}" if self.line is not None else None,
             f"row {self.row}" if self.row is not None else None,
             f"column '{self.column}'" if self.column else None,
         ) if part]

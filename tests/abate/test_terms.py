@@ -52,7 +52,7 @@ def test_kpi_without_allocation_is_refused(copy):
 def test_bad_parameter_names_file_and_column(copy):
     path = copy / "terms.yaml"
     path.write_text(path.read_text().replace("amber_fraction: 0.5", "amber_fraction: 1.5"))
-    with pytest.raises(InputValidationError, match="terms.yaml, column 'amber_fraction'"):
+    with pytest.raises(InputValidationError, match=r"terms.yaml, line \d+: key 'amber_fraction'"):
         load_terms(load_contract("lincolnshire-css", data_root=copy.parent))
 
 

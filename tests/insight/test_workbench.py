@@ -119,3 +119,18 @@ def test_exceptions_trends_and_ratings_are_dataframes_for_a_month(css):
 def test_unknown_contract_lists_those_there_are():
     with pytest.raises(UnknownContractError, match="lincolnshire-css"):
         scrutiny.open_contract("nowhere")
+
+
+def test_a_contract_without_terms_or_reasons_still_answers(css_copy):
+    folder = css_copy / "lincolnshire-css"
+    for optional in ("terms.yaml", "abatement_points.csv", "mitigation_reasons.csv"):
+        (folder / optional).unlink()
+    bare = scrutiny.open_contract("lincolnshire-css", data_root=css_copy)
+    assert not bare.has_terms
+    history = bare.kpi_history("CSC_KPI_04")
+    assert len(history) == 12 and history["points"].isna().all()
+    assert len(bare.exceptions("2016-06")) == 13
+    from scrutiny.exceptions import InputValidationError
+
+    with pytest.raises(InputValidationError, match="terms.yaml"):
+        bare.abatement()

@@ -69,7 +69,7 @@ def test_report_has_title_contents_and_sections(rendered):
 def test_headline_numbers_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report("lincolnshire-css", "2016-06")
+    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
     now = headline_counts(rep)[rep.period]
     sentence = re.search(r"(\d+) of (\d+) KPIs met their target \(Green\).*?; (\d+) met only the "
                          r"minimum \(Amber\), (\d+) were Red and (\d+) were Blue", html)
@@ -81,7 +81,7 @@ def test_headline_numbers_equal_the_librarys(rendered):
 def test_abatement_totals_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report("lincolnshire-css", "2016-06")
+    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
     months = contract_abatement(rep.contract).service_months
     months = months[(months["service"] == "ALL") & (months["month"] <= rep.period)]
     now = months[months["month"] == rep.period].iloc[0]
@@ -243,28 +243,59 @@ def test_failed_job_keeps_html_and_reports_error(tmp_path):
     assert not (tmp_path / job.stem).with_suffix(".html").exists()
 
 
+def _rendered(root: Path, stem: str, title: str, subtitle: str = "") -> None:
+    """A report page and its manifest, as render_job leaves them."""
+    job = render.Job("p.yaml", Path("n.ipynb"), Path(stem), {})
+    page = (root / stem).with_suffix(".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("<html><title>not read</title></html>", encoding="utf-8")
+    metadata = {"scrutiny_title": title, "scrutiny_subtitle": subtitle}
+    render.manifest_path(root, job).write_text(json.dumps(render.manifest(job, metadata)),
+                                               encoding="utf-8")
+
+
 def test_index_lists_reports_grouped_by_folder(tmp_path):
-    for folder, title in (("b-contract/2016-01", "B <one>"), ("a-contract/2016-02", "A two")):
-        page = tmp_path / folder / "period_report.html"
-        page.parent.mkdir(parents=True)
-        page.write_text(f"<html><head><title>{title.replace('<', '&lt;').replace('>', '&gt;')}"
-                        "</title></head></html>", encoding="utf-8")
+    _rendered(tmp_path, "b-contract/2016-01/period_report", "B <one>")
+    _rendered(tmp_path, "a-contract/2016-02/period_report", "A two")
     index = render.write_index(tmp_path).read_text(encoding="utf-8")
     assert index.index("<h2>a-contract</h2>") < index.index("<h2>b-contract</h2>")
     assert '<a href="b-contract/2016-01/period_report.html">B &lt;one&gt;</a>' in index
-    assert '<html lang="en">' in index
+    assert index.startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
 def test_index_headings_name_the_contract_and_parties_not_the_folder(tmp_path):
-    page = tmp_path / "shared" / "brent" / "2018-01" / "council_report.html"
-    page.parent.mkdir(parents=True)
-    page.write_text("<html><head><title>Shared ICT service: Brent report for January 2018"
-                    '</title></head><body><p class="subtitle">Brent, Lewisham &amp; Southwark'
-                    "</p></body></html>", encoding="utf-8")
+    _rendered(tmp_path, "shared/brent/2018-01/council_report",
+              "Shared ICT service: Brent report for January 2018", "Brent, Lewisham & Southwark")
     index = render.write_index(tmp_path).read_text(encoding="utf-8")
     assert "<h2>Shared ICT service (Brent, Lewisham &amp; Southwark)</h2>" in index
     assert ('<a href="shared/brent/2018-01/council_report.html">Brent report for January 2018'
             "</a>") in index
+
+
+def test_index_comes_from_manifests_not_pages(tmp_path):
+    _rendered(tmp_path, "c/2016-01/period_report", "C: June")
+    stray = tmp_path / "c" / "2016-02" / "period_report.html"  # a page with no manifest
+    stray.parent.mkdir()
+    stray.write_text("<title>Stray</title>", encoding="utf-8")
+    _rendered(tmp_path, "c/2016-03/period_report", "C: gone")
+    (tmp_path / "c" / "2016-03" / "period_report.html").unlink()  # manifest without its page
+    (tmp_path / "c" / "2016-04").mkdir()
+    (tmp_path / "c" / "2016-04" / "period_report.index.json").write_text("{", encoding="utf-8")
+    index = render.write_index(tmp_path).read_text(encoding="utf-8")
+    assert index.count("<li>") == 1 and "June" in index
+    assert "Stray" not in index and "gone" not in index
+
+
+def test_empty_index_says_so(tmp_path):
+    index = render.write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<p>No reports have been rendered yet.</p>\n</main>" in index
+
+
+def test_manifest_names_kind_target_and_period():
+    job = render.Job("p.yaml", Path("n.ipynb"), Path("svc/brent/2018-01/council_report"), {})
+    assert render.manifest(job, {"scrutiny_title": "T", "scrutiny_subtitle": "S"}) == {
+        "kind": "council_report", "target": "svc/brent", "period": "2018-01", "title": "T",
+        "subtitle": "S", "link": "svc/brent/2018-01/council_report.html"}
 
 
 def _fake_kernel(tmp_path: Path, monkeypatch, argv0: str) -> None:

@@ -14,12 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from render_helpers import SCRIPT
+from render_helpers import CHROMIUM, LAUNCH_ARGS, SCRIPT
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As in the team's html-check tool: no sandbox (containers), nothing phoning home.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 BLOCKING_IMPACTS = ("serious", "critical")
 MIN_ALT_WORDS = 4

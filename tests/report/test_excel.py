@@ -5,6 +5,8 @@ import os
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scrutiny.cli import main
@@ -75,3 +77,17 @@ def test_a_failed_write_leaves_the_earlier_workbook(tmp_path, monkeypatch):
         excel.write_workbook(target, {"Sheet": pd.DataFrame({"kpi_id": ["B"]})})
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.one_of(_TEXT, st.sampled_from("=+-@").flatmap(lambda c: _TEXT.map(c.__add__))))
+def test_any_text_is_written_as_the_text_itself_never_a_formula(tmp_path_factory, text):
+    frame = pd.DataFrame({"reason": [text]})
+    target = tmp_path_factory.mktemp("x") / "t.xlsx"
+    excel.write_workbook(target, {"Sheet": frame})
+    cell = load_workbook(target).active["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == text

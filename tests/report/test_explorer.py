@@ -24,6 +24,17 @@ def test_contracts_and_options_follow_the_data(loaded):
     assert (months[0][0], months[-1][0]) == ("Jul 2015", "Jun 2016")
 
 
+def test_long_kpi_names_are_cut_with_an_ellipsis_and_written_whole_beside(loaded):
+    _, scores = loaded
+    acf = dict((k, label) for label, k in explorer.kpi_options(scores, "ACF"))
+    assert acf["ACF_KPI_03"].endswith("\u2026") and len(acf["ACF_KPI_03"]) < 90
+    assert explorer.kpi_name(scores, "ACF_KPI_03").endswith("referral from the Council")
+    app = explorer.Explorer("lincolnshire-css")
+    app.service.value = "ACF"
+    app.kpi.value = "ACF_KPI_03"
+    assert "referral from the Council" in app.kpi_name.value
+
+
 def test_select_keeps_one_kpi_within_the_range_inclusive(loaded):
     _, scores = loaded
     rows = explorer.select(scores, kpi_id="CSC_KPI_09", start=pd.Period("2016-04", "M"),
@@ -182,3 +193,18 @@ def test_widget_styles_are_scoped_to_the_explorer():
     rules = [line for line in css.splitlines() if "{" in line]
     assert rules and all(line.startswith(".scrutiny-explorer") for line in rules)
     assert ".scrutiny-explorer .rag-red" in css
+
+
+def test_explorer_works_for_a_contract_without_terms(css_copy, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    (css_copy / "lincolnshire-css" / "terms.yaml").unlink()
+    monkeypatch.setenv("SCRUTINY_DATA", str(css_copy))
+    explorer.handle.cache_clear()
+    explorer.abated.cache_clear()
+    try:
+        app = explorer.Explorer("lincolnshire-css")
+        assert "no abatement terms" in app.output.value and app.amber.disabled
+        assert app.table()["points"].isna().all()
+    finally:
+        explorer.handle.cache_clear()
+        explorer.abated.cache_clear()

@@ -23,7 +23,7 @@ SCRIPT = "<script>alert('x')</script>"
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report("lincolnshire-css", "2016-06",
+    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06",
                                             generated_on="2016-07-15", params_file="p.yaml")
 
 
@@ -57,7 +57,7 @@ def test_html_plain_text_is_words_not_a_python_repr():
 def test_title_block_declares_the_page_title():
     block = report.title_block("T <1>", subtitle="S", generated_on="2016-07-15")
     markup, meta = block._repr_html_()
-    assert meta == {"scrutiny_title": "T <1>"}
+    assert meta == {"scrutiny_title": "T <1>", "scrutiny_subtitle": "S"}
     assert "<h1>T &lt;1&gt;</h1>" in markup and "15 July 2016" in markup
 
 
@@ -84,13 +84,13 @@ def test_stylesheet_has_a4_print_rules_and_every_rag_colour():
 
 def test_open_period_report_refuses_a_period_without_data():
     with pytest.raises(NoDataForPeriodError, match="2014-01"):
-        period_report.open_period_report("lincolnshire-css", "2014-01")
+        period_report.open_period_report(contract="lincolnshire-css", period="2014-01")
 
 
 def test_windows_end_with_the_period(june):
     assert [str(m) for m in june.summary_months] == [f"2016-0{i}" for i in range(1, 7)]
     assert len(june.heatmap_months) == 12 and str(june.heatmap_months[0]) == "2015-07"
-    first = period_report.open_period_report("lincolnshire-css", "2015-07")
+    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
     assert [str(m) for m in first.summary_months] == ["2015-07"]
 
 
@@ -155,8 +155,8 @@ def test_overrides_in_force_mark_the_period(june):
     assert live.loc["CSC_KPI_09", "in_period"]
     assert not live.loc["ACF_KPI_03", "in_period"]
     assert live.loc["ACF_KPI_03", "tsl_standard"] == 75
-    quiet = period_report.open_period_report("lincolnshire-css", "2015-08", heatmap_months=1,
-                                             previous_months=0)
+    quiet = period_report.open_period_report(contract="lincolnshire-css", period="2015-08",
+                                             heatmap_months=1, previous_months=0)
     assert "No revised thresholds" in period_report.overrides_section(quiet).markup
 
 
@@ -251,14 +251,14 @@ def test_strip_volatile_removes_timestamps():
 
 
 def test_first_month_says_there_is_nothing_to_compare():
-    first = period_report.open_period_report("lincolnshire-css", "2015-07")
+    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
     assert "no earlier months to compare" in period_report.headline(first).markup
     assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup
 
 
 def test_files_ride_in_the_output_metadata_and_survive_join():
     attached_files = committee.attached_files
-    part = report.Html("<p>a</p>", files={"n.json": "{}"})
+    part = report.Html("<p>a</p>", metadata={report.FILES_KEY: {"n.json": "{}"}})
     joined = report.join(report.paragraph("x"), part)
     assert joined.files == {"n.json": "{}"}
     markup, meta = joined._repr_html_()

@@ -1,8 +1,10 @@
 """Parameters files: validated with pydantic before any notebook runs; errors name file and key."""
 
+import ast
 from datetime import date
 from pathlib import Path
 
+import nbformat
 import papermill
 import pytest
 
@@ -120,16 +122,60 @@ def test_notebook_parameters_match_the_notebooks_parameters_cell(tmp_path, name)
     params = load_params(write(tmp_path, EXAMPLES[name]))
     assert isinstance(params, model)
     injected = params.notebook_parameters(params_file="params/x.yaml", environ={})
-    declared = papermill.inspect_notebook(str(notebooks_root() / f"{name}.ipynb"))
-    assert set(injected) == set(declared)
+    notebook = notebooks_root() / f"{name}.ipynb"
+    declared = papermill.inspect_notebook(str(notebook))
+    assert list(injected) == list(declared)  # same names, same order
     assert all(isinstance(v, (str, int)) for v in injected.values())
-    defaults = {k: f.default for k, f in model.model_fields.items()
-                if not f.is_required() and k != "generated_on" and f.default_factory is None}
-    lists = [k for k, f in model.model_fields.items() if f.default_factory is list]
-    for key in lists:  # lists (what-if scenarios) go in as JSON text, empty by default
-        assert declared[key]["default"] == repr("[]"), key
+    for key, value in injected.items():  # papermill's types are the injected values' types
+        assert declared[key]["inferred_type_name"] == type(value).__name__, key
+    defaults = {k: f.default for k, f in model.model_fields.items() if not f.is_required()}
     for key, default in defaults.items():  # the notebook's defaults are the model's
-        assert declared[key]["default"] == repr(default), key
+        assert ast.literal_eval(declared[key]["default"]) == (
+            "" if default is None else default), key
+    cell = nbformat.read(notebook, as_version=4).cells[0]
+    assert "parameters" in cell.metadata["tags"]
+    assert cell.source == model.parameters_cell(), (
+        f"{notebook.name}: make its parameters cell {model.__name__}.parameters_cell()")
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_notebook_variables_open_the_report_with_the_models_defaults(name):
+    model = REPORTS[name]
+    namespace = {"params_file": "p.yaml", "unrelated": 1}
+    exec(model.parameters_cell(), namespace)  # noqa: S102 - the cell the notebook runs
+    values = model.values_in(namespace)
+    assert set(values) == {*model.field_order(), "params_file"}
+    params = model.from_values({k: v for k, v in values.items() if k != "params_file"})
+    assert params.generated_on is None  # "" in a notebook means "not given"
+    assert params.model_dump(exclude={"report", "generated_on"}) == {
+        **{k: f.default for k, f in model.model_fields.items()
+           if not f.is_required() and k != "generated_on"},
+        **model.examples}
+
+
+def test_report_opened_from_values_is_the_validated_model():
+    from scrutiny.report.period.scorecard import open_period_report
+
+    rep = open_period_report(contract="lincolnshire-css", period="2016-06", trend_window=8,
+                             params_file="p.yaml")
+    assert rep.params == PeriodReportParams.from_values(
+        {"contract": "lincolnshire-css", "period": "2016-06", "trend_window": 8})
+    assert (rep.trend_window, rep.params.previous_months) == (8, 5)
+    assert list(rep.parameters) == ["report", "contract", "period", "previous_months",
+                                    "heatmap_months", "trend_window", "trend_min_points",
+                                    "trend_horizon", "rating_months", "scenarios",
+                                    "generated_on", "params_file"]
+    with pytest.raises(ParameterError, match="key 'trend_window'"):
+        open_period_report(contract="lincolnshire-css", period="2016-06", trend_window="8")
+
+
+def test_report_generated_on_follows_source_date_epoch(monkeypatch):
+    from scrutiny.report.portfolio import open_portfolio_report
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1468800000")
+    rep = open_portfolio_report(portfolio="lincolnshire-imt", period="2019-08")
+    assert rep.generated_on == date(2016, 7, 18)
+    assert rep.parameters["generated_on"] == "2016-07-18"
 
 
 @pytest.mark.parametrize("text, error, expected", [

@@ -16,17 +16,17 @@ SECTIONS = ("In brief", "Projects by RAG status over time", "What has changed",
 
 @pytest.fixture(scope="module")
 def august():
-    return por.open_portfolio_report("lincolnshire-imt", "2019-08")
+    return por.open_portfolio_report(portfolio="lincolnshire-imt", period="2019-08")
 
 
 @pytest.fixture(scope="module")
 def july_2016():
-    return por.open_portfolio_report("lincolnshire-imt", "2016-07")
+    return por.open_portfolio_report(portfolio="lincolnshire-imt", period="2016-07")
 
 
 def test_counts_only_snapshot_is_refused():
     with pytest.raises(NoDataForPeriodError, match="it has 2016-07, 2019-08"):
-        por.open_portfolio_report("lincolnshire-imt", "2018-11")
+        por.open_portfolio_report(portfolio="lincolnshire-imt", period="2018-11")
 
 
 def test_summary_numbers_are_the_librarys(august):

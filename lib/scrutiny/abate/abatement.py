@@ -354,6 +354,30 @@ def mitigation_cost(contract: Contract, terms: Terms | None = None, *,
     scores = scores if scores is not None else score(contract)
     actual = contract_abatement(contract, terms, scores=scores)
     relief = contract_abatement(contract, terms, scores=scores, without_mitigation=True)
+    return relief_cost(actual, relief, point_value_gbp=terms.params.point_value_gbp,
+                       start=start, end=end)
+
+
+def relief_cost(actual: Abatement, relief: Abatement, *, point_value_gbp: float,
+                start: pd.Period | None = None,
+                end: pd.Period | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare abatement as charged with abatement had no month been relieved (pure).
+
+    Parameters
+    ----------
+    actual, relief : Abatement
+        :func:`contract_abatement` of one contract and terms, as scored and with
+        ``without_mitigation=True``; computed once, they serve any number of month ranges.
+    point_value_gbp : float
+        Pounds per abatement point (``terms.params.point_value_gbp``).
+    start, end : pandas.Period, optional
+        As for :func:`mitigation_cost`.
+
+    Returns
+    -------
+    by_kpi, by_month : pandas.DataFrame
+        As for :func:`mitigation_cost`.
+    """
     kpi = actual.kpi_months.assign(
         points_without_mitigation=relief.kpi_months["points"].to_numpy(),
         relieved=(actual.kpi_months["rag"] == BLUE).to_numpy())
@@ -362,7 +386,7 @@ def mitigation_cost(contract: Contract, terms: Terms | None = None, *,
         relieved_months=("relieved", "sum"), points=("points", "sum"),
         points_without_mitigation=("points_without_mitigation", "sum")).reset_index()
     by_kpi["points_forgone"] = by_kpi["points_without_mitigation"] - by_kpi["points"]
-    by_kpi["value_forgone_gbp"] = by_kpi["points_forgone"] * terms.params.point_value_gbp
+    by_kpi["value_forgone_gbp"] = by_kpi["points_forgone"] * point_value_gbp
     by_kpi = by_kpi[(by_kpi["relieved_months"] > 0) | (by_kpi["points_forgone"] != 0)]
     keys = ["service", "month"]
     by_month = actual.service_months[[*keys, "points", "credit"]].merge(

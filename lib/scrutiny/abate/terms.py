@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import InputValidationError, TermsError
 from scrutiny.load import schemas
 from scrutiny.load.contract import Contract
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 TERMS_FILE = "terms.yaml"
-MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MonthText = Annotated[str, Field(pattern=MONTH_PATTERN)]
 
 
 class PointsTotal(BaseModel):
@@ -161,16 +162,8 @@ def load_terms(contract: Contract) -> Terms:
         When the allocation does not cover the KPIs in force or does not sum to the total.
     """
     path = contract.folder / TERMS_FILE
-    if not path.exists():
-        raise InputValidationError("file not found", file=path.name,
-                                   hint=f"add {TERMS_FILE} to data/{contract.name}/ "
-                                        "(see data/lincolnshire-css/terms.yaml)")
-    try:
-        params = TermsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise InputValidationError(first["msg"], file=path.name,
-                                   column=".".join(map(str, first["loc"]))) from None
+    params = load_yaml(path, TermsFile, hint=f"add {TERMS_FILE} to data/{contract.name}/ "
+                                             "(see data/lincolnshire-css/terms.yaml)")
     unknown = sorted(set(params.services) ^ set(contract.info.services))
     if unknown:
         raise InputValidationError(

@@ -35,7 +35,7 @@ from scrutiny.abate.terms import Terms, TermsFile, check_allocation
 from scrutiny.core.rag import AMBER, GREEN, RED
 from scrutiny.exceptions import TermsError
 from scrutiny.load.contract import Contract
-from scrutiny.load.system_schemas import load_yaml
+from scrutiny.load.yaml_files import load_yaml
 from scrutiny.score.banding import band
 
 #: Terms set by name alone (parameters of ``terms.yaml``).

@@ -4,6 +4,8 @@ Commands are imported only when invoked (:data:`COMMANDS`): ``scrutiny summary``
 the renderer, and ``scrutiny --help`` imports no command at all. A new command goes in its
 module's ``COMMANDS`` list and in :data:`COMMANDS` here, with the first sentence of its help
 (a test checks the two agree).
+
+Layer ``cli``, the last: may import every layer; nothing imports it.
 """
 
 from __future__ import annotations

@@ -15,21 +15,21 @@ from scrutiny.cli.output import (
     save_workbook,
 )
 from scrutiny.core.months import month_name
-from scrutiny.insight.narrative import paragraph, period_narrative
+from scrutiny.insight.narrative import paragraph
 from scrutiny.insight.procurement import rating_counts
+from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW
 from scrutiny.insight.workbench import open_contract
-from scrutiny.load.contract import load_contract
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [
-    click.option("--window", default=6, show_default=True, type=click.IntRange(min=2),
+    click.option("--window", default=WINDOW, show_default=True, type=click.IntRange(min=2),
                  help="Trailing window in months, ending at --period."),
-    click.option("--min-points", default=5, show_default=True, type=click.IntRange(min=2),
+    click.option("--min-points", default=MIN_POINTS, show_default=True, type=click.IntRange(min=2),
                  help="Fewest scored months needed to judge a trend."),
-    click.option("--alpha", default=0.05, show_default=True,
+    click.option("--alpha", default=ALPHA, show_default=True,
                  type=click.FloatRange(0, 1, min_open=True, max_open=True),
                  help="Significance level of Kendall's tau."),
-    click.option("--horizon", default=3, show_default=True, type=click.IntRange(min=1),
+    click.option("--horizon", default=HORIZON, show_default=True, type=click.IntRange(min=1),
                  help="Months ahead within which a projected miss raises the flag."),
 ]
 
@@ -106,9 +106,9 @@ def trends(contract: str, period, window: int, min_points: int, alpha: float, ho
 def narrative(contract: str, period, window: int, min_points: int, alpha: float,
               horizon: int) -> None:
     """Plain-English highlights for a month, as one paragraph."""
-    c = load_contract(contract)
-    click.echo(paragraph(period_narrative(c, period, window=window, min_points=min_points,
-                                          alpha=alpha, horizon=horizon)))
+    c = open_contract(contract)
+    click.echo(paragraph(c.narrative(period, window, min_points=min_points, alpha=alpha,
+                                     horizon=horizon)))
 
 
 @click.command()

@@ -13,6 +13,8 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+#: A calendar month written ``YYYY-MM`` (01-12): the one pattern every schema and model uses.
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _WORDY = re.compile(r"^\s*([A-Za-z]{3,9})\.?\s*[-/ ]?\s*(\d{2}|\d{4})\s*$")
 

@@ -43,6 +43,7 @@ from scrutiny.core.atomic import StagedFiles, recover, sha256_bytes
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
+from scrutiny.ingest.workbook import read_workbook
 from scrutiny.load.contract import (
     CHANGES_FILE,
     check_known_kpis,
@@ -166,23 +167,9 @@ def read_return(path: Path) -> pd.DataFrame:
     if suffix == ".csv":
         return read_csv_text(path)
     if suffix == ".xlsx":
-        try:
-            sheet = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-        except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a bad workbook
-            raise InputValidationError(
-                f"is not a readable Excel workbook ({type(err).__name__})", file=path.name,
-                hint="save it again from Excel as .xlsx, or export it as CSV UTF-8") from None
-        sheet.columns = [_header_text(label) for label in sheet.columns]
-        return sheet.fillna("").astype(str)
+        return read_workbook(path)
     raise IngestError(f"{path.name}: cannot read '{suffix or 'no extension'}' files; "
                       "send the return as .csv (UTF-8) or .xlsx")
-
-
-def _header_text(label: object) -> str:
-    """Excel turns a typed ``Jun-16`` into a date; show it as ``YYYY-MM``."""
-    if isinstance(label, (datetime, pd.Timestamp)):
-        return month_label(parse_month(label))
-    return "" if str(label).startswith("Unnamed: ") else str(label)
 
 
 def return_to_long(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFrame,

@@ -6,37 +6,52 @@ register, the trends table), so a sentence can never disagree with a table besid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months, require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
-from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
-from scrutiny.insight.trends import DETERIORATING, IMPROVING, NOT_ENOUGH_DATA, flagged, kpi_trends
-from scrutiny.load.contract import Contract
-from scrutiny.score.scoring import score, summary_counts
+from scrutiny.insight.trends import ALPHA, DETERIORATING, IMPROVING, NOT_ENOUGH_DATA, flagged
 
 
 def period_narrative(
-    contract: Contract,
-    period: pd.Period,
     *,
-    window: int = 6,
-    min_points: int = 5,
-    alpha: float = 0.05,
-    horizon: int = 3,
+    scores: pd.DataFrame,
+    counts: pd.DataFrame,
+    register: pd.DataFrame,
+    trends: pd.DataFrame,
+    services: Mapping[str, str],
+    period: pd.Period,
+    window: int,
+    min_points: int,
+    horizon: int,
+    alpha: float = ALPHA,
     top_runs: int = 3,
 ) -> list[str]:
     """Short sentences a committee can read first, for one reporting month.
 
+    Takes the tables a report has already computed, so nothing is scored twice and no sentence
+    can disagree with a table beside it.
+
     Parameters
     ----------
-    contract : Contract
-        From :func:`scrutiny.load.contract.load_contract`.
+    scores : pandas.DataFrame
+        :func:`scrutiny.score.scoring.score` of the contract.
+    counts : pandas.DataFrame
+        :func:`scrutiny.score.scoring.summary_counts` of ``scores``, covering the period and the
+        month before it when that is held.
+    register : pandas.DataFrame
+        :func:`scrutiny.insight.register.exceptions_register` for ``period``.
+    trends : pandas.DataFrame
+        :func:`scrutiny.insight.trends.kpi_trends` for ``period`` with the settings below.
+    services : mapping
+        Service code -> name, in contract order.
     period : pandas.Period
         Reporting month.
-    window, min_points, alpha, horizon : int, int, float, int
-        Passed to :func:`scrutiny.insight.trends.kpi_trends` (months, months, probability, months).
+    window, min_points, horizon, alpha : int, int, int, float
+        The settings ``trends`` was computed with (months, months, months, probability).
     top_runs : int
         How many of the longest failing runs to name (ties at the cut-off are all named).
 
@@ -51,16 +66,11 @@ def period_narrative(
     NoDataForPeriodError
         If ``period`` has no results.
     """
-    scores = score(contract)
     require_period(scores, period)
-    services = contract.info.services
-    register = exceptions_register(scores, period, load_mitigation_reasons(contract))
-    trends = kpi_trends(scores, period, window=window, min_points=min_points, alpha=alpha,
-                        horizon=horizon)
     first_held = held_months(scores)[0]
     return [
-        counts_sentence(summary_counts(scores, list(services)), period),
-        failures_sentence(register, services, period),
+        counts_sentence(counts, period),
+        failures_sentence(register, dict(services), period),
         runs_sentence(register, first_held, top=top_runs),
         blue_sentence(register),
         *trend_sentences(trends, window=window, min_points=min_points, alpha=alpha,

@@ -38,6 +38,10 @@ from scrutiny.score.banding import hundredths
 DETERIORATING, IMPROVING, STABLE = "deteriorating", "improving", "stable"
 NOT_ENOUGH_DATA = "not enough data"
 
+#: Default trend settings (months, scored months, months ahead, probability): every report
+#: parameter, CLI option and function default reads these.
+WINDOW, MIN_POINTS, HORIZON, ALPHA = 6, 5, 3, 0.05
+
 TREND_COLUMNS = [
     "kpi_id", "service", "description", "direction", "unit", "window_start", "period",
     "n_points", "excluded_blue", "excluded_no_data", "value", "rag", "tsl", "msl",
@@ -52,10 +56,10 @@ def kpi_trends(
     scores: pd.DataFrame,
     period: pd.Period,
     *,
-    window: int = 6,
-    min_points: int = 5,
-    alpha: float = 0.05,
-    horizon: int = 3,
+    window: int = WINDOW,
+    min_points: int = MIN_POINTS,
+    alpha: float = ALPHA,
+    horizon: int = HORIZON,
 ) -> pd.DataFrame:
     """Classify each KPI's trend over the trailing window and project threshold crossings.
 

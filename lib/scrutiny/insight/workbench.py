@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
-from scrutiny.abate.terms import Terms, load_terms
+from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
 from scrutiny.abate.whatif import (
     COMPARE_COLUMNS,
     PLAIN_TERMS,
@@ -28,14 +28,15 @@ from scrutiny.abate.whatif import (
     whatif_abatement,
 )
 from scrutiny.core.months import parse_month
-from scrutiny.core.periods import require_range
+from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
 from scrutiny.exceptions import NoticeError, UnknownKpiError
+from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
-from scrutiny.score.scoring import score
+from scrutiny.score.scoring import score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
 HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
@@ -111,6 +112,11 @@ class ContractHandle:
         """Every KPI-month as scored (lower-case RAG codes): what the library functions take."""
         return score(self.contract)
 
+    @property
+    def has_terms(self) -> bool:
+        """True when the contract has abatement terms (``terms.yaml``); they are optional."""
+        return (self.contract.folder / TERMS_FILE).exists()
+
     @cached_property
     def terms(self) -> Terms:
         """The contract's abatement terms (``terms.describe()`` gives them as a table)."""
@@ -177,7 +183,8 @@ class ContractHandle:
         pandas.DataFrame
             Columns :data:`HISTORY_COLUMNS`, months ascending. ``value``, ``tsl`` and ``msl`` are
             in the KPI's unit; ``run_length`` is the month's place in a run of failing months (0
-            when not failing); ``points = base_points * multiplier`` under the contract's terms.
+            when not failing); ``points = base_points * multiplier`` under the contract's terms
+            (the points columns are empty, NaN, for a contract without ``terms.yaml``).
 
         Raises
         ------
@@ -189,10 +196,12 @@ class ContractHandle:
             known = ", ".join(self.scored["kpi_id"].drop_duplicates())
             raise UnknownKpiError(f"{self.name} has no results for KPI {kpi_id!r}; "
                                   f"its KPIs are {known}")
-        points = self._abate(None).kpi_months
-        points = points[points["kpi_id"] == kpi_id][
-            ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
-        history = scores.merge(points, on="month", how="left", validate="one_to_one")
+        columns = ["month", "allocation", "base_points", "run_length", "multiplier", "points"]
+        points = (self._abate(None).kpi_months if self.has_terms
+                  else pd.DataFrame(columns=["kpi_id", *columns]))
+        points = points[points["kpi_id"] == kpi_id][columns]
+        history = scores.merge(points.astype({"month": scores["month"].dtype}), on="month",
+                               how="left", validate="one_to_one")
         return _with_rag_words(history.sort_values("month")[HISTORY_COLUMNS])
 
     def exceptions(self, period: object) -> pd.DataFrame:
@@ -203,8 +212,8 @@ class ContractHandle:
         register = exceptions_register(self.scored, month(period), self.reasons)
         return _with_rag_words(register)
 
-    def trends(self, period: object, window: int = 6, *, min_points: int = 5,
-               alpha: float = 0.05, horizon: int = 3) -> pd.DataFrame:
+    def trends(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
+               alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
         """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
 
         ``headroom_msl``/``headroom_tsl`` are the smallest margins over minimum and target in the
@@ -215,6 +224,23 @@ class ContractHandle:
         table = kpi_trends(self.scored, month(period), window=window, min_points=min_points,
                            alpha=alpha, horizon=horizon)
         return _with_rag_words(table)
+
+    def narrative(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
+                  alpha: float = ALPHA, horizon: int = HORIZON) -> list[str]:
+        """The month's highlights in plain English, from the same tables a period report uses.
+
+        See :func:`scrutiny.insight.narrative.period_narrative`.
+        """
+        when = month(period)
+        require_period(self.scored, when)
+        return period_narrative(
+            scores=self.scored,
+            counts=summary_counts(self.scored, list(self.contract.info.services)),
+            register=exceptions_register(self.scored, when, self.reasons),
+            trends=kpi_trends(self.scored, when, window=window, min_points=min_points,
+                              alpha=alpha, horizon=horizon),
+            services=self.contract.info.services, period=when, window=window,
+            min_points=min_points, alpha=alpha, horizon=horizon)
 
     def ratings(self, start: object, end: object,
                 rules: RatingRules | None = None) -> pd.DataFrame:

@@ -23,15 +23,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from scrutiny.config import dataset_dir
 from scrutiny.core.atomic import JOURNAL_FILE
+from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
-from scrutiny.exceptions import IngestError, InputValidationError
+from scrutiny.exceptions import IngestError
 from scrutiny.load import schemas
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 CONTRACT_FILE = "contract.yaml"
 CHANGES_FILE = "changes.csv"
@@ -75,7 +76,7 @@ class Contract:
     @property
     def months(self) -> pd.PeriodIndex:
         """Months with at least one result, in order."""
-        return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
+        return held_months(self.returns)
 
 
 #: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.
@@ -154,15 +155,7 @@ def check_no_interrupted_ingest(folder: Path) -> None:
 
 def load_info(path: Path) -> ContractInfo:
     """Read ``contract.yaml``."""
-    if not path.exists():
-        raise InputValidationError("file not found", file=path.name,
-                                   hint="every contract folder needs a contract.yaml")
-    try:
-        return ContractInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise InputValidationError(first["msg"], file=path.name,
-                                   column=".".join(map(str, first["loc"]))) from None
+    return load_yaml(path, ContractInfo, hint="every contract folder needs a contract.yaml")
 
 
 def load_kpis(path: Path, info: ContractInfo) -> pd.DataFrame:

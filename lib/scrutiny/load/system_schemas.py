@@ -8,17 +8,14 @@ below check only what is true of every dataset of the kind.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandera.pandas as pa
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from scrutiny.exceptions import InputValidationError
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.load.schemas import COUNT, MONTH, NUMBER, nonblank, text_column
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
-ISO_MONTH = r"^\d{4}-\d{2}$"
+ISO_MONTH = MONTH_PATTERN
 #: A project's reference, e.g. IMT-117 or IMT-381-1808.
 PROJECT_ID = r"^$|^[A-Z]+-\d+(-\d+)?$"
 SNAKE = r"^[a-z][a-z0-9_]*$"
@@ -277,20 +274,3 @@ class PartnershipInfo(_Strict):
     supplier: str
     services: list[str]
     financial_year_start_month: int
-
-
-def load_yaml(path: Path, model: type[BaseModel]) -> BaseModel:
-    """Read a YAML file into ``model``, naming the file and the key on any problem."""
-    path = Path(path)
-    if not path.exists():
-        raise InputValidationError("file not found", file=path.name,
-                                   hint=f"every dataset of this kind needs a {path.name}")
-    try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError as err:
-        raise InputValidationError(f"is not valid YAML ({err.__class__.__name__})",
-                                   file=path.name) from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise InputValidationError(first["msg"], file=path.name,
-                                   column=".".join(map(str, first["loc"]))) from None

@@ -1,4 +1,12 @@
-"""Notebooks to committee HTML: batch, kernels, executors, freshness, committee conversion."""
+"""Layer ``render``: notebooks to committee HTML.
+
+Holds the batch (``render.batch``: plan, render, per-report manifests, the index from them),
+kernels, executors, freshness records and the nbconvert step (``render.committee``, template under
+``render/templates/committee/``). The registry of report kinds stays with the parameters models
+in ``report.params``; the batch only looks a kind up there.
+
+May import: every layer before it (``core`` to ``report``). Only ``cli`` imports ``render``.
+"""
 
 import sys
 

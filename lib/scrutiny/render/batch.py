@@ -5,19 +5,20 @@ in a worker process, convert with the committee template, and write
 ``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb``. Files are written to a
 temporary file in the same folder and moved into place, so a failed or interrupted run never leaves
 half a report and never replaces the last good one. A failed report keeps its executed notebook as
-``<report>.failed.ipynb`` and the batch carries on. ``outputs/index.html`` links every report.
+``<report>.failed.ipynb`` and the batch carries on. Each report also leaves a small manifest,
+``<report>.index.json`` (kind, target, period, title, subtitle, link), from which
+``outputs/index.html``, linking every report, is made with a Jinja template.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
-import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape, unescape
 from pathlib import Path
 
 import scrutiny
@@ -164,6 +165,8 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
             atomic_write(target.parent / name, text)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
         atomic_write(target.with_suffix(".html"), page)
+        atomic_write(manifest_path(root, job),
+                     json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n")
         # Last, so a report whose HTML was not written is never taken for up to date.
         atomic_write(freshness.record_path(root, job),
                      freshness.record_text(job, freshness.declared_inputs(nb)))
@@ -293,8 +296,39 @@ def _shown(path: Path, root: Path) -> str:
         return path.name
 
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-_SUBTITLE = re.compile(r'<p class="subtitle">(.*?)</p>', re.S)
+#: Beside each report: ``<report>.index.json``, what the index says of it (see :func:`manifest`).
+MANIFEST_SUFFIX = ".index.json"
+INDEX_TEMPLATE = "index/index.html.j2"
+
+
+def manifest(job: Job, metadata: dict) -> dict[str, str]:
+    """What the index needs to know of a rendered report, from its job and display metadata.
+
+    Parameters
+    ----------
+    job : Job
+        The report rendered.
+    metadata : dict
+        :func:`scrutiny.render.committee.document_metadata` of the executed notebook: the title
+        and subtitle its title block declared.
+
+    Returns
+    -------
+    dict
+        ``kind, target, period, title, subtitle, link`` (``link`` relative to the outputs root).
+    """
+    from scrutiny.report.html import SUBTITLE_KEY, TITLE_KEY
+
+    return {"kind": job.stem.name, "target": job.stem.parent.parent.as_posix(),
+            "period": job.stem.parent.name,
+            "title": metadata.get(TITLE_KEY) or job.stem.name,
+            "subtitle": metadata.get(SUBTITLE_KEY) or "",
+            "link": job.stem.with_suffix(".html").as_posix()}
+
+
+def manifest_path(root: Path, job: Job) -> Path:
+    """Return where ``job``'s manifest is kept: ``<target>/<period>/<report>.index.json``."""
+    return (Path(root) / job.stem).with_suffix(MANIFEST_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -306,57 +340,55 @@ class IndexEntry:
     title: str
     subtitle: str
 
+    @property
+    def group_heading(self) -> str:
+        """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
+        subject = self.title.split(": ", 1)[0] if ": " in self.title else self.group
+        return f"{subject} ({self.subtitle})" if self.subtitle else subject
+
+    @property
+    def link_text(self) -> str:
+        """The title without its subject, e.g. ``Performance report for June 2016``."""
+        rest = self.title.split(": ", 1)[-1]
+        return rest[:1].upper() + rest[1:]
+
 
 def index_entries(root: Path) -> list[IndexEntry]:
-    """Return one entry per report HTML under ``root`` (any depth), in path order."""
+    """Return one entry per report manifest under ``root`` whose HTML exists, in link order.
+
+    A manifest that cannot be read (hand-edited, truncated) is left out, never fatal: the index
+    only links to reports.
+    """
     entries = []
-    for page in sorted(root.rglob("*.html")):
-        relative = page.relative_to(root)
-        if len(relative.parts) < 3:  # index.html and anything not <target>/<period>/<report>
+    for path in root.rglob(f"*{MANIFEST_SUFFIX}"):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            entry = IndexEntry(str(record["link"]).split("/", 1)[0], str(record["link"]),
+                               str(record["title"]), str(record["subtitle"]))
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        head = page.read_text(encoding="utf-8", errors="replace")[:4000]
-        entries.append(IndexEntry(relative.parts[0], relative.as_posix(),
-                                  _found(_TITLE, head) or page.stem, _found(_SUBTITLE, head)))
-    return entries
-
-
-def _found(pattern: re.Pattern, text: str) -> str:
-    match = pattern.search(text)
-    return unescape(match.group(1)).strip() if match else ""
-
-
-def _group_heading(entry: IndexEntry) -> str:
-    """``Corporate Support Services contract (Lincolnshire County Council and Serco)``."""
-    subject = entry.title.split(": ", 1)[0] if ": " in entry.title else entry.group
-    return f"{subject} ({entry.subtitle})" if entry.subtitle else subject
-
-
-def _link_text(entry: IndexEntry) -> str:
-    """The title without its subject, e.g. ``Performance report for June 2016``."""
-    rest = entry.title.split(": ", 1)[-1]
-    return rest[:1].upper() + rest[1:]
+        if (root / entry.link).is_file():
+            entries.append(entry)
+    return sorted(entries, key=lambda e: e.link)
 
 
 def write_index(root: Path) -> Path:
     """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    from scrutiny.render.committee import TEMPLATES_DIR
     from scrutiny.report import html as report
 
     groups: dict[str, list[IndexEntry]] = {}
     for entry in index_entries(root):
         groups.setdefault(entry.group, []).append(entry)
-    if groups:
-        sections = "\n".join(
-            f"<h2>{escape(_group_heading(items[0]))}</h2>\n<ul>\n"
-            + "\n".join(f'<li><a href="{escape(e.link)}">{escape(_link_text(e))}</a></li>'
-                        for e in items) + "\n</ul>"
-            for items in groups.values())
-    else:
-        sections = "<p>No reports have been rendered yet.</p>"
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<title>Contract scrutiny reports</title>\n<style>\n" + report.stylesheet()
-            + "</style>\n</head>\n<body>\n<main>\n<h1>Contract scrutiny reports</h1>\n"
-            + sections + "\n</main>\n</body>\n</html>\n")
+    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
+                              autoescape=select_autoescape(("html.j2",)),
+                              keep_trailing_newline=True)
+    page = environment.get_template(INDEX_TEMPLATE).render(
+        stylesheet=Markup(report.stylesheet()),  # the toolkit's own CSS, not data
+        groups=[(items[0].group_heading, items) for items in groups.values()])
     index = root / "index.html"
     atomic_write(index, page)
     return index

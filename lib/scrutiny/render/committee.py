@@ -67,15 +67,25 @@ def check_outputs(nb: nbformat.NotebookNode) -> None:
                     "scrutiny.report.html.Html made by the library instead")
 
 
-def document_title(nb: nbformat.NotebookNode) -> str | None:
-    """Return the title the report's title block declared, if any."""
+def document_metadata(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Return the page title and subtitle the report's title block declared (display metadata).
+
+    Keys are :data:`scrutiny.report.html.TITLE_KEY` and ``SUBTITLE_KEY``; empty when the
+    notebook displays no title block.
+    """
+    keys = (report.TITLE_KEY, report.SUBTITLE_KEY)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {})
-            title = meta.get("scrutiny_title") or meta.get("text/html", {}).get("scrutiny_title")
-            if title:
-                return title
-    return None
+            declared = {**meta.get("text/html", {}), **meta}
+            if declared.get(report.TITLE_KEY):
+                return {k: declared[k] for k in keys if declared.get(k)}
+    return {}
+
+
+def document_title(nb: nbformat.NotebookNode) -> str | None:
+    """Return the title the report's title block declared, if any."""
+    return document_metadata(nb).get(report.TITLE_KEY)
 
 
 #: Names a report may give the files it publishes beside its HTML (no folders, no dot files).

@@ -7,19 +7,20 @@ one section per cell; each section function takes the :class:`CouncilReport` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from scrutiny.core.months import month_name, parse_month
-from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.core.months import month_name
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import risk as risk_chart
 from scrutiny.report.charts import shared_ict as council_chart
 from scrutiny.report.html import Html
+from scrutiny.report.params import CouncilReportParams
 from scrutiny.systems import shared_ict as si
 
 #: Measures charted over the months: overall SLA, satisfaction and workload per employee.
@@ -28,13 +29,38 @@ CHARTED = ["sla_overall", "nps", "calls_per_employee"]
 
 @dataclass(frozen=True)
 class CouncilReport:
-    """What a council report's sections read: the service, the council and the month."""
+    """What a council report's sections read: the service, the council and the month.
 
+    Parameters
+    ----------
+    params : CouncilReportParams
+        The validated parameters.
+    service : SharedService
+        The shared service, checked to hold the council's results for the period.
+    council : str
+        The council's name as the data spell it.
+    params_file : str
+        The parameters file of the run, named in the provenance appendix.
+    """
+
+    params: CouncilReportParams
     service: si.SharedService
     council: str
-    period: pd.Period
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
+    params_file: str = ""
+
+    @property
+    def period(self) -> pd.Period:
+        return self.params.month
+
+    @cached_property
+    def generated_on(self) -> date:
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        return self.params.generated_date()
+
+    @cached_property
+    def parameters(self) -> dict[str, object]:
+        """The parameters listed in the provenance appendix."""
+        return self.params.provenance(self.params_file)
 
     @property
     def title(self) -> str:
@@ -45,57 +71,30 @@ class CouncilReport:
     def peers(self) -> list[str]:
         return [c for c in self.service.info.councils if c != self.council]
 
+    @cached_property
     def comparison(self) -> pd.DataFrame:
         """:func:`scrutiny.systems.shared_ict.council_vs_peers` for the council and month."""
         return si.council_vs_peers(self.service.performance, self.service.metrics, self.council,
                                    self.period)
 
 
-def known_council(service: si.SharedService, council: str) -> str:
-    """Return the council's name as the data spell it (matched ignoring case).
+def open_council_report(params: CouncilReportParams | None = None, /, *, params_file: str = "",
+                        **values) -> CouncilReport:
+    """Open a council report from its validated parameters, or from their values.
+
+    ``values`` are the parameters by name (``service``, ``council``, ``period``: see
+    :class:`~scrutiny.report.params.CouncilReportParams`).
 
     Raises
     ------
+    ParameterError
+        A value is unknown, missing or of the wrong type.
     NoDataForPeriodError
-        For a council the service does not have, naming the ones it has.
+        Unknown council, or no results for it in the period.
     """
-    names = {c.lower(): c for c in service.info.councils}
-    if council.lower() not in names:
-        raise NoDataForPeriodError(
-            f"key 'council': {service.info.service} has no council {council!r}; it has "
-            f"{', '.join(service.info.councils)}")
-    return names[council.lower()]
-
-
-def require_month(service: si.SharedService, council: str, month: pd.Period) -> None:
-    """Raise :class:`NoDataForPeriodError` unless ``council`` has results for ``month``."""
-    held = service.performance.loc[service.performance["council"] == council, "month"]
-    if not (held == month).any():
-        span = (f"{held.min().strftime('%Y-%m')} to {held.max().strftime('%Y-%m')}"
-                if len(held) else "no months")
-        raise NoDataForPeriodError(
-            f"key 'period': {council} has no results in {service.info.service} for "
-            f"{month.strftime('%Y-%m')}; it has {span}")
-
-
-def open_council_report(service: str, council: str, period: str, *, generated_on: str = "",
-                        params_file: str = "") -> CouncilReport:
-    """Load the shared service and fix the council and month a report shows.
-
-    Raises
-    ------
-    NoDataForPeriodError
-        Unknown council, or no results for it in ``period``.
-    """
-    loaded = si.load_shared_service(service)
-    name = known_council(loaded, council)
-    month = parse_month(period)
-    require_month(loaded, name, month)
-    when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
-    parameters = {"report": "council_report", "service": service, "council": council,
-                  "period": period, "generated_on": when.isoformat(), "params_file": params_file}
-    return CouncilReport(loaded, name, month, when,
-                         {k: v for k, v in parameters.items() if v != ""})
+    params = params if params is not None else CouncilReportParams.from_values(values)
+    service, council = params.load_subject()
+    return CouncilReport(params, service, council, params_file)
 
 
 def title(rep: CouncilReport) -> Html:
@@ -123,7 +122,7 @@ _DIRECTION_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
 
 def summary(rep: CouncilReport) -> Html:
     """In brief: how many ranked measures the council leads, trails, and its overall SLA."""
-    table = _with_metrics(rep, rep.comparison())
+    table = _with_metrics(rep, rep.comparison)
     ranked = table[table["rank"].notna()]
     best = ranked.loc[ranked["rank"] == 1, "label"].tolist()
     worst = ranked.loc[ranked["rank"] == len(rep.service.info.councils), "label"].tolist()
@@ -145,7 +144,7 @@ def summary(rep: CouncilReport) -> Html:
 
 def peers_section(rep: CouncilReport) -> Html:
     """Each measure: the council's value, the peers' average, the difference, rank and verdict."""
-    table = _with_metrics(rep, rep.comparison())
+    table = _with_metrics(rep, rep.comparison)
     verdict = np.select(
         [table["direction"].eq("neutral"), table["better_than_peers"].eq(True),
          table["better_than_peers"].eq(False)],

@@ -18,8 +18,9 @@ import pandas as pd
 
 from scrutiny.config import data_root
 from scrutiny.core.months import month_name
+from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.insight.workbench import ContractHandle, open_contract
 from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
@@ -27,7 +28,7 @@ from scrutiny.report.charts import trend
 from scrutiny.report.html import Html
 
 #: Fewest scored months the explorer's trend test asks for (fewer when the range is shorter).
-TREND_MIN_POINTS = 5
+TREND_MIN_POINTS = MIN_POINTS
 #: Name of the variable the explorer's button fills with the current KPI's table.
 TABLE_VARIABLE = "kpi_table"
 
@@ -55,9 +56,12 @@ def abated(contract: str, amber_fraction: float | None = None,
            blue_breaks_run: bool | None = None) -> tuple[pd.DataFrame, bool]:
     """Every KPI-month's abatement under the contract's terms or the what-if values given.
 
-    Returns the KPI-month table and whether the terms are illustrative.
+    Returns the KPI-month table and whether the terms are illustrative; ``(None, False)`` for a
+    contract without abatement terms (they are optional).
     """
     h = handle(contract)
+    if not h.has_terms:
+        return None, False
     changes = {name: value for name, value in (("amber_fraction", amber_fraction),
                                                ("blue_breaks_run", blue_breaks_run))
                if value is not None and value != getattr(h.terms.params, name)}
@@ -70,16 +74,33 @@ def service_options(contract: Contract) -> list[tuple[str, str]]:
     return [(f"{code} - {name}", code) for code, name in contract.info.services.items()]
 
 
+#: Characters of a KPI's description shown in its dropdown (a ``<select>`` cannot wrap); the
+#: explorer writes the whole description beneath it.
+OPTION_CHARS = 70
+
+
 def kpi_options(scores: pd.DataFrame, service: str) -> list[tuple[str, str]]:
-    """Return ``(label, kpi_id)`` for the KPIs of ``service`` that have results."""
+    """Return ``(label, kpi_id)`` for the KPIs of ``service`` that have results.
+
+    A description longer than :data:`OPTION_CHARS` ends in an ellipsis, so the label never runs
+    past the dropdown's edge unannounced.
+    """
     kpis = scores.loc[scores["service"] == service, ["kpi_id", "description"]].drop_duplicates(
         "kpi_id")
-    return list(zip(kpis["kpi_id"] + " - " + kpis["description"], kpis["kpi_id"], strict=True))
+    short = kpis["description"].map(
+        lambda d: d if len(d) <= OPTION_CHARS else d[:OPTION_CHARS - 1].rstrip() + "\u2026")
+    return list(zip(kpis["kpi_id"] + " - " + short, kpis["kpi_id"], strict=True))
+
+
+def kpi_name(scores: pd.DataFrame, kpi_id: str) -> str:
+    """``kpi_id`` and its whole description, e.g. ``CSC_KPI_04: Avoidable contact ...``."""
+    description = scores.loc[scores["kpi_id"] == kpi_id, "description"]
+    return f"{kpi_id}: {description.iloc[0]}" if len(description) else kpi_id
 
 
 def month_options(scores: pd.DataFrame) -> list[tuple[str, pd.Period]]:
     """Return ``(label, month)`` for every month with results, ascending."""
-    months = pd.PeriodIndex(sorted(scores["month"].unique()), freq="M")
+    months = held_months(scores)
     return [(m.strftime("%b %Y"), m) for m in months]
 
 
@@ -189,28 +210,27 @@ def _number(value, fmt: str) -> str:
 def view(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
          kpi_months: pd.DataFrame | None = None, illustrative: bool = True,
          whatif: str = "") -> Html:
-    """Trend chart, RAG history, trend statistics and (given ``kpi_months``) abatement detail."""
+    """Trend chart, RAG history, trend statistics and abatement detail (``kpi_months``; without
+    them, a line saying the contract has no abatement terms)."""
     rows = select(scores, kpi_id=kpi_id, start=start, end=end)
     parts = [trend_view(rows, kpi_id=kpi_id), history_table(rows, kpi_id=kpi_id),
              trend_statistics(scores, kpi_id=kpi_id, start=start, end=end)]
     if kpi_months is not None:
         parts.append(abatement_table(kpi_months, kpi_id=kpi_id, start=start, end=end,
                                      illustrative=illustrative, whatif=whatif))
+    else:
+        parts.append(report.paragraph("This contract has no abatement terms (terms.yaml), so no "
+                                      "points are shown."))
     return report.join(*parts)
 
 
 #: Styles for the widget's output, scoped so they never touch JupyterLab's own interface.
 _SCOPE = ".scrutiny-explorer"
-_WIDGET_CSS = (
-    f"{_SCOPE} table {{ border-collapse: collapse; margin: 0.5rem 0 1rem; }}\n"
-    f"{_SCOPE} th, {_SCOPE} td {{ border: 1px solid #767676; padding: 0.2rem 0.5rem; }}\n"
-    f"{_SCOPE} caption {{ font-weight: 600; text-align: left; }}\n"
-    f"{_SCOPE} td.rag {{ font-weight: 600; }}\n"
+_WIDGET_CSS = report.table_styles(_SCOPE) + (
     # Wide tables scroll inside the output; long words and chart titles wrap, never cut off.
     f"{_SCOPE} {{ max-width: 100%; overflow-x: auto; overflow-wrap: anywhere; }}\n"
     f"{_SCOPE} img {{ max-width: 100%; height: auto; }}\n"
-    f"{_SCOPE} td, {_SCOPE} th {{ white-space: normal; vertical-align: top; }}\n"
-    + report.rag_rules(_SCOPE))
+    f"{_SCOPE} td, {_SCOPE} th {{ white-space: normal; vertical-align: top; }}\n")
 
 
 def widget_markup(content: Html) -> str:
@@ -229,6 +249,8 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)
     points, _ = abated(contract, amber_fraction, blue_breaks_run)
+    if points is None:
+        return history
     points = points[points["kpi_id"] == kpi_id][
         ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
     columns = list(history.columns)
@@ -262,6 +284,7 @@ class Explorer:
                                    description="Contract", layout=wide, style=label)
         self.service = w.Dropdown(description="Service", layout=wide, style=label)
         self.kpi = w.Dropdown(description="KPI", layout=wide, style=label)
+        self.kpi_name = w.HTML(layout=w.Layout(margin="0 0 0.5rem 9.5rem", max_width="56rem"))
         self.start = w.Dropdown(description="From", style=label)
         self.end = w.Dropdown(description="To", style=label)
         self.amber = w.FloatSlider(min=0, max=1, step=0.05, description="Amber share",
@@ -276,9 +299,10 @@ class Explorer:
         self.output = w.HTML()
         self._quiet = False
         self.widget = w.VBox([
-            self.contract, self.service, self.kpi, w.HBox([self.start, self.end]),
+            self.contract, self.service, self.kpi, self.kpi_name, w.HBox([self.start, self.end]),
             w.HBox([self.amber, self.blue_breaks]), w.HBox([self.take, self.message]),
             self.output], layout=w.Layout(max_width="100%"))
+        self.widget.add_class("scrutiny-explorer-controls")  # for tests and user styles
         self._on_contract()
         self.contract.observe(lambda _: self._on_contract(), names="value")
         self.service.observe(lambda _: self._on_service(), names="value")
@@ -322,14 +346,16 @@ class Explorer:
     def _on_contract(self) -> None:
         loaded, scores = scored(self.contract.value)
         months = month_options(scores)
-        terms = handle(self.contract.value).terms.params
+        h = handle(self.contract.value)
         self._quiet = True  # option changes fire observers; draw once at the end
         try:
             self.start.options = months
             self.end.options = months
             self.start.value, self.end.value = months[0][1], months[-1][1]
-            self.amber.value = terms.amber_fraction
-            self.blue_breaks.value = terms.blue_breaks_run
+            self.amber.disabled = self.blue_breaks.disabled = not h.has_terms
+            if h.has_terms:
+                self.amber.value = h.terms.params.amber_fraction
+                self.blue_breaks.value = h.terms.params.blue_breaks_run
             self.service.options = service_options(loaded)
             self.service.value = self.service.options[0][1]
         finally:
@@ -353,8 +379,9 @@ class Explorer:
             return
         self.message.value = ""
         if self.kpi.value is None:
-            self.output.value = ""
+            self.output.value = self.kpi_name.value = ""
             return
+        self.kpi_name.value = str(report.esc(kpi_name(self.scores, self.kpi.value)))
         start, end = self.months
         kpi_months, illustrative = abated(self.contract.value, **self._whatif())
         self.output.value = widget_markup(view(
@@ -363,6 +390,8 @@ class Explorer:
 
     def _whatif_words(self) -> str:
         """The what-if values that differ from the contract's terms, in words ("" if none)."""
+        if not handle(self.contract.value).has_terms:
+            return ""
         terms = handle(self.contract.value).terms.params
         words = []
         if round(self.amber.value, 4) != terms.amber_fraction:

@@ -1,22 +1,27 @@
 """HTML building blocks for committee reports: every notebook output is made here.
 
 Notebook cells display :class:`Html` objects, so the rendered report shows HTML made by the library
-(never a DataFrame or Python repr). Every value taken from data is escaped. RAG cells always carry
-their text label as well as their colour, and figures are embedded as SVG images with alt text, so
-the report is a single self-contained file.
+(never a DataFrame or Python repr). Each block is a macro of the Jinja2 template
+``templates/blocks.html.j2`` rendered with autoescape on, so every value taken from data is escaped
+by markupsafe; :class:`Html` is markupsafe's ``Markup`` with a Jupyter display. RAG cells always
+carry their text label as well as their colour, and figures are embedded as SVG images with alt
+text, so the report is a single self-contained file. The committee stylesheet is
+``templates/committee.css.j2``; its table and RAG rules are shared with the explorer.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
@@ -29,90 +34,113 @@ RAG_MEANINGS = {
     "red": "missed the minimum, or no data was provided",
     "blue": "not scored: glide period, mitigation agreed or not measured",
 }
+#: Display metadata keys: the page title and subtitle a report's title block declares.
+TITLE_KEY, SUBTITLE_KEY = "scrutiny_title", "scrutiny_subtitle"
+#: Display metadata key of files a fragment publishes beside the report's HTML, ``{name: text}``
+#: (a download the markup links to); the renderer writes them (``committee.attached_files``).
+FILES_KEY = "scrutiny_files"
 _TAGS = re.compile(r"<[^>]+>")
 
 
-class Html:
-    """A fragment of report HTML. Jupyter shows it as HTML; its plain-text form is its words.
+class Html(Markup):
+    """A fragment of report HTML (markupsafe ``Markup``) that Jupyter shows as HTML.
 
     Parameters
     ----------
     markup : str
         Trusted HTML made by this module (data values already escaped).
-    title : str, optional
-        Set on the report's title block; the renderer uses it as the page ``<title>``.
-    files : dict, optional
-        ``{file name: text}`` to publish beside the report's HTML (e.g. a JSON download the
-        markup links to); the renderer writes them (see ``render.committee.attached_files``).
+    metadata : mapping, optional
+        Display metadata for the renderer (never shown), e.g. the page title of a title block.
     """
 
-    def __init__(self, markup: str, *, title: str | None = None,
-                 files: dict[str, str] | None = None):
-        self.markup = markup
-        self.title = title
-        self.files = dict(files or {})
+    def __new__(cls, markup: object = "", *, metadata: Mapping[str, object] | None = None):
+        fragment = super().__new__(cls, markup)
+        fragment.metadata = dict(metadata or {})
+        return fragment
+
+    @property
+    def markup(self) -> str:
+        """The HTML as a plain string."""
+        return str(self)
+
+    @property
+    def title(self) -> str | None:
+        """The page title a title block declares, else ``None``."""
+        return self.metadata.get(TITLE_KEY)
+
+    @property
+    def files(self) -> dict[str, str]:
+        """``{file name: text}`` to publish beside the report's HTML (:data:`FILES_KEY`)."""
+        return dict(self.metadata.get(FILES_KEY, {}))
 
     def _repr_html_(self):
-        meta = {k: v for k, v in (("scrutiny_title", self.title),
-                                  ("scrutiny_files", self.files)) if v}
-        return (self.markup, meta) if meta else self.markup
-
-    def __str__(self) -> str:
-        return self.markup
+        return (self.markup, self.metadata) if self.metadata else self.markup
 
     def __repr__(self) -> str:
-        return " ".join(html.unescape(_TAGS.sub(" ", self.markup)).split())
-
-    def __add__(self, other: Html) -> Html:
-        return join(self, other)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Html) and self.markup == other.markup
-
-    __hash__ = None
+        """The fragment's words, as a reader would see them (not a Python repr)."""
+        return " ".join(html.unescape(_TAGS.sub(" ", self)).split())
 
 
-def esc(value: object) -> str:
-    """Escape a value for HTML; missing values become empty text."""
+@functools.cache
+def _environment() -> Environment:
+    # Autoescape HTML templates; the CSS templates hold only the toolkit's own constants.
+    return Environment(loader=PackageLoader("scrutiny.report", "templates"),
+                       autoescape=select_autoescape(("html.j2",), default_for_string=True),
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+@functools.cache
+def _blocks():
+    return _environment().get_template("blocks.html.j2").module
+
+
+def _text(value: object) -> object:
+    """A value as report text: missing is empty, a month is ``Jun 2016``; escaped later."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Period):
-        value = value.strftime("%b %Y")
-    return html.escape(str(value), quote=True)
+        return value.strftime("%b %Y")
+    return str(value)
+
+
+def esc(value: object) -> Markup:
+    """Escape a value for HTML; missing values become empty text."""
+    return escape(_text(value))
 
 
 def join(*parts: Html) -> Html:
-    """Concatenate fragments into one displayable fragment."""
-    return Html("\n".join(p.markup for p in parts),
-                title=next((p.title for p in parts if p.title), None),
-                files={name: text for p in parts for name, text in p.files.items()})
+    """Concatenate fragments, one per line, into one displayable fragment."""
+    metadata = {}
+    for part in reversed(parts):
+        metadata.update(getattr(part, "metadata", {}))
+    return Html(Markup("\n").join(parts), metadata=metadata)
 
 
 def paragraph(text: str) -> Html:
     """One paragraph of plain text (escaped)."""
-    return Html(f"<p>{esc(text)}</p>")
+    return Html(_blocks().paragraph(_text(text)))
 
 
 def bullet_list(items: Iterable[str]) -> Html:
     """An unordered list of plain-text items (escaped)."""
-    return Html("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+    return Html(_blocks().bullet_list([_text(i) for i in items]))
 
 
 def heading(text: str, level: int = 3) -> Html:
     """A sub-heading inside a section (sections themselves are markdown ``##`` headings)."""
-    return Html(f"<h{level}>{esc(text)}</h{level}>")
+    return Html(_blocks().heading(_text(text), int(level)))
 
 
 def title_block(title: str, *, subtitle: str, generated_on: date | str) -> Html:
-    """The report's ``<h1>``, a subtitle and the "Generated on" line."""
+    """The report's ``<h1>``, a subtitle and the "Generated on" line.
+
+    Declares ``title`` and ``subtitle`` as display metadata: the page ``<title>`` and the index
+    of reports are made from them, never scraped back out of the HTML.
+    """
     when = date.fromisoformat(generated_on) if isinstance(generated_on, str) else generated_on
-    return Html(
-        f'<header class="report-title"><h1>{esc(title)}</h1>'
-        f'<p class="subtitle">{esc(subtitle)}</p>'
-        f'<p class="generated">Generated on <time datetime="{when.isoformat()}">'
-        f"{esc(long_date(when))}</time></p></header>",
-        title=title,
-    )
+    return Html(_blocks().title_block(_text(title), _text(subtitle), when.isoformat(),
+                                      long_date(when)),
+                metadata={TITLE_KEY: title, SUBTITLE_KEY: subtitle})
 
 
 def long_date(day: date) -> str:
@@ -139,7 +167,7 @@ def yes_no(values: pd.Series | Iterable[object]) -> list[str]:
 
 def note(text: str, *, label: str) -> Html:
     """A boxed notice that starts with a bold label, e.g. ``ILLUSTRATIVE``."""
-    return Html(f'<p class="note"><strong>{esc(label)}</strong> {esc(text)}</p>')
+    return Html(_blocks().note(_text(text), _text(label)))
 
 
 def rag_label(rag: object) -> str:
@@ -147,18 +175,20 @@ def rag_label(rag: object) -> str:
     return RAG_LABELS.get(rag, "") if isinstance(rag, str) else ""
 
 
-def rag_cell(rag: object, text: str | None = None, *, tag: str = "td") -> str:
-    """A table cell coloured by RAG that always shows the text label (or ``text``)."""
+def _rag_cell(rag: object, text: object, tag: str, scope: str | None) -> tuple:
     label = rag_label(rag)
-    css = f' class="rag rag-{rag}"' if label else ""
-    return f"<{tag}{css}>{esc(label if text is None else text)}</{tag}>"
+    return (tag, _text(label if text is None else text), scope,
+            f"rag rag-{rag}" if label else None)
+
+
+def rag_cell(rag: object, text: str | None = None, *, tag: str = "td") -> Html:
+    """A table cell coloured by RAG that always shows the text label (or ``text``)."""
+    return Html(_blocks().cell(*_rag_cell(rag, text, tag, None)))
 
 
 def rag_key() -> Html:
     """The key to the RAG colours, as a short list."""
-    items = "".join(f'<li><span class="rag rag-{r}">{RAG_LABELS[r]}</span> {esc(RAG_MEANINGS[r])}'
-                    "</li>" for r in RAG_ORDER)
-    return Html(f'<ul class="rag-key" aria-label="Key to RAG status">{items}</ul>')
+    return Html(_blocks().rag_key([(r, RAG_LABELS[r], RAG_MEANINGS[r]) for r in RAG_ORDER]))
 
 
 def table(
@@ -189,35 +219,27 @@ def table(
     rag_columns = dict(rag_columns or {})
     shown = [c for c in frame.columns if c not in set(rag_columns.values()) - set(rag_columns)]
     numeric = set(numeric)
-    head = "".join(f'<th scope="col"{_align(c, numeric)}>{esc(c)}</th>' for c in shown)
-    body = "\n".join(_row(row, shown, rag_columns, row_header, numeric)
-                     for row in frame.to_dict("records"))
-    return Html(f'<div class="table-wrap"><table class="{css_class}"><caption>{esc(caption)}'
-                f"</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table>"
-                "</div>")
+    columns = [(_text(c), "num" if c in numeric else None) for c in shown]
+    rows = [_cells(row, shown, rag_columns, row_header, numeric)
+            for row in frame.to_dict("records")]
+    return Html(_blocks().table(_text(caption), columns, rows, css_class))
 
 
-def _align(column: str, numeric: set[str]) -> str:
-    return ' class="num"' if column in numeric else ""
-
-
-def _row(row: dict, shown: list[str], rag_columns: dict[str, str], row_header: str | None,
-         numeric: set[str]) -> str:
+def _cells(row: dict, shown: list[str], rag_columns: dict[str, str], row_header: str | None,
+           numeric: set[str]) -> list[tuple]:
     cells = []
     for column in shown:
-        tag = "th" if column == row_header else "td"
-        scope = ' scope="row"' if tag == "th" else ""
+        tag, scope = ("th", "row") if column == row_header else ("td", None)
         if column in rag_columns:
-            rag = row[rag_columns[column]]
             text = None if rag_columns[column] == column else row[column]
-            cells.append(rag_cell(rag, text, tag=tag).replace(f"<{tag}", f"<{tag}{scope}", 1))
+            cells.append(_rag_cell(row[rag_columns[column]], text, tag, scope))
         else:
-            cells.append(f"<{tag}{scope}{_align(column, numeric)}>{esc(row[column])}</{tag}>")
-    return "<tr>" + "".join(cells) + "</tr>"
+            cells.append((tag, _text(row[column]), scope, "num" if column in numeric else None))
+    return cells
 
 
 def figure(fig: Figure, *, alt: str, caption: str) -> Html:
-    """Embed a matplotlib figure as an SVG image with alt text; the figure is closed.
+    """Embed a matplotlib figure as an SVG image with alt text.
 
     The SVG is written with a fixed hash salt and no date, so the same figure gives the same
     bytes on every run.
@@ -225,78 +247,32 @@ def figure(fig: Figure, *, alt: str, caption: str) -> Html:
     apply_style()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return Html(f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
-                f"<figcaption>{esc(caption)}</figcaption></figure>")
+    return Html(_blocks().figure(f"data:image/svg+xml;base64,{data}", _text(alt),
+                                 _text(caption)))
 
 
 def definition_list(items: Mapping[str, object]) -> Html:
     """A ``<dl>`` of label/value pairs (both escaped)."""
-    body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items.items())
-    return Html(f"<dl>{body}</dl>")
+    return Html(_blocks().definition_list([(_text(k), _text(v)) for k, v in items.items()]))
 
 
 def stylesheet() -> str:
     """The committee stylesheet: screen and A4 print, RAG colours from the chart style."""
-    return _BASE_CSS + rag_rules() + "\n"
+    return _environment().get_template("committee.css.j2").render(**_css_values(""))
 
 
-def rag_rules(scope: str = "") -> str:
-    """CSS giving each RAG class its colour, optionally only inside ``scope`` (a selector)."""
-    prefix = f"{scope} " if scope else ""
-    return "\n".join(
-        f"{prefix}.rag-{r} {{ background: {RAG_COLOURS[r]}; color: {RAG_TEXT_COLOURS[r]}; }}"
-        for r in RAG_ORDER)
+def table_styles(scope: str) -> str:
+    """The table and RAG rules of the committee stylesheet, only inside ``scope`` (a selector).
+
+    For HTML shown outside a committee page (the explorer in JupyterLab): the same rules, scoped
+    so they never touch the host page.
+    """
+    env = _environment()
+    values = _css_values(f"{scope} ")
+    return (env.get_template("tables.css.j2").render(**values)
+            + env.get_template("rag-colours.css.j2").render(**values))
 
 
-_BASE_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #ffffff; color: #1a1a1a;
-  font: 16px/1.5 "Segoe UI", Arial, "Liberation Sans", sans-serif; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 0.25rem; }
-h2 { font-size: 1.4rem; margin: 2.25rem 0 0.5rem; padding-top: 0.5rem;
-  border-top: 2px solid #1a1a1a; }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
-.subtitle { font-size: 1.15rem; margin: 0; }
-.generated { color: #404040; margin: 0.25rem 0 1rem; }
-a { color: #0b4f8a; }
-a:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
-nav.contents { border: 1px solid #767676; padding: 0.5rem 1rem; margin: 1rem 0 1.5rem; }
-nav.contents h2 { border: 0; margin: 0.25rem 0; padding: 0; font-size: 1.1rem; }
-nav.contents ol { margin: 0.25rem 0; }
-.table-wrap { overflow-x: auto; margin: 0.75rem 0 1.25rem; }
-table { border-collapse: collapse; font-size: 0.9rem; min-width: 26rem; }
-caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
-th, td { border: 1px solid #767676; padding: 0.2rem 0.5rem; text-align: left;
-  vertical-align: top; }
-thead th { background: #e8e8e8; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.rag, th.rag, span.rag { font-weight: 600; }
-span.rag { display: inline-block; min-width: 4.2rem; padding: 0 0.4rem; text-align: center; }
-.rag-key { list-style: none; padding: 0; }
-.rag-key li { margin: 0.2rem 0; }
-.current { outline: 2px solid #1a1a1a; outline-offset: -2px; }
-.note { border: 2px solid #1a1a1a; padding: 0.5rem 0.75rem; background: #fff4d6; }
-figure { margin: 1rem 0; }
-figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.9rem; color: #404040; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
-dt { font-weight: 600; }
-dd { margin: 0; }
-code, .hash { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.8rem;
-  word-break: break-all; }
-@page { size: A4; margin: 15mm 12mm; }
-@media print {
-  body { font-size: 10.5pt; }
-  main { max-width: none; padding: 0; }
-  nav.contents { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
-  table, figure, .table-wrap, dl { break-inside: avoid; }
-  .table-wrap { overflow: visible; }
-  a { color: #000000; text-decoration: none; }
-  .rag { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-}
-"""
+def _css_values(scope: str) -> dict[str, object]:
+    return {"s": scope, "rags": [(r, RAG_COLOURS[r], RAG_TEXT_COLOURS[r]) for r in RAG_ORDER]}

@@ -13,23 +13,23 @@ Every problem (unknown key, missing key, wrong type, a period without data) rais
 naming the file and the key, so a batch never starts a half-valid report.
 
 Adding a report: subclass :class:`ReportParams` with ``report: Literal["<name>"]``, its own fields
-and :meth:`~ReportParams.check_data`, register it in :data:`REPORTS`, and add
-``notebooks/<name>.ipynb`` whose ``parameters`` cell has one variable per field (see
-:meth:`ReportParams.notebook_parameters`).
+(defaults, bounds, a description each) and :meth:`~ReportParams.load_subject`, register it in
+:data:`REPORTS`, and add ``notebooks/<name>.ipynb`` whose ``parameters`` cell is
+:meth:`ReportParams.parameters_cell` and whose report opens with
+``open_<name>(**Model.values_in(globals()))``. Adding a knob: one field here, one line in the cell.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from abc import abstractmethod
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -42,9 +42,22 @@ from pydantic import (
 
 from scrutiny.abate.whatif import Scenario
 from scrutiny.config import PROJECT_ROOT
-from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError, TermsError
+from scrutiny.core.months import MONTH_PATTERN
+from scrutiny.exceptions import (
+    InputValidationError,
+    NoDataForPeriodError,
+    ParameterError,
+    ScrutinyError,
+    TermsError,
+)
+from scrutiny.load.yaml_files import read_yaml
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+if TYPE_CHECKING:
+    from scrutiny.load.contract import Contract
+    from scrutiny.systems.projects import Portfolio
+    from scrutiny.systems.shared_ict import SharedService
+
+PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
 
 
@@ -69,23 +82,41 @@ def display_path(path: Path) -> str:
     return path.name
 
 
+#: Injected into every report notebook beside the model's fields (not a key of a parameters file).
+PARAMS_FILE_LINE = ('params_file: str = ""  # the parameters file of this run, named in the '
+                    "provenance appendix")
+_CELL_HEADER = ("# Parameters: `scrutiny render` injects these from a file in params/ "
+                "(validated first).")
+
+
 class ReportParams(BaseModel):
-    """Fields every report shares. Subclasses add the report's subject and knobs."""
+    """Fields every report shares. Subclasses add the report's subject and knobs.
+
+    A report kind's defaults and checks live here only: the notebook's ``parameters`` cell is
+    :meth:`parameters_cell` (a test keeps them equal) and the report object is opened from the
+    validated model, so a new knob is one field here plus one line in the notebook.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     #: File names of notebooks live under notebooks/; override per report when needed.
     notebook_name: ClassVar[str] = ""
+    #: Fields naming what the report is about; they come first (notebook cell, provenance).
+    subject: ClassVar[tuple[str, ...]] = ()
+    #: Values the notebook's parameters cell shows for required fields (a working example).
+    examples: ClassVar[dict[str, str]] = {}
 
     report: str
     period: Period
-    generated_on: date | None = None
+    generated_on: date | None = Field(
+        None,
+        description='"Generated on" date, YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else period end')
 
     @field_validator("generated_on", mode="before")
     @classmethod
     def _date_only(cls, value):
         if isinstance(value, datetime):
             raise ValueError("give a date (YYYY-MM-DD), not a date and time")
-        return value
+        return None if value == "" else value  # the notebook's "not given"
 
     @property
     def month(self) -> pd.Period:
@@ -106,36 +137,132 @@ class ReportParams(BaseModel):
         return Path(self.target) / self.period / self.report
 
     @abstractmethod
+    def load_subject(self):
+        """Load what the report is about, checked to have data for the period.
+
+        Raises
+        ------
+        NoDataForPeriodError
+            When there is nothing to report for the period.
+        """
+
     def check_data(self) -> None:
         """Raise :class:`NoDataForPeriodError` when there is nothing to report for the period."""
+        self.load_subject()
+
+    @classmethod
+    def field_order(cls) -> list[str]:
+        """Field names as reports show them: subject, period, knobs, ``generated_on``."""
+        knobs = [n for n in cls.model_fields
+                 if n not in {"report", "period", "generated_on", *cls.subject}]
+        return [*cls.subject, "period", *knobs, "generated_on"]
+
+    @classmethod
+    def parameters_cell(cls) -> str:
+        """The notebook's ``parameters`` cell for this model: one typed, commented line a field.
+
+        Papermill injects plain values, so dates and months are ``str``; a field without a
+        default shows its example value.
+        """
+        lines = [_CELL_HEADER]
+        for name in cls.field_order():
+            info = cls.model_fields[name]
+            kind = "int" if info.annotation is int else "str"
+            value = cls.examples[name] if info.is_required() else info.default
+            shown = "" if value is None else value
+            literal = str(shown) if kind == "int" else json.dumps(str(shown))
+            lines.append(f"{name}: {kind} = {literal}  # {info.description}")
+        return "\n".join([*lines, PARAMS_FILE_LINE])
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> Self:
+        """Validate keyword values (a notebook's variables, a caller's arguments).
+
+        Raises
+        ------
+        ParameterError
+            Naming the first key that is unknown, missing or of the wrong type.
+        """
+        report = cls.model_fields["report"].annotation.__args__[0]
+        try:
+            return cls.model_validate({"report": report, **values})
+        except ValidationError as err:
+            raise ParameterError(_describe(err.errors()[0], cls)) from None
+
+    @classmethod
+    def values_in(cls, namespace: Mapping[str, object]) -> dict[str, object]:
+        """The model's fields and ``params_file`` taken from a notebook's ``globals()``."""
+        return {name: namespace[name] for name in [*cls.field_order(), "params_file"]
+                if name in namespace}
+
+    def generated_date(self, environ=None) -> date:
+        """The "Generated on" date (see :func:`resolve_generated_on`)."""
+        return resolve_generated_on(self, environ)
+
+    def provenance(self, params_file: str = "", environ=None) -> dict[str, object]:
+        """The parameters a report lists in its appendix, ``generated_on`` resolved."""
+        values = {"report": self.report,
+                  **{name: getattr(self, name) for name in self.field_order()},
+                  "generated_on": self.generated_date(environ).isoformat()}
+        return {**values, "params_file": params_file} if params_file else values
 
     def notebook_parameters(self, *, params_file: str, environ=None) -> dict[str, object]:
         """Return the values papermill injects: plain str/int, ``generated_on`` resolved."""
-        values = self.model_dump(exclude={"report"})
-        values["generated_on"] = resolve_generated_on(self, environ).isoformat()
-        values["params_file"] = params_file
-        return values
+        values = self.provenance(params_file, environ)
+        del values["report"]
+        return {**values, "params_file": params_file}
 
 
 class PeriodReportParams(ReportParams):
     """One contract's KPI performance report for one month (``notebooks/period_report.ipynb``)."""
 
+    subject: ClassVar[tuple[str, ...]] = ("contract",)
+    examples: ClassVar[dict[str, str]] = {"contract": "lincolnshire-css", "period": "2016-06"}
+
     report: Literal["period_report"]
     contract: str = Field(min_length=1, description="data folder under data/")
-    previous_months: StrictInt = Field(5, ge=0, le=23,
-                                       description="earlier months beside the period")
-    heatmap_months: StrictInt = Field(12, ge=1, le=36,
-                                      description="months in the KPI x month heatmap")
-    trend_window: StrictInt = Field(6, ge=2, le=36,
-                                    description="months in the trailing trend window")
-    trend_min_points: StrictInt = Field(5, ge=2, le=36,
-                                        description="fewest scored months to assess a trend")
-    trend_horizon: StrictInt = Field(3, ge=1, le=24,
-                                     description="months ahead a projected miss is flagged")
-    rating_months: StrictInt = Field(12, ge=1, le=24,
-                                     description="months rated for the Procurement Act 2023")
-    scenarios: list[Scenario] = Field(default_factory=list,
-                                      description="what-if terms: name, reason, set")
+    previous_months: StrictInt = Field(
+        5, ge=0, le=23, description="earlier months shown beside the period in the summary tables")
+    heatmap_months: StrictInt = Field(
+        12, ge=1, le=36, description="months in the KPI x month heatmap, ending with the period")
+    trend_window: StrictInt = Field(
+        6, ge=2, le=36, description="months in the trailing trend window, ending with the period")
+    trend_min_points: StrictInt = Field(
+        5, ge=2, le=36, description="fewest scored months in the window to assess a KPI's trend")
+    trend_horizon: StrictInt = Field(
+        3, ge=1, le=24, description="months ahead within which a projected miss of TSL/MSL is "
+                                    "flagged")
+    rating_months: StrictInt = Field(
+        12, ge=1, le=24, description="months rated for the Procurement Act 2023, ending with the "
+                                     "period")
+    scenarios: str = Field(
+        "[]", description="what-if terms as JSON: [{name, reason, set: {term: value}}]")
+
+    @field_validator("scenarios", mode="before")
+    @classmethod
+    def _scenarios_json(cls, value):
+        """A YAML list or its JSON text, each entry a what-if scenario, as one JSON text."""
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError("give a list of scenarios (name, reason, set)") from None
+        if not isinstance(value, list):
+            raise ValueError("give a list of scenarios, each with name, reason and set")
+        checked = []
+        for i, entry in enumerate(value):
+            try:
+                checked.append(Scenario.model_validate(entry).model_dump(by_alias=True))
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(map(str, first["loc"]))
+                raise ValueError(f"scenario {i + 1}: {where}: {first['msg']}") from None
+        return json.dumps(checked)
+
+    @property
+    def scenario_list(self) -> list[Scenario]:
+        """The what-if scenarios (see :mod:`scrutiny.abate.whatif`)."""
+        return [Scenario.model_validate(s) for s in json.loads(self.scenarios)]
 
     @model_validator(mode="after")
     def _points_fit_window(self):
@@ -148,7 +275,8 @@ class PeriodReportParams(ReportParams):
     def target(self) -> str:
         return self.contract
 
-    def check_data(self) -> None:
+    def load_subject(self) -> Contract:
+        """The contract, checked to have KPI results for the period."""
         from scrutiny.load.contract import load_contract
 
         contract = load_contract(self.contract)
@@ -157,26 +285,21 @@ class PeriodReportParams(ReportParams):
             raise NoDataForPeriodError(
                 f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
-        if self.scenarios:
+        if self.scenario_list:
             self._check_scenarios(contract)
+        return contract
 
-    def notebook_parameters(self, *, params_file: str, environ=None) -> dict[str, object]:
-        """As for every report, with ``scenarios`` as JSON text (parameters stay str/int)."""
-        values = super().notebook_parameters(params_file=params_file, environ=environ)
-        values["scenarios"] = json.dumps([s.model_dump(by_alias=True) for s in self.scenarios])
-        return values
-
-    def _check_scenarios(self, contract) -> None:
+    def _check_scenarios(self, contract: Contract) -> None:
         """Refuse a scenario whose settings the terms refuse, before any notebook starts."""
         from scrutiny.abate.terms import load_terms
         from scrutiny.abate.whatif import apply_settings
 
         terms = load_terms(contract)
-        for i, scenario in enumerate(self.scenarios):
+        for scenario in self.scenario_list:
             try:
                 apply_settings(contract, terms, scenario.settings)
             except TermsError as err:
-                raise ParameterError(f"key 'scenarios.{i}' ({scenario.name}): {err}") from None
+                raise ParameterError(f"key 'scenarios' ({scenario.name}): {err}") from None
 
 
 class CouncilReportParams(ReportParams):
@@ -186,40 +309,53 @@ class CouncilReportParams(ReportParams):
     overwrite each other's reports.
     """
 
+    subject: ClassVar[tuple[str, ...]] = ("service", "council")
+    examples: ClassVar[dict[str, str]] = {"service": "brent-lewisham-southwark",
+                                          "council": "brent", "period": "2018-01"}
+
     report: Literal["council_report"]
     service: str = Field(min_length=1, description="shared-service data folder under data/")
-    council: str = Field(min_length=1, description="one council of the service, any case")
+    council: str = Field(min_length=1, description="the council this report is for (any case)")
 
     @property
     def target(self) -> str:
         return f"{self.service}/{self.council.lower()}"
 
-    def check_data(self) -> None:
-        from scrutiny.report.council import known_council, require_month
-        from scrutiny.systems.shared_ict import load_shared_service
+    def load_subject(self) -> tuple[SharedService, str]:
+        """The shared service and the council's name as its data spell it, checked for data."""
+        from scrutiny.systems.shared_ict import known_council, load_shared_service, require_month
 
         service = load_shared_service(self.service)
-        require_month(service, known_council(service, self.council), self.month)
+        council = known_council(service, self.council)
+        require_month(service, council, self.month)
+        return service, council
 
 
 class PortfolioReportParams(ReportParams):
     """A project portfolio at one snapshot (``notebooks/portfolio_report.ipynb``)."""
 
+    subject: ClassVar[tuple[str, ...]] = ("portfolio",)
+    examples: ClassVar[dict[str, str]] = {"portfolio": "lincolnshire-imt", "period": "2019-08"}
+
     report: Literal["portfolio_report"]
+    period: Period = Field(description="the reporting snapshot, YYYY-MM")
     portfolio: str = Field(min_length=1, description="portfolio data folder under data/")
 
     @property
     def target(self) -> str:
         return self.portfolio
 
-    def check_data(self) -> None:
-        from scrutiny.report.portfolio import require_snapshot
-        from scrutiny.systems.projects import load_portfolio
+    def load_subject(self) -> Portfolio:
+        """The portfolio, checked to have project rows at the snapshot."""
+        from scrutiny.systems.projects import load_portfolio, require_snapshot
 
-        require_snapshot(load_portfolio(self.portfolio), self.month)
+        portfolio = load_portfolio(self.portfolio)
+        require_snapshot(portfolio, self.month)
+        return portfolio
 
 
-#: Report name -> parameters model.
+#: Report name -> parameters model. Kept beside the models rather than in render/: the batch only
+#: looks a name up, and report code, the CLI and tests reach the models without importing render.
 REPORTS: dict[str, type[ReportParams]] = {
     "period_report": PeriodReportParams,
     "council_report": CouncilReportParams,
@@ -255,12 +391,14 @@ def load_params(path: Path, *, check_data: bool = True) -> ReportParams:
     """
     path = Path(path)
     name = display_path(path)
+    if path.is_dir():
+        raise ParameterError(f"{name}: is a folder; name one parameters file (.yaml) in it")
     if not path.is_file():
         raise ParameterError(f"{name}: parameters file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ParameterError(f"{name}: not valid YAML ({_first_line(err)})") from None
+        raw = read_yaml(path)
+    except InputValidationError as err:  # the loader names the bare file; show the project path
+        raise ParameterError(str(err).replace(path.name, name, 1)) from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{name}: expected 'key: value' lines, e.g. 'report: period_report'")
     report = raw.get("report")
@@ -292,10 +430,6 @@ def _describe(error: dict, model: type[ReportParams]) -> str:
     if error["type"] == "string_pattern_mismatch" and key == "period":
         return f"key 'period': {error['input']!r} is not a month; write it as YYYY-MM, e.g. 2016-06"
     return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
-
-
-def _first_line(err: Exception) -> str:
-    return re.sub(r"\s+", " ", str(err)).strip()[:160]
 
 
 def find_params(root: Path | None = None) -> list[Path]:

@@ -7,17 +7,18 @@ returns :class:`~scrutiny.report.html.Html`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
-from scrutiny.core.months import month_name, parse_month
+from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS
-from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
+from scrutiny.report.params import PortfolioReportParams
 from scrutiny.score.milestones import milestone_kpi_results
 from scrutiny.systems import projects as pj
 
@@ -29,21 +30,50 @@ _MOVEMENT = {"improved": "Improved", "worsened": "Worsened", "unchanged": "No ch
 
 @dataclass(frozen=True)
 class PortfolioReport:
-    """What a portfolio report's sections read: the portfolio and the snapshot."""
+    """What a portfolio report's sections read: the portfolio and the snapshot.
 
+    Parameters
+    ----------
+    params : PortfolioReportParams
+        The validated parameters.
+    portfolio : Portfolio
+        The portfolio, checked to have project rows at the snapshot.
+    params_file : str
+        The parameters file of the run, named in the provenance appendix.
+    """
+
+    params: PortfolioReportParams
     portfolio: pj.Portfolio
-    period: pd.Period
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
+    params_file: str = ""
+
+    @property
+    def period(self) -> pd.Period:
+        return self.params.month
+
+    @cached_property
+    def generated_on(self) -> date:
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        return self.params.generated_date()
+
+    @cached_property
+    def parameters(self) -> dict[str, object]:
+        """The parameters listed in the provenance appendix."""
+        return self.params.provenance(self.params_file)
 
     @property
     def title(self) -> str:
         return f"{self.portfolio.info.title}: position at {month_name(self.period)}"
 
-    @property
+    @cached_property
     def projects(self) -> pd.DataFrame:
         """This snapshot's projects with their next milestone and slippage."""
         return pj.project_table(self.portfolio, self.period)
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """RAG counts per snapshot up to this one, computed or published."""
+        counts = pj.rag_counts_by_snapshot(self.portfolio)
+        return counts[counts["snapshot"] <= self.period].reset_index(drop=True)
 
     @property
     def previous(self) -> pd.Period | None:
@@ -52,31 +82,22 @@ class PortfolioReport:
         return earlier[-1] if len(earlier) else None
 
 
-def require_snapshot(portfolio: pj.Portfolio, period: pd.Period) -> None:
-    """Raise :class:`NoDataForPeriodError` unless ``period`` has project rows."""
-    if period not in portfolio.snapshots:
-        held = ", ".join(s.strftime("%Y-%m") for s in portfolio.snapshots)
-        raise NoDataForPeriodError(
-            f"key 'period': portfolio {portfolio.info.portfolio} has no project rows for "
-            f"{period.strftime('%Y-%m')}; it has {held}")
+def open_portfolio_report(params: PortfolioReportParams | None = None, /, *,
+                          params_file: str = "", **values) -> PortfolioReport:
+    """Open a portfolio report from its validated parameters, or from their values.
 
-
-def open_portfolio_report(portfolio: str, period: str, *, generated_on: str = "",
-                          params_file: str = "") -> PortfolioReport:
-    """Load the portfolio and fix the snapshot a report shows.
+    ``values`` are the parameters by name (``portfolio``, ``period``: see
+    :class:`~scrutiny.report.params.PortfolioReportParams`).
 
     Raises
     ------
+    ParameterError
+        A value is unknown, missing or of the wrong type.
     NoDataForPeriodError
         The snapshot has no project rows.
     """
-    loaded = pj.load_portfolio(portfolio)
-    month = parse_month(period)
-    require_snapshot(loaded, month)
-    when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
-    parameters = {"report": "portfolio_report", "portfolio": portfolio, "period": period,
-                  "generated_on": when.isoformat(), "params_file": params_file}
-    return PortfolioReport(loaded, month, when, {k: v for k, v in parameters.items() if v != ""})
+    params = params if params is not None else PortfolioReportParams.from_values(values)
+    return PortfolioReport(params, params.load_subject(), params_file)
 
 
 def title(rep: PortfolioReport) -> Html:
@@ -96,15 +117,9 @@ def date_text(text: pd.Series) -> list[str]:
             else t for d, m, t in zip(day, month, text, strict=True)]
 
 
-def counts_table(rep: PortfolioReport) -> pd.DataFrame:
-    """RAG counts per snapshot up to this one, computed or published."""
-    counts = pj.rag_counts_by_snapshot(rep.portfolio)
-    return counts[counts["snapshot"] <= rep.period].reset_index(drop=True)
-
-
 def summary(rep: PortfolioReport) -> Html:
     """In brief: projects by RAG now, and the change since the snapshot before."""
-    counts = counts_table(rep)
+    counts = rep.counts
     now = counts.iloc[-1]
     text = (f"At {month_name(rep.period)} the portfolio held {now['total']} projects: "
             f"{now['green']} Green, {now['amber']} Amber and {now['red']} Red"
@@ -121,7 +136,7 @@ def summary(rep: PortfolioReport) -> Html:
 
 def counts_section(rep: PortfolioReport) -> Html:
     """RAG counts per snapshot: computed from project rows, or as published, and whether equal."""
-    counts = counts_table(rep)
+    counts = rep.counts
     check = {True: "Yes", False: "No"}
     frame = pd.DataFrame({
         "Snapshot": counts["snapshot"].map(month_name),

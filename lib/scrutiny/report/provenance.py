@@ -17,17 +17,6 @@ from scrutiny.report import html as report
 INPUTS_KEY = "scrutiny_inputs"
 
 
-class Appendix(report.Html):
-    """The appendix's HTML, carrying the input files it lists as output metadata."""
-
-    def __init__(self, markup: str, inputs: Mapping[str, str]):
-        super().__init__(markup)
-        self.inputs = dict(inputs)
-
-    def _repr_html_(self):
-        return self.markup, {INPUTS_KEY: self.inputs}
-
-
 def file_digests(files: Iterable[Path], root: Path | None = None) -> pd.DataFrame:
     """Return ``file`` (relative to ``data/``, never absolute) and ``sha256`` for each input."""
     root = (data_root() if root is None else Path(root)).resolve()
@@ -76,7 +65,8 @@ def appendix(files: Iterable[Path], parameters: Mapping[str, object],
         parts += [report.heading(heading), body]
     parts += [report.heading("Toolkit"),
               report.paragraph(f"contract-scrutiny version {toolkit_version()}.")]
-    return Appendix(report.join(*parts).markup, input_names(files, digests["SHA-256"]))
+    return report.Html(report.join(*parts),
+                       metadata={INPUTS_KEY: input_names(files, digests["SHA-256"])})
 
 
 def input_names(files: Sequence[Path], digests: Iterable[str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ import pandas as pd
 from scrutiny.config import dataset_dir
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 from scrutiny.systems.projects import check_rag_words
 
 MONEY_COLUMNS = ["budget_2018_19", "pressure_2018_19"]
@@ -39,7 +40,7 @@ class ActionPlan:
 def load_action_plan(name: str, data_root: Path | None = None) -> ActionPlan:
     """Load and validate the action plan called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "plan.yaml", ss.ActionPlanInfo)
+    info = load_yaml(folder / "plan.yaml", ss.ActionPlanInfo)
     rag_key = validate(read_csv_text(folder / "rag_key.csv"), ss.RAG_KEY, "rag_key.csv")
     actions = load_actions(folder / "actions.csv")
     milestones = load_action_milestones(folder / "milestones.csv", info, actions, rag_key)

@@ -19,6 +19,7 @@ import pandas as pd
 from scrutiny.config import dataset_dir
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, validate
+from scrutiny.load.yaml_files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Partnership:
 def load_partnership(name: str, data_root: Path | None = None) -> Partnership:
     """Load and validate the partnership called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "partnership.yaml", ss.PartnershipInfo)
+    info = load_yaml(folder / "partnership.yaml", ss.PartnershipInfo)
     path = folder / "statements.csv"
     text = validate(read_csv_text(path), ss.STATEMENTS, path.name)
     fail_at(text, ~text["service"].isin(info.services), path.name, "service",

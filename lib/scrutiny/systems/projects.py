@@ -24,8 +24,11 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.config import dataset_dir
+from scrutiny.core.periods import held_months
+from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 RAG_COLUMNS = ["red", "amber", "green", "none"]
 
@@ -46,13 +49,13 @@ class Portfolio:
     @property
     def snapshots(self) -> pd.PeriodIndex:
         """Snapshots with project rows, in order."""
-        return pd.PeriodIndex(sorted(self.projects["snapshot"].unique()), freq="M")
+        return held_months(self.projects, "snapshot")
 
 
 def load_portfolio(name: str, data_root: Path | None = None) -> Portfolio:
     """Load and validate the portfolio called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "portfolio.yaml", ss.PortfolioInfo)
+    info = load_yaml(folder / "portfolio.yaml", ss.PortfolioInfo)
     rag_key = validate(read_csv_text(folder / "rag_key.csv"), ss.RAG_KEY, "rag_key.csv")
     projects = load_projects(folder / "projects.csv", info, rag_key)
     milestones = load_milestones(folder / "milestones.csv", info, projects)
@@ -62,6 +65,15 @@ def load_portfolio(name: str, data_root: Path | None = None) -> Portfolio:
         _optional(folder / "portfolio_changes.csv", _load_changes),
         _optional(folder / "milestone_kpi.csv", load_milestone_kpi),
     )
+
+
+def require_snapshot(portfolio: Portfolio, period: pd.Period) -> None:
+    """Raise :class:`NoDataForPeriodError` unless ``period`` has project rows."""
+    if period not in portfolio.snapshots:
+        held = ", ".join(s.strftime("%Y-%m") for s in portfolio.snapshots)
+        raise NoDataForPeriodError(
+            f"key 'period': portfolio {portfolio.info.portfolio} has no project rows for "
+            f"{period.strftime('%Y-%m')}; it has {held}")
 
 
 def _optional(path: Path, loader) -> pd.DataFrame:
@@ -350,8 +362,6 @@ def due_by_next_period(portfolio: Portfolio, snapshot: pd.Period) -> pd.DataFram
     NoDataForPeriodError
         If portfolio.yaml gives the snapshot no next period.
     """
-    from scrutiny.exceptions import NoDataForPeriodError
-
     period = pd.Period(snapshot, freq="M")
     info = portfolio.info.snapshots.get(str(period))
     if info is None or info.next_period is None:

@@ -20,8 +20,11 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.config import dataset_dir
+from scrutiny.core.periods import held_months
+from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
+from scrutiny.load.yaml_files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,13 @@ class SharedService:
     @property
     def months(self) -> pd.PeriodIndex:
         """Months with results, in order."""
-        return pd.PeriodIndex(sorted(self.performance["month"].unique()), freq="M")
+        return held_months(self.performance)
 
 
 def load_shared_service(name: str, data_root: Path | None = None) -> SharedService:
     """Load and validate the shared service called ``name`` from ``data/<name>/``."""
     folder = dataset_dir(name, data_root)
-    info = ss.load_yaml(folder / "service.yaml", ss.SharedServiceInfo)
+    info = load_yaml(folder / "service.yaml", ss.SharedServiceInfo)
     metrics = load_metrics(folder / "metrics.csv")
     performance = load_performance(folder / "performance.csv", info, metrics)
     risks = load_risks(folder / "risks.csv", info)
@@ -52,6 +55,33 @@ def load_shared_service(name: str, data_root: Path | None = None) -> SharedServi
     objectives = (validate(read_csv_text(objectives_path), ss.OBJECTIVES, objectives_path.name)
                   if objectives_path.exists() else pd.DataFrame())
     return SharedService(info, folder, metrics, performance, risks, objectives)
+
+
+def known_council(service: SharedService, council: str) -> str:
+    """Return the council's name as the data spell it (matched ignoring case).
+
+    Raises
+    ------
+    NoDataForPeriodError
+        For a council the service does not have, naming the ones it has.
+    """
+    names = {c.lower(): c for c in service.info.councils}
+    if council.lower() not in names:
+        raise NoDataForPeriodError(
+            f"key 'council': {service.info.service} has no council {council!r}; it has "
+            f"{', '.join(service.info.councils)}")
+    return names[council.lower()]
+
+
+def require_month(service: SharedService, council: str, month: pd.Period) -> None:
+    """Raise :class:`NoDataForPeriodError` unless ``council`` has results for ``month``."""
+    held = service.performance.loc[service.performance["council"] == council, "month"]
+    if not (held == month).any():
+        span = (f"{held.min().strftime('%Y-%m')} to {held.max().strftime('%Y-%m')}"
+                if len(held) else "no months")
+        raise NoDataForPeriodError(
+            f"key 'period': {council} has no results in {service.info.service} for "
+            f"{month.strftime('%Y-%m')}; it has {span}")
 
 
 def load_metrics(path: Path) -> pd.DataFrame:

@@ -1,0 +1,4 @@
+"""``testing``: synthetic contracts for tests and benchmarks.
+
+May import: any layer but ``cli``.
+"""

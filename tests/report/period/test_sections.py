@@ -13,12 +13,12 @@ from scrutiny.report.period import scorecard as period_report
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report("lincolnshire-css", "2016-06")
+    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
 
 
 @pytest.fixture(scope="module")
 def september():
-    return period_report.open_period_report("lincolnshire-css", "2015-09")
+    return period_report.open_period_report(contract="lincolnshire-css", period="2015-09")
 
 
 def test_exceptions_register_has_a_labelled_row_per_kpi_not_green(june):
@@ -39,7 +39,7 @@ def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):
 
 def test_trends_list_green_drifting_kpis_only_when_there_are_some(june):
     assert "Green, drifting" not in insight.trends_section(june).markup  # none in the seed
-    drifting = period_report.open_period_report("lincolnshire-css", "2016-06")
+    drifting = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
     trends = june.trends.copy()
     pick = trends["kpi_id"].isin(["CSC_KPI_06", "CSC_KPI_07"])
     trends.loc[pick, "drifting"] = True
@@ -92,3 +92,45 @@ def test_procurement_counts_are_the_librarys_and_partial_years_say_so(june, sept
     early = insight.procurement_section(september).markup
     assert "July 2015 to September 2015 (3 months with results)" in early
     assert "partial year" in early
+
+
+def test_each_table_is_computed_once_per_report(monkeypatch):
+    """Scores, counts, trends and abatement (as charged, and without relief) once each."""
+    from scrutiny.abate import abatement
+    from scrutiny.report.period import insight, money, scorecard
+
+    calls = {"score": 0, "abatement": 0, "relief": 0, "trends": 0, "counts": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            key = "relief" if kwargs.get("without_mitigation") else name
+            calls[key] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    for module in (scorecard, abatement):  # also what a section might call through abate
+        monkeypatch.setattr(module, "score", counted("score", module.score))
+        monkeypatch.setattr(module, "contract_abatement",
+                            counted("abatement", module.contract_abatement))
+    monkeypatch.setattr(scorecard, "kpi_trends", counted("trends", scorecard.kpi_trends))
+    monkeypatch.setattr(scorecard, "summary_counts", counted("counts", scorecard.summary_counts))
+    rep = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    for section in (scorecard.headline, scorecard.summary_by_service, scorecard.kpi_heatmap,
+                    insight.exceptions_section, insight.trends_section, money.abatement_section,
+                    money.mitigation_section, insight.procurement_section,
+                    scorecard.overrides_section, scorecard.reconciliation_section,
+                    scorecard.provenance_section):
+        section(rep)
+    assert calls == {"score": 1, "abatement": 1, "relief": 1, "trends": 1, "counts": 1}
+
+
+def test_report_relief_tables_equal_mitigation_cost(june):
+    """The report's one relief run gives what mitigation_cost gives from scratch."""
+    period_kpi, since_kpi, by_month = money.mitigation_tables(june)
+    whole_kpi, whole_month = mitigation_cost(june.contract, june.terms, end=june.period)
+    now_kpi, _ = mitigation_cost(june.contract, june.terms, start=june.period, end=june.period)
+    pd.testing.assert_frame_equal(since_kpi, whole_kpi)
+    pd.testing.assert_frame_equal(period_kpi, now_kpi)
+    pd.testing.assert_frame_equal(
+        by_month.reset_index(drop=True),
+        whole_month[whole_month["service"] == "ALL"].reset_index(drop=True))

@@ -20,7 +20,7 @@ BLUE = {"name": "Blue <b>pauses</b> runs", "reason": "renegotiation",
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report("lincolnshire-css", "2016-06",
+    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06",
                                             scenarios=[AMBER, BLUE])
 
 
@@ -46,7 +46,7 @@ def test_scenario_names_are_escaped(june):
 
 
 def test_no_scenarios_says_so():
-    rep = period_report.open_period_report("lincolnshire-css", "2016-06")
+    rep = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
     assert "No alternative terms" in whatif.whatif_section(rep).markup
 
 
@@ -55,7 +55,7 @@ def test_scenarios_parameter_is_checked_before_rendering(tmp_path):
     base = "report: period_report\ncontract: lincolnshire-css\nperiod: 2016-06\n"
     path.write_text(base + "scenarios:\n  - {name: x, reason: y, set: {amber_fraction: 2}}\n",
                     encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"p.yaml: key 'scenarios.0' \(x\): amber_fraction"):
+    with pytest.raises(ParameterError, match=r"p.yaml: key 'scenarios' \(x\): amber_fraction"):
         load_params(path)
     path.write_text(base + "scenarios:\n  - {name: x, set: {amber_fraction: 1}}\n",
                     encoding="utf-8")

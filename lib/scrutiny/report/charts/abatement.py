@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -39,7 +38,8 @@ def abatement_points_chart(service_months: pd.DataFrame, *, services: dict[str, 
     data = rows.assign(date=rows["month"].dt.to_timestamp(),
                        name=rows["service"].map(services))
     names = [services[s] for s in services if s in set(rows["service"])]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.subplots()
     sns.lineplot(data=data, x="date", y="points", hue="name", style="name", hue_order=names,
                  style_order=names, palette=SERVICE_PALETTE[: len(names)],
                  markers=_MARKERS[: len(names)], dashes=False, ax=ax)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
 from scrutiny.core.rag import AMBER, GREEN, RED
 from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, apply_style
@@ -54,7 +54,8 @@ def risk_heatmap(risks: pd.DataFrame, *, scale: tuple[int, int] = (1, 3), bands=
     band_index = score_band(score, bands)
     colours = ListedColormap([RAG_COLOURS[key] for _, key, _ in bands])
     placed = _cell_risks(risks)
-    fig, ax = plt.subplots(figsize=(1.8 * len(levels) + 1.5, 1.4 * len(levels) + 1.2))
+    fig = Figure(figsize=(1.8 * len(levels) + 1.5, 1.4 * len(levels) + 1.2))
+    ax = fig.subplots()
     ax.imshow(band_index, cmap=colours, vmin=0, vmax=len(bands) - 1, origin="lower",
               extent=(low - 0.5, high + 0.5, low - 0.5, high + 0.5))
     for (i, j), value in np.ndenumerate(score):

@@ -1,5 +1,9 @@
 """One look for every chart: colour-blind-safe RAG colours that always travel with a text label.
 
+Charts are drawn on plain :class:`matplotlib.figure.Figure` objects, never through pyplot, and
+nothing here picks a backend: importing the library leaves an analyst's own plotting (e.g. inline
+figures in JupyterLab) exactly as it was.
+
 Colours are from the Okabe-Ito palette, chosen so Green, Amber, Red and Blue stay distinct for
 the common colour-vision deficiencies; charts must still print the label, never colour alone.
 """
@@ -8,11 +12,7 @@ from __future__ import annotations
 
 import matplotlib
 
-matplotlib.use("Agg")  # reports render headless; the explorer switches to its own backend
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from scrutiny.core.rag import AMBER, BLUE, GREEN, RED  # noqa: E402
+from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 
 RAG_COLOURS = {GREEN: "#009E73", AMBER: "#E69F00", RED: "#D55E00", BLUE: "#0072B2"}
 #: Text on each RAG fill with at least 4.5:1 contrast.
@@ -23,7 +23,7 @@ SERVICE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 
 def apply_style() -> None:
     """Set deterministic, print-friendly matplotlib defaults (fixed SVG ids, no timestamps)."""
-    plt.rcParams.update({
+    matplotlib.rcParams.update({
         "figure.dpi": 100,
         "savefig.dpi": 100,
         "font.size": 10,

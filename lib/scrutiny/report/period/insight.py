@@ -290,5 +290,6 @@ def notice_download(rep: PeriodReport, months: pd.PeriodIndex) -> Html:
     link = Html(f'<p><a href="{report.esc(NOTICE_FILE)}" download>Download the contract '
                 f"performance notice, {report.esc(month_name(months[0]))} to "
                 f"{report.esc(month_name(months[-1]))} (OCDS JSON)</a></p>",
-                files={NOTICE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"})
+                metadata={report.FILES_KEY: {
+                    NOTICE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"}})
     return report.join(link, text)

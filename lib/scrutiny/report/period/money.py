@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scrutiny.abate.abatement import ALL_SERVICES, mitigation_cost
+from scrutiny.abate.abatement import ALL_SERVICES, relief_cost
 from scrutiny.abate.terms import Terms
 from scrutiny.core.months import month_name
 from scrutiny.report import html as report
@@ -100,12 +100,12 @@ def _history(rep: PeriodReport, service_months: pd.DataFrame) -> Html:
 
 def mitigation_tables(rep: PeriodReport) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Mitigation cost per KPI for the period, per KPI since the start, and per month."""
-    held = rep.abatement.service_months["month"]
-    start = held.min()
-    period_kpi, _ = mitigation_cost(rep.contract, rep.terms, start=rep.period, end=rep.period,
-                                    scores=rep.scores)
-    since_kpi, by_month = mitigation_cost(rep.contract, rep.terms, start=start, end=rep.period,
-                                          scores=rep.scores)
+    start = rep.abatement.service_months["month"].min()
+    value = rep.terms.params.point_value_gbp
+    period_kpi, _ = relief_cost(rep.abatement, rep.relief, point_value_gbp=value,
+                                start=rep.period, end=rep.period)
+    since_kpi, by_month = relief_cost(rep.abatement, rep.relief, point_value_gbp=value,
+                                      start=start, end=rep.period)
     return period_kpi, since_kpi, by_month[by_month["service"] == ALL_SERVICES]
 
 

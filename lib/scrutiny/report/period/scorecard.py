@@ -9,8 +9,7 @@ section per cell. Every section function takes the :class:`PeriodReport` and ret
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
@@ -18,17 +17,17 @@ import pandas as pd
 
 from scrutiny.abate.abatement import Abatement, contract_abatement
 from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
-from scrutiny.core.months import month_name, parse_month
+from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.insight import narrative
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
 from scrutiny.insight.trends import kpi_trends
-from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
+from scrutiny.report.params import PeriodReportParams
 from scrutiny.report.period.money import terms_table
 from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
@@ -36,21 +35,51 @@ from scrutiny.score.scoring import score, summary_counts
 
 @dataclass(frozen=True)
 class PeriodReport:
-    """Everything a period report's sections read: the contract, its scores and the window."""
+    """Everything a period report's sections read, each table computed once on first use.
 
+    Parameters
+    ----------
+    params : PeriodReportParams
+        The validated parameters; every knob and default lives there.
+    contract : Contract
+        The contract, checked to have results for the period.
+    params_file : str
+        The parameters file of the run, named in the provenance appendix.
+    """
+
+    params: PeriodReportParams
     contract: Contract
-    scores: pd.DataFrame
-    period: pd.Period
-    summary_months: pd.PeriodIndex
-    heatmap_months: pd.PeriodIndex
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
-    trend_window: int = 6
-    trend_min_points: int = 5
-    trend_horizon: int = 3
-    rating_months: int = 12
-    #: What-if scenarios (``name``, ``reason``, ``set``), from the parameters file.
-    scenarios: tuple = ()
+    params_file: str = ""
+
+    @property
+    def period(self) -> pd.Period:
+        return self.params.month
+
+    @property
+    def trend_window(self) -> int:
+        return self.params.trend_window
+
+    @property
+    def trend_min_points(self) -> int:
+        return self.params.trend_min_points
+
+    @property
+    def trend_horizon(self) -> int:
+        return self.params.trend_horizon
+
+    @property
+    def rating_months(self) -> int:
+        return self.params.rating_months
+
+    @cached_property
+    def generated_on(self) -> date:
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        return self.params.generated_date()
+
+    @cached_property
+    def parameters(self) -> dict[str, object]:
+        """The parameters listed in the provenance appendix."""
+        return self.params.provenance(self.params_file)
 
     @property
     def services(self) -> list[str]:
@@ -59,6 +88,31 @@ class PeriodReport:
     @property
     def title(self) -> str:
         return f"{self.contract.info.title}: performance report for {month_name(self.period)}"
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """:func:`scrutiny.score.scoring.score` of the contract (every month held)."""
+        return score(self.contract)
+
+    @cached_property
+    def _held_to_period(self) -> pd.PeriodIndex:
+        held = self.contract.months
+        return held[held <= self.period]
+
+    @cached_property
+    def summary_months(self) -> pd.PeriodIndex:
+        """The period and up to ``previous_months`` earlier months with results."""
+        return self._held_to_period[-(self.params.previous_months + 1):]
+
+    @cached_property
+    def heatmap_months(self) -> pd.PeriodIndex:
+        """Up to ``heatmap_months`` months with results, ending with the period."""
+        return self._held_to_period[-self.params.heatmap_months:]
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """Summary counts (service x month) of every month held up to the period."""
+        return summary_counts(self.scores, self.services, end=self.period)
 
     @cached_property
     def register(self) -> pd.DataFrame:
@@ -83,6 +137,17 @@ class PeriodReport:
         return contract_abatement(self.contract, self.terms, scores=self.scores)
 
     @property
+    def scenarios(self) -> list:
+        """What-if scenarios of the parameters (:class:`scrutiny.abate.whatif.Scenario`)."""
+        return self.params.scenario_list
+
+    @cached_property
+    def relief(self) -> Abatement:
+        """Abatement as it would be had no month been relieved (mitigation, glides)."""
+        return contract_abatement(self.contract, self.terms, scores=self.scores,
+                                  without_mitigation=True)
+
+    @property
     def input_files(self) -> list:
         """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
         folder = self.contract.folder
@@ -90,79 +155,31 @@ class PeriodReport:
                  folder / "mitigation_reasons.csv"]
         return [*self.contract.files, *(f for f in extra if f.exists())]
 
-    def counts(self) -> pd.DataFrame:
-        """Summary counts (service x month) over every month the report shows."""
-        months = self.summary_months.union(self.heatmap_months)
-        return summary_counts(self.scores, self.services, start=months.min(), end=months.max())
 
-
-def open_period_report(
-    contract: str,
-    period: str,
-    *,
-    previous_months: int = 5,
-    heatmap_months: int = 12,
-    trend_window: int = 6,
-    trend_min_points: int = 5,
-    trend_horizon: int = 3,
-    rating_months: int = 12,
-    generated_on: str = "",
-    params_file: str = "",
-    scenarios: str | list | tuple = (),
-) -> PeriodReport:
-    """Load and score a contract and fix the months a report for ``period`` shows.
+def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
+                       **values) -> PeriodReport:
+    """Open a period report from its validated parameters, or from their values.
 
     Parameters
     ----------
-    contract : str
-        Data folder under ``data/``.
-    period : str
-        Reporting month, ``YYYY-MM``.
-    previous_months : int
-        Earlier months shown beside the period in the summary tables (those with results).
-    heatmap_months : int
-        Months in the KPI x month heatmap, ending with the period.
-    trend_window, trend_min_points, trend_horizon : int
-        Months in the trailing trend window, fewest scored months to assess a trend, and months
-        ahead within which a projected miss is flagged
-        (see :func:`scrutiny.insight.trends.kpi_trends`).
-    rating_months : int
-        Months (ending with the period) rated for the Procurement Act 2023.
-    generated_on : str
-        ``YYYY-MM-DD`` printed as "Generated on"; empty means the period's last day.
+    params : PeriodReportParams, optional
+        Already validated parameters (e.g. from :func:`scrutiny.report.params.load_params`).
     params_file : str
         The parameters file of the run, for the provenance appendix.
-    scenarios : str or list of dict
-        What-if scenarios (a list, or its JSON text as the notebook receives it), each
-        ``{"name", "reason", "set": {term: value}}`` (see :mod:`scrutiny.abate.whatif`); shown
-        by :mod:`scrutiny.report.period.whatif`.
+    **values
+        Otherwise the parameters by name (``contract``, ``period``, knobs: see
+        :class:`~scrutiny.report.params.PeriodReportParams`), as a notebook passes them with
+        ``open_period_report(**PeriodReportParams.values_in(globals()))``.
 
     Raises
     ------
+    ParameterError
+        A value is unknown, missing or of the wrong type.
     NoDataForPeriodError
-        The contract has no KPI results for ``period``.
+        The contract has no KPI results for the period.
     """
-    loaded = load_contract(contract)
-    month = parse_month(period)
-    scenarios = json.loads(scenarios) if isinstance(scenarios, str) else scenarios
-    available = loaded.months
-    if month not in available:
-        raise NoDataForPeriodError(
-            f"contract {contract} has no KPI results for {period}; it has "
-            f"{available.min().strftime('%Y-%m')} to {available.max().strftime('%Y-%m')}")
-    earlier = available[available <= month]
-    when = date.fromisoformat(generated_on) if generated_on else month.end_time.date()
-    parameters = {"report": "period_report", "contract": contract, "period": period,
-                  "previous_months": previous_months, "heatmap_months": heatmap_months,
-                  "trend_window": trend_window, "trend_min_points": trend_min_points,
-                  "trend_horizon": trend_horizon, "rating_months": rating_months,
-                  "generated_on": when.isoformat(), "params_file": params_file,
-                  "scenarios": ", ".join(s["name"] for s in scenarios)}
-    return PeriodReport(loaded, score(loaded), month, earlier[-(previous_months + 1):],
-                        earlier[-heatmap_months:], when,
-                        {k: v for k, v in parameters.items() if v != ""},
-                        trend_window, trend_min_points, trend_horizon, rating_months,
-                        tuple(scenarios))
+    params = params if params is not None else PeriodReportParams.from_values(values)
+    return PeriodReport(params, params.load_subject(), params_file)
 
 
 def title(rep: PeriodReport) -> Html:
@@ -180,7 +197,7 @@ def headline_counts(rep: PeriodReport) -> pd.DataFrame:
     pandas.DataFrame
         Index ``green, amber, red, blue, total``; one column per month (period last).
     """
-    counts = rep.counts()
+    counts = rep.counts
     every = counts[counts["service"] == "ALL"].set_index("month")
     months = rep.summary_months[-2:]
     return every.loc[months, [*RAG_ORDER, "total"]].T
@@ -188,9 +205,10 @@ def headline_counts(rep: PeriodReport) -> pd.DataFrame:
 
 def narrative_sentences(rep: PeriodReport) -> list[str]:
     """The period's highlights in plain English (see :mod:`scrutiny.insight.narrative`)."""
-    return narrative.period_narrative(rep.contract, rep.period, window=rep.trend_window,
-                                      min_points=rep.trend_min_points,
-                                      horizon=rep.trend_horizon)
+    return narrative.period_narrative(
+        scores=rep.scores, counts=rep.counts, register=rep.register, trends=rep.trends,
+        services=rep.contract.info.services, period=rep.period, window=rep.trend_window,
+        min_points=rep.trend_min_points, horizon=rep.trend_horizon)
 
 
 def headline(rep: PeriodReport) -> Html:
@@ -218,8 +236,7 @@ def headline(rep: PeriodReport) -> Html:
 
 def summary_by_service(rep: PeriodReport) -> Html:
     """One table per service (and all services): KPIs by status for the period and months before."""
-    counts = rep.counts()
-    counts = counts[counts["month"].isin(rep.summary_months)]
+    counts = rep.counts[rep.counts["month"].isin(rep.summary_months)]
     names = {**rep.contract.info.services, "ALL": "All services"}
     long = counts.melt(id_vars=["service", "month"], value_vars=[*RAG_ORDER, "total"],
                        var_name="status", value_name="kpis")
@@ -293,7 +310,7 @@ def reconciliation(rep: PeriodReport) -> pd.DataFrame:
     months = rep.summary_months.union(rep.heatmap_months)
     published = rep.contract.published
     published = published[published["month"].isin(months)]
-    return reconcile(published, rep.counts())
+    return reconcile(published, rep.counts)
 
 
 def reconciliation_section(rep: PeriodReport) -> Html:

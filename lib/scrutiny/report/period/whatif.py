@@ -39,8 +39,7 @@ def whatif_section(rep: PeriodReport) -> Html:
         f"Each scenario below recomputes abatement points and service credits for {span} under "
         "changed contract terms, beside what the contract's own terms give. Runs of failing "
         "months are counted from the first return, as for the actual figures.")
-    return report.join(intro, *(scenario_part(rep, Scenario.model_validate(s), months, span)
-                                for s in rep.scenarios))
+    return report.join(intro, *(scenario_part(rep, s, months, span) for s in rep.scenarios))
 
 
 def scenario_part(rep: PeriodReport, scenario: Scenario, months: pd.PeriodIndex,
