@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-render clean-venv
+.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ bench: $(STAMP)
 
 bench-render: $(STAMP)
 	$(BIN)/python benchmarks/render_batch.py --repeats 2 --jobs 2
+
+bench-startup: $(STAMP)
+	$(BIN)/python benchmarks/startup.py --repeats 7
+
+bench-rerender: $(STAMP)
+	$(BIN)/python benchmarks/rerender.py --jobs 2
+
+bench-executors: $(STAMP)
+	$(BIN)/python benchmarks/executors.py --reports 17 50 200 --jobs 2
 
 clean-venv:
 	rm -rf $(VENV)

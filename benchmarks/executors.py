@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import scrutiny
+from render_batch import environment  # this checkout's library on PYTHONPATH
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "data" / "lincolnshire-css"
@@ -50,10 +50,7 @@ def make_reports(root: Path, count: int) -> tuple[Path, Path]:
 
 def render(data: Path, params: Path, outputs: Path, executor: str, jobs: int) -> float:
     """Render every parameters file with ``executor``; return wall seconds."""
-    env = dict(os.environ, SCRUTINY_DATA=str(data), SCRUTINY_PARAMS=str(params),
-               SCRUTINY_OUTPUTS=str(outputs))
-    library = str(Path(scrutiny.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [library, env.get("PYTHONPATH")]))
+    env = dict(environment(outputs), SCRUTINY_DATA=str(data), SCRUTINY_PARAMS=str(params))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "scrutiny", "render", "--all", "--jobs",
                            str(jobs), "--executor", executor, "--no-progress"], cwd=REPO,

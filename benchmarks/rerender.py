@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import scrutiny
+from render_batch import environment  # this checkout's library on PYTHONPATH
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL = 0.15
@@ -29,9 +29,7 @@ GOAL = 0.15
 
 def render_all(outputs: Path, jobs: int) -> tuple[float, str]:
     """Run ``scrutiny render --all``; return wall seconds and its output."""
-    env = dict(os.environ, SCRUTINY_OUTPUTS=str(outputs))
-    library = str(Path(scrutiny.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [library, env.get("PYTHONPATH")]))
+    env = environment(outputs)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "scrutiny", "render", "--all", "--jobs",
                            str(jobs), "--no-progress"], cwd=REPO, env=env, capture_output=True,

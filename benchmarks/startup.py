@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-import scrutiny
+from render_batch import environment  # this checkout's library on PYTHONPATH
 
 REPO = Path(__file__).resolve().parents[1]
 GOALS = {"help": 0.6, "summary": 2.5}
@@ -31,14 +31,6 @@ COMMANDS = {
     "summary": [sys.executable, "-m", "scrutiny", "summary", "--contract", "lincolnshire-css"],
     "render --help": [sys.executable, "-m", "scrutiny", "render", "--help"],
 }
-
-
-def environment() -> dict[str, str]:
-    """This checkout's library first on ``PYTHONPATH``."""
-    env = dict(os.environ)
-    library = str(Path(scrutiny.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [library, env.get("PYTHONPATH")]))
-    return env
 
 
 def wall_seconds(command: list[str], env: dict[str, str]) -> float:

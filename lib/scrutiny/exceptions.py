@@ -46,6 +46,10 @@ class UnknownContractError(ScrutinyError):
     """Raised when no data folder exists for the contract, portfolio or service asked for."""
 
 
+class UnsafeNameError(ScrutinyError):
+    """Raised when a name that becomes a path (contract, council, file) could leave its folder."""
+
+
 class MonthFormatError(ScrutinyError):
     """Raised when a month label cannot be read as a calendar month."""
 

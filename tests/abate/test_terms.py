@@ -61,3 +61,29 @@ def test_bad_points_cell_names_row(copy):
     path.write_text(path.read_text().replace("F_KPI_01,50", "F_KPI_01,fifty"))
     with pytest.raises(InputValidationError, match="abatement_points.csv, row 42, column 'points'"):
         load_terms(load_contract("lincolnshire-css", data_root=copy.parent))
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("point_value_gbp: ", "point_value_gbp: .inf #", "point_value_gbp"),
+    ("amber_fraction: 0.5", "amber_fraction: .nan", "amber_fraction"),
+    ("amber_fraction: 0.5", "amber_fraction: -0.5", "amber_fraction"),
+    ("cap_fraction: ", "cap_fraction: -0.1 #", "cap_fraction"),
+    ("multipliers: [1.0, 1.5, 2.0]", "multipliers: [1.0, .nan, 2.0]", "multipliers.1"),
+    ("monthly_volume_gbp: 600000", "monthly_volume_gbp: -5", "IMT.monthly_volume_gbp"),
+])
+def test_terms_that_are_not_money_are_refused(copy, old, new, key):
+    path = copy / "terms.yaml"
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(InputValidationError, match=rf"terms.yaml, line \d+: key '[\w.]*{key}'"):
+        load_terms(load_contract("lincolnshire-css", data_root=copy.parent))
+
+
+@pytest.mark.parametrize("name", ["../../../etc/passwd", "/etc/passwd", "sub/points.csv"])
+def test_points_file_must_be_a_file_of_the_contract_folder(copy, name):
+    path = copy / "terms.yaml"
+    path.write_text(path.read_text().replace("points_file: abatement_points.csv",
+                                             f"points_file: '{name}'"))
+    with pytest.raises(InputValidationError, match=r"terms.yaml, line \d+: key 'points_file'"):
+        load_terms(load_contract("lincolnshire-css", data_root=copy.parent))

@@ -43,3 +43,37 @@ def test_debug_prints_traceback_from_a_real_process(tmp_path):
     assert done.returncode != 0
     assert "Traceback (most recent call last)" in done.stderr
     assert "InputValidationError" in done.stderr and "percent_250.csv" in done.stderr
+
+
+
+def test_csv_output_defuses_formula_text(tmp_path, monkeypatch):
+    """OWASP CSV injection: an override reason starting '=' reaches --format csv as text."""
+    import csv
+    import io
+    import shutil
+
+    from scrutiny.config import PROJECT_ROOT
+
+    folder = tmp_path / "lincolnshire-css"
+    shutil.copytree(PROJECT_ROOT / "data" / "lincolnshire-css", folder)
+    overrides = folder / "overrides.csv"
+    rows = list(csv.DictReader(overrides.open()))
+    for row in rows:
+        row["reason"] = '=HYPERLINK("http://x","y")'
+    with overrides.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("SCRUTINY_DATA", str(tmp_path))
+    result = CliRunner().invoke(main, ["scores", "--contract", "lincolnshire-css",
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    reasons = {r["override_reason"] for r in csv.DictReader(io.StringIO(result.output))}
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in reasons
+    assert not any(r.startswith("=") for r in reasons)
+
+
+def test_a_contract_name_that_leaves_data_is_refused_in_one_line():
+    result = CliRunner().invoke(main, ["summary", "--contract", "../lincolnshire-css"])
+    assert result.exit_code == 2
+    assert "is not a plain name" in result.output and result.output.count("\n") == 1

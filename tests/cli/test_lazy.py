@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from scrutiny import cli
 from scrutiny.cli import main
 
-MODULES = ("abatement", "ingest", "insight", "notice", "render", "scorecard", "systems",
-           "whatif")
+MODULES = ("abatement", "contract", "ingest", "insight", "notice", "render", "scorecard",
+           "systems", "whatif")
 
 
 def _eager_commands() -> dict[str, click.Command]:

@@ -36,6 +36,10 @@ BROKEN_RETURNS = {
     "conflict.csv": ["conflict.csv", "row 2", "column 'Jun-16'", "--replace"],
     "not_a_workbook.xlsx": ["not_a_workbook.xlsx", "not a readable Excel workbook"],
     "return.txt": ["return.txt", ".txt"],
+    "infinite_count.csv": ["infinite_count.csv", "row 3", "column 'Jul-16'", "not a finite number"],
+    "infinite_word.csv": ["infinite_word.csv", "row 3", "column 'Jul-16'", "not a finite number"],
+    "future_month.csv": ["future_month.csv", "column '2096-07'", "after the current month"],
+    "year_zero.csv": ["year_zero.csv", "row 1", "column '0000-01'", "nor a month"],
 }
 
 #: broken table of the contract itself: (corpus file, the table it replaces, fragments)

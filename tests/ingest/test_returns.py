@@ -25,7 +25,7 @@ from scrutiny.cli import main
 from scrutiny.core import atomic
 from scrutiny.core.atomic import JOURNAL_FILE
 from scrutiny.exceptions import IngestError, InputValidationError, ScrutinyError
-from scrutiny.ingest.returns import ingest
+from scrutiny.ingest.returns import ingest, recover_contract
 from scrutiny.load.contract import load_contract
 
 CSS = DATA / "lincolnshire-css"
@@ -256,7 +256,7 @@ def test_ingest_never_half_writes(steps):
                                                            ).exists():
                 with pytest.raises(IngestError, match="interrupted"):
                     load_contract("mini", live)
-                atomic.recover(live / "mini")
+                recover_contract("mini", live)
             assert folder_bytes(live / "mini") in (before, after)
             load_contract("mini", live)
 

@@ -1,8 +1,12 @@
 """Bad input gets one clear error naming file, row and column."""
 
+import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scrutiny.exceptions import InputValidationError, UnknownContractError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
@@ -135,3 +139,18 @@ def test_ragged_row(css_copy):
 def test_unknown_contract_lists_the_known_ones(css_copy):
     with pytest.raises(UnknownContractError, match="lincolnshire-css"):
         load_contract("nope", data_root=css_copy)
+
+
+@given(value=st.floats(allow_nan=True, allow_infinity=True),
+       unit=st.sampled_from(["percent", "count"]))
+def test_a_result_is_accepted_only_when_finite_and_in_its_units_range(value, unit):
+    from scrutiny.load.contract import read_values, value_problems
+
+    kpis = pd.DataFrame({"kpi_id": ["K"], "unit": [unit],
+                         "effective_from": pd.PeriodIndex(["2015-04"], freq="M"),
+                         "effective_to": pd.PeriodIndex([None], freq="M")})
+    returns = read_values(pd.DataFrame({"kpi_id": ["K"], "value": [repr(value)],
+                                        "month": pd.PeriodIndex(["2016-06"], freq="M")}))
+    refused = any(problem.mask.any() for problem in value_problems(returns, kpis))
+    in_range = math.isfinite(value) and value >= 0 and (unit == "count" or value <= 100)
+    assert refused != in_range

@@ -198,3 +198,14 @@ def test_council_target_keeps_councils_apart(tmp_path):
     params = load_params(write(tmp_path, EXAMPLES["council_report"]))
     assert params.output_stem().as_posix() == (
         "brent-lewisham-southwark/lewisham/2018-01/council_report")
+
+
+@pytest.mark.parametrize("key, value", [
+    ("contract", "../data/lincolnshire-css"), ("contract", "/etc"), ("contract", ".hidden"),
+    ("contract", "a/b"), ("contract", "a\\b"),
+])
+def test_names_that_would_leave_their_folder_are_refused(tmp_path, key, value):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"report: period_report\n{key}: '{value}'\nperiod: 2016-06\n")
+    with pytest.raises(ParameterError, match=f"key '{key}': .* is not a plain name"):
+        load_params(path)

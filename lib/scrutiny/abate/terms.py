@@ -19,6 +19,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scrutiny.config import NAME_PATTERN
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import InputValidationError, TermsError
 from scrutiny.load import schemas
@@ -33,7 +34,7 @@ MonthText = Annotated[str, Field(pattern=MONTH_PATTERN)]
 class PointsTotal(BaseModel):
     """Total points in force over a range of months (``to_month`` blank: still in force)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     from_month: MonthText
     to_month: MonthText | None = None
     points: float = Field(gt=0)
@@ -42,7 +43,7 @@ class PointsTotal(BaseModel):
 class ServiceVolume(BaseModel):
     """A service's monthly financial volume in GBP over its life in the contract."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     monthly_volume_gbp: float = Field(ge=0)
     effective_from: MonthText
     effective_to: MonthText | None = None
@@ -51,13 +52,13 @@ class ServiceVolume(BaseModel):
 class TermsFile(BaseModel):
     """What ``terms.yaml`` holds."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     contract: str
     illustrative: bool
     illustrative_note: str = ""
     illustrative_terms: list[str] = Field(default_factory=list)
     source: str
-    points_file: str = "abatement_points.csv"
+    points_file: str = Field("abatement_points.csv", pattern=NAME_PATTERN)
     amber_fraction: float = Field(ge=0, le=1)
     multipliers: list[float] = Field(min_length=1)
     blue_breaks_run: bool
@@ -149,6 +150,16 @@ class Terms:
         basis = ["illustrative" if key in p.illustrative_terms else "published" for key in values]
         return pd.DataFrame({"term": [_TERM_LABELS[k] for k in values],
                              "value": list(values.values()), "basis": basis})
+
+
+#: What a report or command says for a contract without ``terms.yaml``.
+NO_TERMS = ("No service-credit terms are recorded for this contract, so no abatement is "
+            "calculated.")
+
+
+def has_terms(contract: Contract) -> bool:
+    """True when the contract records abatement terms (``terms.yaml``); many contracts have none."""
+    return (contract.folder / TERMS_FILE).exists()
 
 
 def load_terms(contract: Contract) -> Terms:

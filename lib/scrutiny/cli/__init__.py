@@ -29,12 +29,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exceptions": ("scrutiny.cli.insight:exceptions",
                    "Every KPI that is not Green in a month: thresholds in force, failing run, "
                    "reason."),
+    "history": ("scrutiny.cli.contract:history_command",
+                "Every value received for one KPI, month by month: file, when, which is in "
+                "force."),
     "ingest": ("scrutiny.cli.ingest:ingest_command",
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
+    "mitigate": ("scrutiny.cli.contract:mitigate_command",
+                 "Record the reason the council agreed mitigation for a KPI "
+                 "(mitigation_reasons.csv)."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
+    "new-contract": ("scrutiny.cli.contract:new_contract_command",
+                     "Set up data/SLUG/ from a KPI schedule; refuses an existing contract."),
     "notice": ("scrutiny.cli.notice:notice",
                "Contract performance notice (UK9) for a period, as an OCDS release package."),
+    "override": ("scrutiny.cli.contract:override_command",
+                 "Record revised TSL/MSL for a KPI over a range of months (overrides.csv)."),
     "projects": ("scrutiny.cli.systems:projects",
                  "One row per project per snapshot: next milestone, baseline, forecast, "
                  "slippage, RAG."),
@@ -44,7 +54,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reconcile": ("scrutiny.cli.scorecard:reconcile",
                   "Published summary cells that the KPI-level results do not reproduce."),
     "render": ("scrutiny.cli.render:render_command",
-               "Render reports: each PARAMS_FILE (or every one with --all) into outputs/."),
+               "Render reports: each PARAMS_FILE, one contract's month (--contract with --period "
+               "or --latest), or everything (--all: every parameters file and every month of "
+               "every contract)."),
     "risks": ("scrutiny.cli.systems:risks",
               "The risk register with score recomputed as impact x likelihood, highest first."),
     "scores": ("scrutiny.cli.scorecard:scores",
@@ -52,6 +64,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "force."),
     "shared-ict": ("scrutiny.cli.systems:shared_ict_command",
                    "One row per council per month per metric: council, month, metric, value."),
+    "status": ("scrutiny.cli.contract:status_command",
+               "One screen: months held, KPIs not returned, decisions in force, reports out of "
+               "date."),
     "summary": ("scrutiny.cli.scorecard:summary",
                 "RAG counts per service and month, plus all services (ALL)."),
     "trends": ("scrutiny.cli.insight:trends",

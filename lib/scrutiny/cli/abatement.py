@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from scrutiny.abate.terms import NO_TERMS
 from scrutiny.cli.output import (
     CONTRACT_OPTION,
     OUTPUT_OPTION,
@@ -41,6 +42,9 @@ def abatement(contract: str, by: str, fmt: str, output, without_mitigation: bool
               **months) -> None:
     """Abatement points and service credits per month since the first return."""
     c = open_contract(contract)
+    if not c.has_terms:
+        click.echo(f"{c.title}: {NO_TERMS}")
+        return
     table = c.abatement(months["from"], months["to"], by=by,
                         without_mitigation=without_mitigation)
     terms = c.terms

@@ -54,9 +54,14 @@ def report(result: IngestResult) -> None:
                        + replaced["new_value"] + replaced["new_footnote"]):
         click.echo(line)
     click.echo(f"unchanged KPI-months: {len(result.unchanged)}")
+    for month, kpis in result.missing.groupby("month")["kpi_id"]:
+        click.echo(f"warning: {month}: not in the return: {', '.join(kpis)} (expected that "
+                   "month; scored Red, data not available; nothing stored)", err=True)
     if not result.written:
         click.echo("nothing to write: returns.csv already holds this return")
-    elif len(replaced):
+        return
+    click.echo(f"kept as received in {result.contract}/returns/ (see receipts.csv)")
+    if len(replaced):
         click.echo(f"corrections logged in {result.contract}/changes.csv")
 
 

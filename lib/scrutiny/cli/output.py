@@ -8,6 +8,7 @@ import click
 import pandas as pd
 
 from scrutiny.core.rag import RagWord
+from scrutiny.core.spreadsheet import defuse
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv"]),
                              default="table", show_default=True,
@@ -55,11 +56,18 @@ def save_workbook(output: Path | None, sheets: dict[str, pd.DataFrame], title: s
     click.echo(f"wrote {output}")
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV, every text cell defused so a spreadsheet never runs it as a formula."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object]
+    safe = frame.assign(**{c: frame[c].map(defuse) for c in text_columns})
+    return safe.to_csv(index=False, lineterminator="\n")
+
+
 def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     """Print ``frame`` as CSV (stdout, no index) or as a titled, aligned table."""
     out = for_output(frame)
     if fmt == "csv":
-        click.echo(out.to_csv(index=False, lineterminator="\n"), nl=False)
+        click.echo(csv_text(out), nl=False)
         return
     click.echo(title)
     click.echo("=" * len(title))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from scrutiny.core.months import month_label, parse_month
 from scrutiny.exceptions import ParameterError, RenderError
 
 
@@ -15,6 +16,10 @@ from scrutiny.exceptions import ParameterError, RenderError
 @click.option("--all", "render_all", is_flag=True,
               help="Render every parameters file under params/.")
 @click.option("--period", metavar="YYYY-MM", help="Only reports for this period.")
+@click.option("--contract", metavar="NAME",
+              help="The period report of this contract for --period or --latest (a parameters "
+                   "file for that month is used if there is one, else the defaults).")
+@click.option("--latest", is_flag=True, help="With --contract: its latest month held.")
 @click.option("--council", metavar="NAME",
               help="Only reports for this contract/council (its outputs folder or params folder).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -32,28 +37,54 @@ from scrutiny.exceptions import ParameterError, RenderError
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler to use with --executor dask; default: a local cluster.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
-                   council: str | None, jobs: int, kernel: str | None, progress: bool,
-                   force: bool, executor: str, scheduler: str | None) -> None:
-    """Render reports: each PARAMS_FILE (or every one with --all) into outputs/.
+                   contract: str | None, latest: bool, council: str | None, jobs: int,
+                   kernel: str | None, progress: bool, force: bool, executor: str,
+                   scheduler: str | None) -> None:
+    """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
+    --latest), or everything (--all: every parameters file and every month of every contract).
 
-    A report is rendered only when out of date: its parameters, notebook, input files or the
-    toolkit changed since its HTML was written (--force renders anyway).
+    A month with no parameters file uses the report kind's defaults. A report is rendered only
+    when out of date: its parameters, notebook, input files or the toolkit changed since its
+    HTML was written (--force renders anyway).
     """
-    from scrutiny.render.batch import plan, render, summary_lines
+    from scrutiny.render.batch import plan
+    from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
     from scrutiny.report.params import find_params, params_root
 
+    if period is not None:
+        period = month_label(parse_month(period))
+    if latest and not contract:
+        raise click.UsageError("--latest needs --contract NAME")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
+               "executor": executor, "scheduler": scheduler}
     paths = list(params_files)
+    if contract:
+        if paths or render_all:
+            raise click.UsageError("--contract renders one month; do not combine it with "
+                                   "parameters files or --all")
+        _run(contract_jobs(contract, find_params(), period=period, latest=latest), **options)
+        return
     if render_all or (not paths and (period or council)):
         paths += find_params()
     if not paths:
-        raise click.UsageError("name parameters files, or use --all (optionally with --period "
-                               "or --council)")
+        raise click.UsageError("name parameters files, use --contract NAME --period YYYY-MM, or "
+                               "--all (optionally with --period or --council)")
     selected = plan(dict.fromkeys(paths), period=period, council=council)
+    if render_all or (not params_files and (period or council)):
+        chosen = None if council is None else [c for c in kpi_contracts() if c == council.lower()]
+        selected = with_default_months(selected, chosen, period=period)
     if not selected:
         raise ParameterError(f"no parameters file under {params_root().name}/ matches "
                              f"period={period or 'any'} council={council or 'any'}")
-    if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
+    _run(selected, **options)
+
+
+def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
+         scheduler: str | None) -> None:
+    from scrutiny.render.batch import render, summary_lines
+
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
                      executor=executor, scheduler=scheduler)

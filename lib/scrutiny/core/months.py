@@ -13,6 +13,8 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+#: Years a contract month may fall in: a label outside them is a typing slip (0000-01, 2106-07).
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 #: A calendar month written ``YYYY-MM`` (01-12): the one pattern every schema and model uses.
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
@@ -54,7 +56,7 @@ def parse_month(label: object) -> pd.Period:
         year += 2000 if year < 100 else 0
     else:
         raise MonthFormatError(_bad(label))
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         raise MonthFormatError(_bad(label))
     return pd.Period(year=year, month=month, freq="M")
 

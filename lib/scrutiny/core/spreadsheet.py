@@ -7,6 +7,11 @@ or a carriage return as a formula. Every CSV and Excel writer passes user text t
 
 from __future__ import annotations
 
+import re
+
+#: A plain number written as text ("-3.5", "+2", "1e-3"): a spreadsheet reads it as that number,
+#: never as a formula, so it is left alone (programs reading the CSV still get numbers).
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,17 +19,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def defuse(value: object) -> object:
     """Return ``value`` with a leading apostrophe if it is text that would start a formula.
 
-    Numbers (including negative ones) and everything that is not a ``str`` pass through unchanged,
-    so a value of ``-3.5`` stays a number. The apostrophe is what Excel itself uses to mark a cell
-    as text.
+    Numbers (including negative ones, and plain numbers written as text such as ``"-3.5"``) and
+    everything that is not a ``str`` pass through unchanged. The apostrophe is what Excel itself
+    uses to mark a cell as text.
 
     Examples
     --------
     >>> defuse("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
-    >>> defuse("-3.5"), defuse(-3.5), defuse("Mitigation Agreed")
-    ("'-3.5", -3.5, 'Mitigation Agreed')
+    >>> defuse("-3.5"), defuse(-3.5), defuse("-2+3"), defuse("Mitigation Agreed")
+    ('-3.5', -3.5, "'-2+3", 'Mitigation Agreed')
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _PLAIN_NUMBER.match(value)):
         return "'" + value
     return value

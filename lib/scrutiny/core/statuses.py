@@ -1,6 +1,8 @@
 """The words a supplier return uses instead of a number, and what each one means for scoring.
 
 Matching ignores case and surrounding spaces. A blank cell counts as data not available.
+``NOT_IN_RETURN`` is never read from a return: scoring gives it to a KPI the contract expected
+that month but the return left out (Red, full points, as "data not available").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ NOT_MEASURED = "Not Measured"
 DATA_NOT_AVAILABLE = "Data not available"
 DATA_NOT_AGREED = "Data not agreed"
 BLANK = ""
+NOT_IN_RETURN = "Not in the return"
 
 #: Status word -> (RAG, basis). Basis explains the RAG in plain words for reports.
 STATUS_WORDS: dict[str, tuple[str, str]] = {
@@ -23,8 +26,10 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     DATA_NOT_AVAILABLE: (RED, "data not available"),
     DATA_NOT_AGREED: (RED, "data not agreed"),
     BLANK: (RED, "blank cell: data not available"),
+    NOT_IN_RETURN: (RED, "not in the return: data not available"),
 }
-_BY_KEY = {word.lower(): word for word in STATUS_WORDS}
+#: Words a return may use (``NOT_IN_RETURN`` is the toolkit's, never the supplier's).
+_BY_KEY = {word.lower(): word for word in STATUS_WORDS if word != NOT_IN_RETURN}
 #: Canonical status words as a categorical dtype, in ``STATUS_WORDS`` order.
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUS_WORDS))
 
@@ -49,4 +54,4 @@ def status_codes(word: pd.Series) -> np.ndarray:
 
 def known_words() -> str:
     """Return the status words as a readable list for error messages."""
-    return ", ".join(f'"{w}"' for w in STATUS_WORDS if w) + " or a blank cell"
+    return ", ".join(f'"{w}"' for w in _BY_KEY.values() if w) + " or a blank cell"

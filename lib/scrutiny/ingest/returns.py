@@ -19,9 +19,21 @@ Rules, checked before anything is written, each reported by file, row and column
   ``replace=True``; then each correction is appended to ``changes.csv``. Numbers are compared as
   numbers (``100`` equals ``100.00``; the stored text is kept) and words without regard to case.
 
+The file itself is kept, byte for byte and read-only, in the contract's store of returns
+(``returns/``, registered in ``receipts.csv``; see :mod:`scrutiny.ingest.store`), so what was
+received, and when, can always be shown (``scrutiny history``). Everything happens under the
+contract's write lock, reading the contract only once the lock is held: two ingests at once
+lose nothing, and a correction cannot be undone by an ingest that read the data before it.
+
+A KPI that the contract expects in one of the file's months (in force; monthly, or quarterly in a
+quarter's last month) but that neither this return nor an earlier one gives is listed in
+``IngestResult.missing``; nothing is stored for it and scoring counts it Red, "not in the return".
+A quarterly KPI's blank cells in the months it is not due are skipped.
+
 The merged ``returns.csv`` is validated by loading the whole contract from the staged files
-(``load_contract(staged=...)``) and then replaced atomically together with ``changes.csv``
-(``scrutiny.core.atomic``): a failure at any point leaves the data folder's bytes as they were.
+(``load_contract(staged=...)``) and then replaced atomically together with ``receipts.csv`` and
+``changes.csv`` (``scrutiny.core.atomic``): a failure at any point leaves the data folder's
+files as they were (a stored copy written before the failure is removed again).
 
 ``returns.csv`` is kept in one documented order so diffs stay small: KPIs in the order of
 ``kpis.csv``, then months ascending; columns ``kpi_id,month,value,footnote``; values as written
@@ -32,18 +44,30 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from scrutiny.config import dataset_dir
-from scrutiny.core.atomic import StagedFiles, recover, sha256_bytes
+from scrutiny.core.atomic import JOURNAL_FILE, StagedFiles, recover, sha256_bytes
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
+from scrutiny.ingest.store import (
+    RECEIPT_COLUMNS,
+    RECEIPTS_FILE,
+    STORE_DIR,
+    contract_lock,
+    load_receipts,
+    remove_orphans,
+    rows_csv_bytes,
+    stored_name,
+    write_immutable,
+)
 from scrutiny.ingest.workbook import read_workbook
+from scrutiny.load.completeness import QUARTER_END_MONTHS, missing_kpi_months
 from scrutiny.load.contract import (
     CHANGES_FILE,
     check_known_kpis,
@@ -68,7 +92,9 @@ class IngestResult:
     """What an ingest did. Frames hold ``kpi_id``, ``month`` (``YYYY-MM``) and values as text.
 
     ``new`` and ``unchanged`` have ``value``/``footnote``; ``replaced`` has the columns of
-    ``changes.csv``. ``written`` is False when the return changed nothing.
+    ``changes.csv``. ``written`` is False when the return changed nothing. ``missing`` lists
+    the KPI-months the contract expected in the file's months that neither this return nor an
+    earlier one gives (scored Red, "not in the return"); nothing is stored for them.
     """
 
     contract: str
@@ -78,6 +104,8 @@ class IngestResult:
     replaced: pd.DataFrame
     unchanged: pd.DataFrame
     written: bool
+    missing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["kpi_id", "month"]))
 
 
 def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | None = None,
@@ -111,9 +139,16 @@ def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | No
     """
     path = Path(path)
     folder = dataset_dir(name, data_root)
-    contract = load_contract(name, data_root)
     raw = _read_source_bytes(path)
     digest = sha256_bytes(raw)
+    with contract_lock(folder):  # read and write under one lock: no writer undoes another
+        return _ingest_locked(name, folder, path, raw, digest, replace=replace,
+                              data_root=data_root, now=now)
+
+
+def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str, *,
+                   replace: bool, data_root: Path | None, now: datetime | None) -> IngestResult:
+    contract = load_contract(name, data_root)
     incoming = return_to_long(read_return(path), contract.kpis, contract.overrides, path.name)
     merged = _compare(incoming, contract.returns)
     replaced = merged[merged["_state"] == "replaced"]
@@ -127,31 +162,83 @@ def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | No
             "stored values (logged in changes.csv)")
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     changes = _change_rows(replaced, stamp, path.name, digest)
+    union = _merge(contract.returns, merged)
+    file_months = pd.PeriodIndex(sorted(set(incoming["month"])), freq="M")
+    missing = missing_kpi_months(
+        contract.kpis, union.assign(month=pd.PeriodIndex(union["month"], freq="M")), file_months)
+    receipts = load_receipts(folder)
     result = IngestResult(
         contract=name, source=path, source_sha256=digest,
         new=merged.loc[merged["_state"] == "new", RETURNS_COLUMNS].reset_index(drop=True),
         replaced=changes, written=False,
         unchanged=merged.loc[merged["_state"] == "unchanged", RETURNS_COLUMNS]
-        .reset_index(drop=True))
-    if result.new.empty and changes.empty:
+        .reset_index(drop=True),
+        missing=missing.assign(month=missing["month"].map(month_label)))
+    if digest in set(receipts["sha256"]) or (result.new.empty and changes.empty):
         return result
-    returns_bytes = returns_csv_bytes(
-        _merge(contract.returns, merged), list(contract.kpis["kpi_id"]))
-    with StagedFiles(folder) as staged:
-        staged.write("returns.csv", returns_bytes)
-        order = ["returns.csv"]
-        if not changes.empty:
-            old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() else b""
-            staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
-            order = [CHANGES_FILE, "returns.csv"]
-        load_contract(name, data_root, staged=staged.paths)
-        staged.commit(order)
+    returns_bytes = returns_csv_bytes(union, list(contract.kpis["kpi_id"]))
+    try:
+        with StagedFiles(folder) as staged:
+            new_receipts = _adopt_transcription(folder, receipts, stamp)
+            stored = stored_name(stamp, digest, path.suffix)
+            rows_file = stored.rsplit(".", 1)[0] + ".rows.csv"
+            for file_name, data in ((stored, raw), (rows_file, rows_csv_bytes(incoming))):
+                write_immutable(folder / STORE_DIR / file_name, data)
+            new_receipts.append(_receipt(stamp, stored, rows_file, path.name, digest, replace))
+            staged.write(RECEIPTS_FILE, append_csv_bytes(
+                (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
+                else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS), RECEIPT_COLUMNS))
+            staged.write("returns.csv", returns_bytes)
+            order = [RECEIPTS_FILE, "returns.csv"]
+            if not changes.empty:
+                old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
+                    else b""
+                staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
+                order = [RECEIPTS_FILE, CHANGES_FILE, "returns.csv"]
+            load_contract(name, data_root, staged=staged.paths)
+            staged.commit(order)
+    except BaseException:
+        if not (folder / JOURNAL_FILE).exists():  # not committed: the stored copies are orphans
+            remove_orphans(folder)
+        raise
     return IngestResult(**{**result.__dict__, "written": True})
+
+
+def _receipt(stamp: datetime, stored: str, rows_file: str, source: str, digest: str,
+             replace: bool) -> dict[str, str]:
+    return {"received_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "stored_file": stored,
+            "rows_file": rows_file, "source_name": source, "sha256": digest,
+            "replace": "yes" if replace else "no"}
+
+
+def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
+                         stamp: datetime) -> list[dict[str, str]]:
+    """A contract whose ``returns.csv`` predates the store: keep that file as its first return.
+
+    Returns the receipt rows to add (none when the store already exists or nothing is held).
+    """
+    current = folder / "returns.csv"
+    if len(receipts) or not current.exists() or read_csv_text(current).empty:
+        return []
+    data = current.read_bytes()
+    digest = sha256_bytes(data)
+    earlier = stamp - timedelta(microseconds=1)  # received before the return being ingested
+    stored = stored_name(earlier, digest, ".csv")
+    write_immutable(folder / STORE_DIR / stored, data)
+    return [_receipt(earlier, stored, "", "returns.csv (held before the store of returns)",
+                     digest, False)]
 
 
 def recover_contract(name: str, data_root: Path | None = None) -> str:
     """Finish or undo an interrupted ingest into contract ``name``; say which, in words."""
-    return recover(dataset_dir(name, data_root))
+    folder = dataset_dir(name, data_root)
+    with contract_lock(folder):
+        outcome = recover(folder)
+        removed = remove_orphans(folder)
+    if removed:
+        outcome += (f"; removed {removed} stored cop{'ies' if removed > 1 else 'y'} of a return "
+                    f"whose ingest had not completed")
+    return outcome
 
 
 def _read_source_bytes(path: Path) -> bytes:
@@ -259,8 +346,10 @@ def _check_thresholds_in_file(wide: pd.DataFrame, kpis: pd.DataFrame, overrides:
     stated = wide.assign(tsl=to_number(wide, "TSL", file), msl=to_number(wide, "MSL", file))
     base = kpis[["kpi_id", "tsl", "msl"]]
     file_months = pd.PeriodIndex(list(months.values()), freq="M")
-    in_force = overrides[[((file_months >= start) & (file_months <= end)).any() for start, end in
-                          zip(overrides["from_month"], overrides["to_month"], strict=True)]]
+    in_force = overrides[pd.Series(
+        [((file_months >= start) & (file_months <= end)).any() for start, end in
+         zip(overrides["from_month"], overrides["to_month"], strict=True)],
+        index=overrides.index, dtype=bool)]
     allowed = pd.concat([base, in_force[["kpi_id", "tsl", "msl"]]], ignore_index=True)
     pairs = stated[["KPI", "tsl", "msl"]].reset_index().merge(
         allowed, left_on="KPI", right_on="kpi_id", suffixes=("", "_allowed"))
@@ -296,6 +385,9 @@ def _melt(wide: pd.DataFrame, months: dict[str, pd.Period], kpis: pd.DataFrame,
     info = kpis.set_index("kpi_id").loc[long["kpi_id"]].set_axis(long.index)
     outside = (long["month"] < info["effective_from"]) | (
         info["effective_to"].notna() & (long["month"] > info["effective_to"]))
+    # A quarterly KPI's cells are blank in the months it is not due: not a result.
+    outside |= (info["frequency"] == "Q") & ~long["month"].map(
+        lambda m: m.month in QUARTER_END_MONTHS)
     long = read_values(long[~(outside & (long["value"] == "") & (long["footnote"] == ""))])
     for problem in value_problems(long, kpis):
         if problem.mask.any():

@@ -5,11 +5,16 @@ Layout of ``data/<contract>/``::
 
     contract.yaml              title, council, supplier, services
     kpis.csv                   one row per KPI: thresholds, direction, unit, effective dates
-    returns.csv                one row per KPI-month: the value or status word as published
-    overrides.csv              revised thresholds for a date range, with the reason
-    glides.csv                 glide periods (scored Blue), with the reason
+    returns.csv                one row per KPI-month in force: the union of the stored returns,
+                               the later winning (optional: none yet for a new contract)
+    returns/, receipts.csv     every return as received, unchanged, and the register of them
+                               (written by ``scrutiny ingest`` only; see scrutiny.ingest.store)
+    overrides.csv              revised thresholds for a date range, with the reason (optional)
+    glides.csv                 glide periods (scored Blue), with the reason (optional)
     published_summaries.csv    summary counts as published, for reconciliation (optional)
     changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
+
+Only ``contract.yaml`` and ``kpis.csv`` are required: an absent optional file means "none".
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +42,8 @@ from scrutiny.load.yaml_files import load_yaml
 
 CONTRACT_FILE = "contract.yaml"
 CHANGES_FILE = "changes.csv"
+RETURNS_FILE = "returns.csv"
+OVERRIDES_FILE = "overrides.csv"
 
 
 
@@ -133,7 +141,7 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     info = load_info(folder / CONTRACT_FILE)
     kpis = load_kpis(path("kpis.csv"), info)
     returns = load_returns(path("returns.csv"), kpis)
-    overrides = load_overrides(path("overrides.csv"), kpis)
+    overrides = load_overrides(path(OVERRIDES_FILE), kpis)
     glides = load_glides(path("glides.csv"), kpis, info)
     published_path = path("published_summaries.csv")
     published = load_published(published_path) if published_path.exists() else _empty_published()
@@ -192,7 +200,13 @@ def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
 
 
 def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
-    """Read monthly results; keep the return's own text, add the number where there is one."""
+    """Read monthly results; keep the return's own text, add the number where there is one.
+
+    An absent file means no results yet (a contract just set up)."""
+    if not path.exists():
+        return read_values(pd.DataFrame({
+            "kpi_id": pd.Series(dtype=str), "month": pd.PeriodIndex([], freq="M"),
+            "value": pd.Series(dtype=str), "footnote": pd.Series(dtype=str)}))
     text = validate(read_csv_text(path), schemas.RETURNS, path.name)
     if "footnote" not in text:
         text["footnote"] = ""
@@ -214,7 +228,8 @@ def read_values(returns: pd.DataFrame) -> pd.DataFrame:
     status = canonical_status(returns["value"])
     stripped = returns["value"].fillna("").str.strip()
     numbers = pd.to_numeric(stripped.where(status.isna()), errors="coerce")
-    return returns.assign(status=status, number=numbers)
+    # "inf", "nan" and 1e400 parse as floats but are not results: value_problems names them.
+    return returns.assign(status=status, number=numbers.where(np.isfinite(numbers)))
 
 
 def check_known_kpis(rows: pd.DataFrame, kpis: pd.DataFrame, file: str,
@@ -252,7 +267,13 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
     n = returns["number"]
     before = returns["month"] < info["effective_from"]
     after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
+    written = pd.to_numeric(returns["value"].fillna("").str.strip(), errors="coerce")
     return [
+        ValueProblem(returns["status"].isna() & written.notna() & ~np.isfinite(written), "value",
+                     "{value!r} is not a finite number", "give the result as a number, e.g. 97.5"),
+        ValueProblem(returns["month"] > pd.Period.now("M"), "month",
+                     "{kpi_id} {month} is after the current month",
+                     "results can only be given for months that have ended or are under way"),
         ValueProblem(returns["status"].isna() & n.isna(), "value",
                      "{value!r} is neither a number nor a known status word",
                      f"use a number or one of {known_words()}"),
@@ -265,7 +286,15 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
 
 
 def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
-    """Read threshold overrides; refuse overlaps and thresholds against the KPI's direction."""
+    """Read threshold overrides; refuse overlaps and thresholds against the KPI's direction.
+
+    An absent file means no overrides."""
+    if not path.exists():
+        return pd.DataFrame({"kpi_id": pd.Series(dtype=str),
+                             "from_month": pd.PeriodIndex([], freq="M"),
+                             "to_month": pd.PeriodIndex([], freq="M"),
+                             "tsl": pd.Series(dtype=float), "msl": pd.Series(dtype=float),
+                             "reason": pd.Series(dtype=str)})
     text = validate(read_csv_text(path), schemas.OVERRIDES, path.name)
     check_known_kpis(text, kpis, path.name)
     overrides = _month_range(text, path.name).assign(
@@ -280,7 +309,10 @@ def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
 def load_glides(path: Path, kpis: pd.DataFrame, info: ContractInfo) -> pd.DataFrame:
     """Read glide periods. A row without a KPI code is recorded but cannot be scored."""
     if not path.exists():
-        return pd.DataFrame(columns=["kpi_id", "service", "from_month", "to_month", "reason"])
+        return pd.DataFrame({"kpi_id": pd.Series(dtype=str), "service": pd.Series(dtype=str),
+                             "from_month": pd.PeriodIndex([], freq="M"),
+                             "to_month": pd.PeriodIndex([], freq="M"),
+                             "reason": pd.Series(dtype=str)})
     text = validate(read_csv_text(path), schemas.GLIDES, path.name)
     named = text["kpi_id"] != ""
     fail_at(text, named & ~text["kpi_id"].isin(kpis["kpi_id"]), path.name, "kpi_id",

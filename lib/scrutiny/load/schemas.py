@@ -134,3 +134,18 @@ CHANGES = pa.DataFrameSchema(
     strict=True,
     name="changes",
 )
+
+RECEIPTS = pa.DataFrameSchema(
+    {
+        "received_at": text_column(pa.Check.str_matches(UTC_TIMESTAMP)),
+        "stored_file": text_column(pa.Check.str_matches(r"^[0-9]{8}T[0-9]{12}Z-[0-9a-f]{12}\.\w+$"),
+                                   unique=True),
+        "rows_file": text_column(pa.Check.str_matches(r"^$|^[0-9]{8}T[0-9]{12}Z-[0-9a-f]{12}"
+                                                      r"\.rows\.csv$")),
+        "source_name": text_column(nonblank()),
+        "sha256": text_column(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "replace": text_column(pa.Check.isin(["yes", "no"])),
+    },
+    strict=True,
+    name="receipts",
+)

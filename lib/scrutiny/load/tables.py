@@ -160,6 +160,7 @@ def to_number(frame: pd.DataFrame, column: str, file: str, *, blank_ok: bool = F
     """Convert a text column to float, naming the first cell that is not a number."""
     text = frame[column].str.strip()
     numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    numbers = numbers.where(np.isfinite(numbers))  # "inf" and "nan" are not numbers here
     bad = numbers.isna() & ((text != "") | (not blank_ok))
     if bad.any():
         index = bad.idxmax()

@@ -41,7 +41,7 @@ from pydantic import (
 )
 
 from scrutiny.abate.whatif import Scenario
-from scrutiny.config import PROJECT_ROOT
+from scrutiny.config import NAME_PATTERN, PROJECT_ROOT
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import (
     InputValidationError,
@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 
 PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
+#: A data folder, council or other name that becomes one folder of outputs/ (never ``..`` or ``/``).
+SafeName = Annotated[str, Field(min_length=1, pattern=NAME_PATTERN)]
 
 
 def params_root() -> Path:
@@ -220,7 +222,7 @@ class PeriodReportParams(ReportParams):
     examples: ClassVar[dict[str, str]] = {"contract": "lincolnshire-css", "period": "2016-06"}
 
     report: Literal["period_report"]
-    contract: str = Field(min_length=1, description="data folder under data/")
+    contract: SafeName = Field(description="data folder under data/")
     previous_months: StrictInt = Field(
         5, ge=0, le=23, description="earlier months shown beside the period in the summary tables")
     heatmap_months: StrictInt = Field(
@@ -314,8 +316,8 @@ class CouncilReportParams(ReportParams):
                                           "council": "brent", "period": "2018-01"}
 
     report: Literal["council_report"]
-    service: str = Field(min_length=1, description="shared-service data folder under data/")
-    council: str = Field(min_length=1, description="the council this report is for (any case)")
+    service: SafeName = Field(description="shared-service data folder under data/")
+    council: SafeName = Field(description="the council this report is for (any case)")
 
     @property
     def target(self) -> str:
@@ -339,7 +341,7 @@ class PortfolioReportParams(ReportParams):
 
     report: Literal["portfolio_report"]
     period: Period = Field(description="the reporting snapshot, YYYY-MM")
-    portfolio: str = Field(min_length=1, description="portfolio data folder under data/")
+    portfolio: SafeName = Field(description="portfolio data folder under data/")
 
     @property
     def target(self) -> str:
@@ -427,6 +429,9 @@ def _describe(error: dict, model: type[ReportParams]) -> str:
         return f"key '{key}': unknown parameter; {model.__name__} knows {known}"
     if error["type"] == "missing":
         return f"missing key '{key}'; {model.__name__} needs it"
+    if error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] == NAME_PATTERN:
+        return (f"key '{key}': {error['input']!r} is not a plain name; use letters, digits, "
+                "'-', '_' and '.' with no '/', '\\' or '..' (it names a folder)")
     if error["type"] == "string_pattern_mismatch" and key == "period":
         return f"key 'period': {error['input']!r} is not a month; write it as YYYY-MM, e.g. 2016-06"
     return f"key '{key}': {error['msg']} (got {error.get('input')!r})"

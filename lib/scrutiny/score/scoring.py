@@ -2,7 +2,9 @@
 
 1. Blue: a glide period for the KPI, or the return says "Mitigation Agreed" / "Not Measured".
    A value may still be recorded; it is shown but not scored.
-2. Red, data not available: "Data not available", "Data not agreed" or a blank cell.
+2. Red, data not available: "Data not available", "Data not agreed", a blank cell, or no row at
+   all for a KPI the contract expected that month ("not in the return", see
+   :mod:`scrutiny.load.completeness`): leaving a KPI out must not lower the supplier's penalty.
 3. Otherwise the number, as published to two decimals, against the thresholds in force that
    month (an override where one applies): Green meets TSL, Amber meets MSL only, Red misses MSL.
 """
@@ -21,7 +23,8 @@ from scrutiny.core.rag import (
     RED_CODE,
     UNBANDED,
 )
-from scrutiny.core.statuses import BLANK, STATUS_WORDS, status_codes
+from scrutiny.core.statuses import BLANK, NOT_IN_RETURN, STATUS_WORDS, status_codes
+from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import Contract
 from scrutiny.score.banding import band_codes
 
@@ -44,7 +47,7 @@ def score(contract: Contract) -> pd.DataFrame:
         the thresholds in force that month.
     """
     kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit"]]
-    frame = contract.returns.merge(kpis, on="kpi_id", how="left", validate="many_to_one")
+    frame = with_missing_rows(contract).merge(kpis, on="kpi_id", how="left", validate="many_to_one")
     frame = _apply_ranges(frame, contract.overrides, ["tsl", "msl", "reason"], "override")
     frame = _apply_ranges(frame, contract.glides[contract.glides["kpi_id"] != ""], ["reason"],
                           "glide")
@@ -53,6 +56,19 @@ def score(contract: Contract) -> pd.DataFrame:
     scored = scored.sort_values(["service", "kpi_id", "month"],
                                 key=lambda s: s.map(order) if s.name == "service" else s)
     return scored.reset_index(drop=True)[SCORE_COLUMNS]
+
+
+def with_missing_rows(contract: Contract) -> pd.DataFrame:
+    """The contract's returns plus one row per KPI-month expected but not in the return.
+
+    Added rows have status ``NOT_IN_RETURN``, an empty value and no number.
+    """
+    missing = missing_kpi_months(contract.kpis, contract.returns, contract.months)
+    if missing.empty:
+        return contract.returns
+    added = missing.assign(value="", footnote="", status=NOT_IN_RETURN, number=float("nan"))
+    return pd.concat([contract.returns, added[list(contract.returns.columns)]],
+                     ignore_index=True)
 
 
 def score_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +130,7 @@ def _apply_ranges(frame: pd.DataFrame, ranges: pd.DataFrame, columns: list[str],
     months = ranges.assign(month=[pd.period_range(a, b, freq="M") for a, b in
                                   zip(ranges["from_month"], ranges["to_month"], strict=True)])
     months = months.explode("month")[["kpi_id", "month", *columns]]
+    months["month"] = pd.PeriodIndex(months["month"], freq="M")  # typed even when empty
     renamed = {c: f"{prefix}_{c}" for c in columns}
     joined = frame.merge(months.rename(columns=renamed), on=["kpi_id", "month"], how="left",
                          validate="many_to_one")
@@ -144,6 +161,10 @@ def summary_counts(
         rows = rows[rows["month"] >= start]
     if end is not None:
         rows = rows[rows["month"] <= end]
+    if rows.empty:  # a contract with no results yet
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c not in ("service", "month")
+                                          else object)
+                             for c in ["service", "month", *RAG_ORDER, "total"]})
     counts = pd.crosstab([rows["service"], rows["month"]], rows["rag"]).reindex(
         columns=RAG_ORDER, fill_value=0)
     counts["total"] = counts.sum(axis=1)

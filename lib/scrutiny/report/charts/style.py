@@ -31,4 +31,6 @@ def apply_style() -> None:
         "axes.spines.right": False,
         "svg.hashsalt": "contract-scrutiny",
         "svg.fonttype": "none",
+        # User text (KPI descriptions, metric labels) is literal: "$...$" is not mathtext.
+        "text.parse_math": False,
     })

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from scrutiny.abate.abatement import ALL_SERVICES, relief_cost
-from scrutiny.abate.terms import Terms
+from scrutiny.abate.terms import NO_TERMS, Terms
 from scrutiny.core.months import month_name
 from scrutiny.report import html as report
 from scrutiny.report.charts import abatement as abatement_chart
@@ -41,6 +41,8 @@ def months_to_period(rep: PeriodReport, frame: pd.DataFrame) -> pd.DataFrame:
 
 def abatement_section(rep: PeriodReport) -> Html:
     """Points and credits per service for the period, the history since the start, the terms."""
+    if rep.terms is None:
+        return report.paragraph(NO_TERMS)
     service_months = months_to_period(rep, rep.abatement.service_months)
     now = service_months[service_months["month"] == rep.period]
     names = {**rep.contract.info.services, ALL_SERVICES: "All services"}
@@ -111,6 +113,9 @@ def mitigation_tables(rep: PeriodReport) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def mitigation_section(rep: PeriodReport) -> Html:
     """What relief (mitigation and glides) saved the supplier, per KPI and per month."""
+    if rep.terms is None:
+        return report.paragraph("No service-credit terms are recorded for this contract, so the "
+                                "cost of mitigation is not calculated.")
     period_kpi, since_kpi, by_month = mitigation_tables(rep)
     now = by_month[by_month["month"] == rep.period].iloc[0]
     first = by_month["month"].min()

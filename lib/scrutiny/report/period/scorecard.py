@@ -16,7 +16,7 @@ from functools import cached_property
 import pandas as pd
 
 from scrutiny.abate.abatement import Abatement, contract_abatement
-from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
+from scrutiny.abate.terms import NO_TERMS, TERMS_FILE, Terms, has_terms, load_terms
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
@@ -127,9 +127,9 @@ class PeriodReport:
                           min_points=self.trend_min_points, horizon=self.trend_horizon)
 
     @cached_property
-    def terms(self) -> Terms:
-        """The contract's abatement terms (``terms.yaml`` and its points file)."""
-        return load_terms(self.contract)
+    def terms(self) -> Terms | None:
+        """The contract's abatement terms (``terms.yaml`` and its points file); None if absent."""
+        return load_terms(self.contract) if has_terms(self.contract) else None
 
     @cached_property
     def abatement(self) -> Abatement:
@@ -150,10 +150,18 @@ class PeriodReport:
     @property
     def input_files(self) -> list:
         """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
-        folder = self.contract.folder
-        extra = [folder / TERMS_FILE, folder / self.terms.params.points_file,
-                 folder / "mitigation_reasons.csv"]
-        return [*self.contract.files, *(f for f in extra if f.exists())]
+        return period_input_files(self.contract, self.terms)
+
+
+def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
+    """The files a period report of ``contract`` reads (terms loaded when not given)."""
+    if terms is None and has_terms(contract):
+        terms = load_terms(contract)
+    folder = contract.folder
+    extra = [folder / TERMS_FILE, folder / "mitigation_reasons.csv"]
+    if terms is not None:
+        extra.insert(1, folder / terms.params.points_file)
+    return [*contract.files, *(f for f in extra if f.exists())]
 
 
 def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
@@ -349,4 +357,6 @@ def provenance_section(rep: PeriodReport) -> Html:
         zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
         if len(live) else report.paragraph("No overrides were in force in the months shown."))
     return provenance.appendix(rep.input_files, rep.parameters, [
-        ("Abatement terms", terms_table(rep.terms)), ("Overrides in force", overrides)])
+        ("Abatement terms",
+         terms_table(rep.terms) if rep.terms is not None else report.paragraph(NO_TERMS)),
+        ("Overrides in force", overrides)])

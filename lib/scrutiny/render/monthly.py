@@ -1,0 +1,80 @@
+"""The monthly cycle without hand-written files: a period report for every month held.
+
+Every KPI contract under ``data/`` (a folder with ``kpis.csv``) gets a period report for each
+month it holds results for. A parameters file in ``params/`` for that contract and month only
+changes knobs; where there is none, the report kind's defaults are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from scrutiny.config import data_root
+from scrutiny.core.months import month_label
+from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.load.contract import load_contract, reuse_loaded_contracts
+from scrutiny.render.batch import Job, plan
+from scrutiny.report.params import PeriodReportParams
+
+#: What the provenance appendix names instead of a parameters file.
+DEFAULTS_SOURCE = "defaults of period_report (no parameters file)"
+
+
+def kpi_contracts(root: Path | None = None) -> list[str]:
+    """Names of the KPI contracts under the data root (folders holding ``kpis.csv``)."""
+    root = data_root() if root is None else Path(root)
+    return sorted(p.parent.name for p in root.glob("*/kpis.csv"))
+
+
+def default_job(contract: str, period: str) -> Job:
+    """The period report of ``contract`` for ``period`` with every knob at its default.
+
+    Raises
+    ------
+    NoDataForPeriodError
+        The contract holds no results for ``period``.
+    """
+    params = PeriodReportParams(report="period_report", contract=contract, period=period)
+    params.check_data()
+    return Job(DEFAULTS_SOURCE, params.notebook(), params.output_stem(),
+               params.notebook_parameters(params_file=DEFAULTS_SOURCE))
+
+
+def with_default_months(jobs: Iterable[Job], contracts: Iterable[str] | None = None, *,
+                        period: str | None = None) -> list[Job]:
+    """``jobs`` plus a default job for every held month of ``contracts`` not already covered."""
+    jobs = list(jobs)
+    covered = {job.stem for job in jobs}
+    with reuse_loaded_contracts():
+        for contract in (kpi_contracts() if contracts is None else contracts):
+            for month in load_contract(contract).months:
+                label = month_label(month)
+                if period is not None and label != period:
+                    continue
+                if Path(contract) / label / "period_report" not in covered:
+                    jobs.append(default_job(contract, label))
+    return sorted(jobs, key=lambda j: j.name)
+
+
+def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | None = None,
+                  latest: bool = False) -> list[Job]:
+    """The period report of one contract for ``period`` (or its latest month held).
+
+    A parameters file for that contract and month is used when one exists.
+    """
+    months = load_contract(contract).months
+    if latest:
+        if not len(months):
+            raise NoDataForPeriodError(f"contract {contract} holds no results yet; ingest a "
+                                       "return first")
+        period = month_label(months.max())
+    if period is None:
+        raise NoDataForPeriodError("give --period YYYY-MM or --latest with --contract")
+    if period not in {month_label(m) for m in months}:
+        held = (f"it holds {month_label(months.min())} to {month_label(months.max())}"
+                if len(months) else "it holds no results yet; ingest a return first")
+        raise NoDataForPeriodError(f"contract {contract} has no KPI results for {period}; {held}")
+    stem = Path(contract) / period / "period_report"
+    matching = [job for job in plan(params_files, period=period) if job.stem == stem]
+    return matching or [default_job(contract, period)]
