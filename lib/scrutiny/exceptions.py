@@ -80,3 +80,7 @@ class ReportContentError(ScrutinyError):
 
 class UnknownKpiError(ScrutinyError):
     """Raised when a KPI code names no KPI of the contract asked about."""
+
+
+class NoticeError(ScrutinyError):
+    """Raised when a contract performance notice would not validate against the OCDS schema."""

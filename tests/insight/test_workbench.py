@@ -101,7 +101,7 @@ def test_whatif_with_no_change_is_today_and_full_amber_never_costs_less(css):
     terms = css.abatement("2015-07", "2016-06", terms={"amber_fraction": 1.0})
     assert terms.query("service == 'ALL'")["credit"].sum() == pytest.approx(
         amber.loc["ALL", "proposed_credit"])
-    with pytest.raises(TermsError, match="cannot set colour"):
+    with pytest.raises(TermsError, match="cannot set 'colour'"):
         css.whatif(colour="green")
     with pytest.raises(TermsError, match="amber_fraction"):
         css.whatif(amber_fraction=2)

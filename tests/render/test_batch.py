@@ -26,7 +26,8 @@ PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
 PERIOD_SECTIONS = (
     "Headline", "Performance by service", "Each KPI, month by month", "Exceptions this month",
     "Trends and early warnings", "Abatement points and service credits",
-    "The cost of mitigation", "Procurement Act 2023 ratings", "Revised thresholds in force",
+    "The cost of mitigation", "What-if terms", "Procurement Act 2023 ratings",
+    "Revised thresholds in force",
     "Reconciliation with published summaries", "Appendix: where the numbers come from")
 
 
@@ -89,6 +90,20 @@ def test_abatement_totals_equal_the_librarys(rendered):
     assert (f"Since July 2015 the KPIs have attracted {months['points'].sum():,.2f} points and "
             f"£{months['credit'].sum():,.0f} in service credits") in html
     assert "ILLUSTRATIVE" in html and "(illustrative terms)" in html
+
+
+@pytest.mark.slow
+def test_notice_is_published_beside_the_report_and_linked(rendered):
+    from scrutiny.insight.notice import notice_errors
+
+    root, pages, _ = rendered
+    html = pages["period_report"].decode("utf-8")
+    assert re.search(r'<a (download="" )?href="contract-performance-notice.json"', html)
+    notice = root / "lincolnshire-css" / "2016-06" / "contract-performance-notice.json"
+    package = json.loads(notice.read_text(encoding="utf-8"))
+    assert notice_errors(package) == []
+    assert package["publishedDate"] == "2016-06-30T00:00:00+00:00"  # the report's date
+    assert "What-if terms" in html and "no KPI went failing, then Blue" in html
 
 
 @pytest.mark.slow

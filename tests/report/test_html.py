@@ -254,3 +254,18 @@ def test_first_month_says_there_is_nothing_to_compare():
     first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
     assert "no earlier months to compare" in period_report.headline(first).markup
     assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup
+
+
+def test_files_ride_in_the_output_metadata_and_survive_join():
+    attached_files = committee.attached_files
+    part = report.Html("<p>a</p>", metadata={report.FILES_KEY: {"n.json": "{}"}})
+    joined = report.join(report.paragraph("x"), part)
+    assert joined.files == {"n.json": "{}"}
+    markup, meta = joined._repr_html_()
+    assert meta == {"scrutiny_files": {"n.json": "{}"}}
+    cell = _html_cell(markup)
+    cell.outputs[0]["metadata"] = {"text/html": meta}
+    assert attached_files(_notebook(cell)) == {"n.json": "{}"}
+    cell.outputs[0]["metadata"] = {"text/html": {"scrutiny_files": {"../x.json": "{}"}}}
+    with pytest.raises(ReportContentError, match="plain name"):
+        attached_files(_notebook(cell))

@@ -163,8 +163,8 @@ def test_report_opened_from_values_is_the_validated_model():
     assert (rep.trend_window, rep.params.previous_months) == (8, 5)
     assert list(rep.parameters) == ["report", "contract", "period", "previous_months",
                                     "heatmap_months", "trend_window", "trend_min_points",
-                                    "trend_horizon", "rating_months", "generated_on",
-                                    "params_file"]
+                                    "trend_horizon", "rating_months", "scenarios",
+                                    "generated_on", "params_file"]
     with pytest.raises(ParameterError, match="key 'trend_window'"):
         open_period_report(contract="lincolnshire-css", period="2016-06", trend_window="8")
 

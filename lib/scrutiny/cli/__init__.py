@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "Plain-English highlights for a month, as one paragraph."),
     "new-contract": ("scrutiny.cli.contract:new_contract_command",
                      "Set up data/SLUG/ from a KPI schedule; refuses an existing contract."),
+    "notice": ("scrutiny.cli.notice:notice",
+               "Contract performance notice (UK9) for a period, as an OCDS release package."),
     "override": ("scrutiny.cli.contract:override_command",
                  "Record revised TSL/MSL for a KPI over a range of months (overrides.csv)."),
     "projects": ("scrutiny.cli.systems:projects",
@@ -70,6 +72,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),
+    "whatif": ("scrutiny.cli.whatif:whatif",
+               "Points and service credits under changed terms, beside the contract's own."),
 }
 
 

@@ -16,14 +16,21 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
 from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
+from scrutiny.abate.whatif import (
+    COMPARE_COLUMNS,
+    PLAIN_TERMS,
+    WhatIf,
+    apply_settings,
+    compare,
+    whatif_abatement,
+)
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
-from scrutiny.exceptions import TermsError, UnknownKpiError
+from scrutiny.exceptions import NoticeError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
@@ -35,11 +42,9 @@ from scrutiny.score.scoring import score, summary_counts
 HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
                    "allocation", "base_points", "run_length", "multiplier", "points"]
 #: Columns of :meth:`ContractHandle.whatif`, in order (GBP after the cap; totals over the range).
-WHATIF_COLUMNS = ["service", "points", "credit", "proposed_points", "proposed_credit",
-                  "difference"]
-#: Terms a what-if may change (the parameters of ``terms.yaml`` that are numbers or switches).
-SETTABLE_TERMS = ("amber_fraction", "multipliers", "blue_breaks_run", "point_value_gbp",
-                  "cap_fraction")
+WHATIF_COLUMNS = COMPARE_COLUMNS["service"]
+#: Terms a what-if may change by name (others: ``volume.SERVICE``, ``points.KPI_ID``, ...).
+SETTABLE_TERMS = PLAIN_TERMS
 ABATEMENT_VIEWS = ("service", "kpi", "month")
 
 
@@ -242,51 +247,83 @@ class ContractHandle:
         """Procurement Act 2023 rating of each KPI from ``start`` to ``end``, with the counts."""
         return procurement_ratings(self.scored, month(start), month(end), rules or RatingRules())
 
-    def whatif(self, start: object = None, end: object = None, **changes: object
+    def notice(self, start: object, end: object, ocid: str,
+               rules: RatingRules | None = None) -> dict:
+        """The UK9 contract performance notice for ``start``..``end``, checked against OCDS.
+
+        Returns
+        -------
+        dict
+            An OCDS release package (see :func:`scrutiny.insight.notice.performance_notice`).
+
+        Raises
+        ------
+        NoticeError
+            If the package would not validate against the merged OCDS schema.
+        """
+        from scrutiny.insight.notice import notice_errors, performance_notice
+
+        first, last = self._range(start, end)
+        package = performance_notice(self.contract, self.scored, first, last, ocid, rules=rules)
+        errors = notice_errors(package)
+        if errors:
+            raise NoticeError(f"the notice would not validate against the OCDS schema: "
+                              f"{errors[0]}" + (f" (and {len(errors) - 1} more)"
+                                                if len(errors) > 1 else ""))
+        return package
+
+    def whatif(self, start: object = None, end: object = None, by: str = "service",
+               settings: Mapping[str, object] | None = None, **changes: object
                ) -> pd.DataFrame:
-        """Points and credits per service under changed terms, beside the contract's own.
+        """Points and credits under changed terms, beside the contract's own.
 
         Parameters
         ----------
         start, end : month, optional
             Range totalled (inclusive); default every month held.
+        by : {"service", "month", "kpi"}
+            One row per service (then ``ALL``), per month, or per KPI (points only).
+        settings : mapping, optional
+            Settings whose names are not Python names, e.g. ``{"tsl.CSS01": 90}``,
+            ``{"volume.ICT": 250000}`` (see :mod:`scrutiny.abate.whatif`).
         **changes
-            New values for :data:`SETTABLE_TERMS`, e.g. ``amber_fraction=1.0``,
-            ``blue_breaks_run=False``, ``multipliers=[1, 2, 3]``.
+            Plain terms, e.g. ``amber_fraction=1.0``, ``blue_breaks_run=False``,
+            ``multipliers=[1, 2, 3]``.
 
         Returns
         -------
         pandas.DataFrame
-            :data:`WHATIF_COLUMNS`: one row per service in contract order, then ``ALL``; points
-            and credits (GBP, after the monthly cap) totalled over the range;
-            ``difference = proposed_credit - credit``.
-        """
-        current = self.abatement(start, end, by="service")
-        proposed = self.abatement(start, end, by="service", terms=self.changed_terms(**changes))
-        keys = ["service", "points", "credit"]
-        totals = [frame[keys].groupby("service", sort=False).sum() for frame in (current,
-                                                                                proposed)]
-        table = totals[0].join(totals[1].add_prefix("proposed_"))
-        table["difference"] = table["proposed_credit"] - table["credit"]
-        return table.reset_index()[WHATIF_COLUMNS]
-
-    def changed_terms(self, **changes: object) -> Terms:
-        """The contract's terms with some changed, checked as ``terms.yaml`` is.
+            :data:`WHATIF_COLUMNS` for ``by="service"``: points and credits (GBP, after the
+            monthly cap) totalled over the range; ``difference = proposed_credit - credit``.
 
         Raises
         ------
         TermsError
             For a term that cannot be set, or a value the terms' rules refuse.
         """
-        unknown = sorted(set(changes) - set(SETTABLE_TERMS))
-        if unknown:
-            raise TermsError(f"cannot set {', '.join(unknown)}; the terms a what-if may change "
-                             f"are {', '.join(SETTABLE_TERMS)}")
-        try:
-            return self.terms.replace(**changes)
-        except ValidationError as err:
-            first = err.errors()[0]
-            raise TermsError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        first, last = self._range(start, end)
+        plan = self.plan_whatif({**(settings or {}), **changes})
+        proposed = whatif_abatement(self.contract, plan, self.scored)
+        return compare(self._own_abatement, proposed, first, last, by=by)
+
+    def plan_whatif(self, settings: Mapping[str, object]) -> WhatIf:
+        """Check what-if settings against the contract's terms (see :func:`apply_settings`)."""
+        return apply_settings(self.contract, self.terms, settings)
+
+    def changed_terms(self, **changes: object) -> Terms:
+        """The contract's terms with some plain terms changed, checked as ``terms.yaml`` is.
+
+        Raises
+        ------
+        TermsError
+            For a term that cannot be set, or a value the terms' rules refuse.
+        """
+        return self.plan_whatif(changes).terms
+
+    def held_range(self, start: object = None, end: object = None
+                   ) -> tuple[pd.Period, pd.Period]:
+        """``start``/``end`` as months (default the first and last held), refused if empty."""
+        return self._range(start, end)
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -58,6 +58,9 @@ class ContractInfo(BaseModel):
     supplier: str
     service_commencement: date
     services: dict[str, str]
+    #: Open Contracting ID of the contracting process on Find a Tender, when known (optional):
+    #: the period report's contract performance notice uses it.
+    ocid: str = ""
 
 
 @dataclass(frozen=True)

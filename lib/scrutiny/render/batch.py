@@ -160,6 +160,9 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
                 kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
+        # Downloads first, so the page never links to a file that is not there yet.
+        for name, text in committee.attached_files(nb).items():
+            atomic_write(target.parent / name, text)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
         atomic_write(target.with_suffix(".html"), page)
         atomic_write(manifest_path(root, job),

@@ -88,6 +88,31 @@ def document_title(nb: nbformat.NotebookNode) -> str | None:
     return document_metadata(nb).get(report.TITLE_KEY)
 
 
+#: Names a report may give the files it publishes beside its HTML (no folders, no dot files).
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(json|csv)$")
+
+
+def attached_files(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Files the report's outputs ask to publish beside its HTML: ``{name: text}``.
+
+    Raises
+    ------
+    ReportContentError
+        If a name is not a plain file name ending ``.json`` or ``.csv``.
+    """
+    files: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {})
+            found = meta.get("scrutiny_files") or meta.get("text/html", {}).get("scrutiny_files")
+            for name, text in (found or {}).items():
+                if not _FILE_NAME.match(name):
+                    raise ReportContentError(f"a report output names the file {name!r}; "
+                                             "use a plain name ending .json or .csv")
+                files[name] = text
+    return files
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy without execution timestamps and durations, so re-runs compare equal."""
     clean = copy.deepcopy(nb)

@@ -36,6 +36,9 @@ RAG_MEANINGS = {
 }
 #: Display metadata keys: the page title and subtitle a report's title block declares.
 TITLE_KEY, SUBTITLE_KEY = "scrutiny_title", "scrutiny_subtitle"
+#: Display metadata key of files a fragment publishes beside the report's HTML, ``{name: text}``
+#: (a download the markup links to); the renderer writes them (``committee.attached_files``).
+FILES_KEY = "scrutiny_files"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -64,6 +67,11 @@ class Html(Markup):
     def title(self) -> str | None:
         """The page title a title block declares, else ``None``."""
         return self.metadata.get(TITLE_KEY)
+
+    @property
+    def files(self) -> dict[str, str]:
+        """``{file name: text}`` to publish beside the report's HTML (:data:`FILES_KEY`)."""
+        return dict(self.metadata.get(FILES_KEY, {}))
 
     def _repr_html_(self):
         return (self.markup, self.metadata) if self.metadata else self.markup

@@ -40,6 +40,7 @@ from pydantic import (
     model_validator,
 )
 
+from scrutiny.abate.whatif import Scenario
 from scrutiny.config import NAME_PATTERN, PROJECT_ROOT
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import (
@@ -47,6 +48,7 @@ from scrutiny.exceptions import (
     NoDataForPeriodError,
     ParameterError,
     ScrutinyError,
+    TermsError,
 )
 from scrutiny.load.yaml_files import read_yaml
 
@@ -235,6 +237,34 @@ class PeriodReportParams(ReportParams):
     rating_months: StrictInt = Field(
         12, ge=1, le=24, description="months rated for the Procurement Act 2023, ending with the "
                                      "period")
+    scenarios: str = Field(
+        "[]", description="what-if terms as JSON: [{name, reason, set: {term: value}}]")
+
+    @field_validator("scenarios", mode="before")
+    @classmethod
+    def _scenarios_json(cls, value):
+        """A YAML list or its JSON text, each entry a what-if scenario, as one JSON text."""
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError("give a list of scenarios (name, reason, set)") from None
+        if not isinstance(value, list):
+            raise ValueError("give a list of scenarios, each with name, reason and set")
+        checked = []
+        for i, entry in enumerate(value):
+            try:
+                checked.append(Scenario.model_validate(entry).model_dump(by_alias=True))
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(map(str, first["loc"]))
+                raise ValueError(f"scenario {i + 1}: {where}: {first['msg']}") from None
+        return json.dumps(checked)
+
+    @property
+    def scenario_list(self) -> list[Scenario]:
+        """The what-if scenarios (see :mod:`scrutiny.abate.whatif`)."""
+        return [Scenario.model_validate(s) for s in json.loads(self.scenarios)]
 
     @model_validator(mode="after")
     def _points_fit_window(self):
@@ -257,7 +287,21 @@ class PeriodReportParams(ReportParams):
             raise NoDataForPeriodError(
                 f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
+        if self.scenario_list:
+            self._check_scenarios(contract)
         return contract
+
+    def _check_scenarios(self, contract: Contract) -> None:
+        """Refuse a scenario whose settings the terms refuse, before any notebook starts."""
+        from scrutiny.abate.terms import load_terms
+        from scrutiny.abate.whatif import apply_settings
+
+        terms = load_terms(contract)
+        for scenario in self.scenario_list:
+            try:
+                apply_settings(contract, terms, scenario.settings)
+            except TermsError as err:
+                raise ParameterError(f"key 'scenarios' ({scenario.name}): {err}") from None
 
 
 class CouncilReportParams(ReportParams):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,7 +11,9 @@ import pandas as pd
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import BLUE, RAG_LABELS
+from scrutiny.exceptions import NoticeError
 from scrutiny.insight.narrative import join_words
+from scrutiny.insight.notice import notice_errors, performance_notice
 from scrutiny.insight.procurement import (
     APPROACHING,
     INADEQUATE,
@@ -259,4 +262,34 @@ def procurement_section(rep: PeriodReport) -> Html:
         "KPI": below["kpi_id"], "What it measures": below["description"],
         "Rating": below["rating"], "Why": below["rule"]}),
         caption=f"KPIs rated below Good, worst first, {span}", row_header="KPI")
-    return report.join(intro, table, detail)
+    return report.join(intro, table, detail, notice_download(rep, months))
+
+
+#: The notice's file name, beside the report's HTML (the link is relative).
+NOTICE_FILE = "contract-performance-notice.json"
+
+
+def notice_download(rep: PeriodReport, months: pd.PeriodIndex) -> Html:
+    """A link to the UK9 notice for the rating year, published beside the report as JSON."""
+    from datetime import datetime, time, timezone
+
+    ocid = rep.contract.info.ocid or f"ocds-unpublished-{rep.contract.name}"
+    published = datetime.combine(rep.generated_on, time(), tzinfo=timezone.utc)
+    package = performance_notice(rep.contract, rep.scores, months[0], months[-1], ocid,
+                                 published=published)
+    errors = notice_errors(package)
+    if errors:
+        raise NoticeError(f"the notice would not validate against the OCDS schema: {errors[0]}")
+    todo = ("" if rep.contract.info.ocid else " The contract has no Open Contracting ID in "
+            "contract.yaml, so the notice carries a stand-in (ocds-unpublished-...) to replace.")
+    text = report.paragraph(
+        "The ratings above as a Procurement Act contract performance notice (UK9), in the Open "
+        "Contracting Data Standard format Find a Tender publishes. Before publishing, the "
+        "council adds its own identifiers and addresses (see the toolkit's "
+        "procurement_ratings guide)." + todo)
+    link = Html(f'<p><a href="{report.esc(NOTICE_FILE)}" download>Download the contract '
+                f"performance notice, {report.esc(month_name(months[0]))} to "
+                f"{report.esc(month_name(months[-1]))} (OCDS JSON)</a></p>",
+                metadata={report.FILES_KEY: {
+                    NOTICE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"}})
+    return report.join(link, text)

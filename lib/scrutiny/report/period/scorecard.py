@@ -136,6 +136,11 @@ class PeriodReport:
         """Abatement points and service credits of every month held (later months included)."""
         return contract_abatement(self.contract, self.terms, scores=self.scores)
 
+    @property
+    def scenarios(self) -> list:
+        """What-if scenarios of the parameters (:class:`scrutiny.abate.whatif.Scenario`)."""
+        return self.params.scenario_list
+
     @cached_property
     def relief(self) -> Abatement:
         """Abatement as it would be had no month been relieved (mitigation, glides)."""

@@ -1,0 +1,475 @@
+"""What-if contract terms: what the supplier would have paid under other terms.
+
+A what-if is a set of **settings**, each a term name and a new value:
+
+=====================  ===================================================================
+``amber_fraction``     share of a KPI's points for an Amber month (0-1)
+``blue_breaks_run``    whether a Blue month ends a run of failing months (true/false)
+``point_value_gbp``    service credit per point (GBP)
+``cap_fraction``       cap on a service's credits in a month, share of its volume (0-1)
+``multipliers``        multipliers for the 1st, 2nd, 3rd... failing month of a run (a list)
+``volume.SERVICE``     a service's monthly financial volume (GBP), for its whole life
+``points.KPI_ID``      a KPI's points allocation, in every range it has one
+``tsl.KPI_ID``         a KPI's target service level for every month held (rescores the KPI)
+``msl.KPI_ID``         a KPI's minimum service level for every month held (rescores the KPI)
+=====================  ===================================================================
+
+:func:`apply_settings` checks them as ``terms.yaml`` is checked (one clear line for an unknown
+term, a wrong type or a value the terms refuse). An allocation that no longer sums to the
+contract's stated total is allowed: the what-if carries a note saying so. A scenario file
+(:class:`Scenario`) holds the same settings under ``set:`` with a ``name`` and a ``reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
+from scrutiny.abate.terms import Terms, TermsFile, check_allocation
+from scrutiny.core.rag import AMBER, GREEN, RED
+from scrutiny.exceptions import TermsError
+from scrutiny.load.contract import Contract
+from scrutiny.load.yaml_files import load_yaml
+from scrutiny.score.banding import band
+
+#: Terms set by name alone (parameters of ``terms.yaml``).
+PLAIN_TERMS = ("amber_fraction", "blue_breaks_run", "point_value_gbp", "cap_fraction",
+               "multipliers")
+#: Terms set per service or KPI, as ``PREFIX.NAME``.
+KEYED_TERMS = ("volume", "points", "tsl", "msl")
+#: Columns of the comparison for each ``by``; ``difference = proposed - current`` (GBP after the
+#: cap for service and month; points for kpi, since the cap applies to a service-month).
+COMPARE_COLUMNS = {
+    "service": ["service", "points", "credit", "proposed_points", "proposed_credit",
+                "difference"],
+    "month": ["month", "points", "credit", "proposed_points", "proposed_credit", "difference"],
+    "kpi": ["kpi_id", "service", "points", "proposed_points", "difference"],
+}
+_BANDED = ("met TSL", "met MSL, missed TSL", "missed MSL")
+_BASIS_OF_RAG = {GREEN: "met TSL (what-if thresholds)",
+                 AMBER: "met MSL, missed TSL (what-if thresholds)",
+                 RED: "missed MSL (what-if thresholds)"}
+
+
+class Scenario(BaseModel):
+    """What a scenario file holds: a name, the reason for asking, and the settings."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    settings: dict[str, object] = Field(alias="set", min_length=1)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Checked settings, ready to abate.
+
+    Attributes
+    ----------
+    terms : Terms
+        The contract's terms with the settings applied.
+    thresholds : dict
+        ``{kpi_id: {"tsl": float, "msl": float}}`` for KPIs rescored (only the levels set).
+    settings : dict
+        The settings as given, typed.
+    notes : tuple of str
+        Things allowed but worth saying (an allocation off the stated total).
+    """
+
+    terms: Terms
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    settings: dict[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def parse_settings(pairs: Sequence[str]) -> dict[str, object]:
+    """Read ``NAME=VALUE`` texts (``--set``) into settings; values are YAML scalars or lists.
+
+    ``multipliers=1,1.5,2`` and ``multipliers=[1, 1.5, 2]`` both give a list.
+
+    Raises
+    ------
+    TermsError
+        For a text without ``=`` or a value that is not valid YAML.
+    """
+    settings: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise TermsError(f"--set {pair!r}: write NAME=VALUE, e.g. amber_fraction=1.0")
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            raise TermsError(f"--set {pair!r}: {text!r} is not a value") from None
+        if name.strip() == "multipliers" and isinstance(value, str):
+            value = [_number(part, pair) for part in value.split(",")]
+        settings[name.strip()] = value
+    return settings
+
+
+def _number(text: str, pair: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise TermsError(f"--set {pair!r}: {text.strip()!r} is not a number") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (``name``, ``reason``, ``set``), naming the file on any problem."""
+    return load_yaml(Path(path), Scenario)
+
+
+def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, object]) -> WhatIf:
+    """Check ``settings`` and apply them to ``terms``.
+
+    Raises
+    ------
+    TermsError
+        One line naming the term: unknown term, service or KPI; wrong type; a value the
+        terms' rules refuse (e.g. ``amber_fraction`` above 1, TSL below MSL on a
+        higher-is-better KPI).
+    """
+    plain, volumes, points, thresholds = {}, {}, {}, {}
+    for name, value in settings.items():
+        prefix, dot, key = name.partition(".")
+        if not dot and name in PLAIN_TERMS:
+            plain[name] = value
+        elif dot and prefix in KEYED_TERMS:
+            target = {"volume": volumes, "points": points}.get(prefix)
+            if target is None:
+                thresholds.setdefault(key, {})[prefix] = _positive(name, value, allow_zero=True)
+            else:
+                target[key] = _positive(name, value, allow_zero=prefix == "volume")
+        else:
+            raise TermsError(f"cannot set {name!r}; the terms a what-if may change are "
+                             f"{', '.join(PLAIN_TERMS)}, volume.SERVICE, points.KPI_ID, "
+                             "tsl.KPI_ID and msl.KPI_ID")
+    params = _replaced(terms.params, plain, volumes)
+    allocation = _reallocated(terms.allocation, points, contract)
+    changed = Terms(params, allocation)
+    notes = _allocation_notes(changed, contract) if points else ()
+    checked = _checked_thresholds(thresholds, contract)
+    return WhatIf(changed, checked, dict(settings), notes)
+
+
+def _positive(name: str, value: object, *, allow_zero: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TermsError(f"{name}: {value!r} is not a number")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise TermsError(f"{name}: {value!r} must be {'at least' if allow_zero else 'above'} 0")
+    return float(value)
+
+
+def _replaced(params: TermsFile, plain: dict, volumes: dict) -> TermsFile:
+    """``params`` with plain terms and service volumes changed, validated as terms.yaml is."""
+    unknown = sorted(set(volumes) - set(params.services))
+    if unknown:
+        raise TermsError(f"volume.{unknown[0]}: no such service; the services are "
+                         f"{', '.join(params.services)}")
+    data = params.model_dump()
+    data.update(plain)
+    for service, volume in volumes.items():
+        data["services"][service]["monthly_volume_gbp"] = volume
+    try:
+        return TermsFile.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        raise TermsError(f"{where}: {first['msg']} (given {first.get('input')!r})") from None
+
+
+def _reallocated(allocation: pd.DataFrame, points: dict[str, float],
+                 contract: Contract) -> pd.DataFrame:
+    """The allocation with each named KPI's points replaced in every range."""
+    unknown = sorted(set(points) - set(allocation["kpi_id"]))
+    if unknown:
+        raise TermsError(f"points.{unknown[0]}: no such KPI in the allocation; the KPIs are "
+                         f"{', '.join(contract.kpis['kpi_id'].drop_duplicates())}")
+    new = allocation["kpi_id"].map(points)
+    return allocation.assign(points=new.fillna(allocation["points"]).astype("float64"))
+
+
+def _allocation_notes(terms: Terms, contract: Contract) -> tuple[str, ...]:
+    """A note when the changed allocation misses the stated total (allowed, but said)."""
+    try:
+        check_allocation(terms, contract.kpis)
+    except TermsError as err:
+        return (f"allowed, but note: {err}",)
+    return ()
+
+
+def _checked_thresholds(thresholds: dict[str, dict[str, float]],
+                        contract: Contract) -> dict[str, dict[str, float]]:
+    """Refuse unknown KPIs and TSL/MSL the wrong way round for the KPI's direction."""
+    kpis = contract.kpis.drop_duplicates("kpi_id").set_index("kpi_id")
+    for kpi_id, levels in thresholds.items():
+        if kpi_id not in kpis.index:
+            raise TermsError(f"{next(iter(levels))}.{kpi_id}: no such KPI; the KPIs are "
+                             f"{', '.join(kpis.index)}")
+        row = kpis.loc[kpi_id]
+        tsl, msl = levels.get("tsl", row["tsl"]), levels.get("msl", row["msl"])
+        higher = row["direction"] == "higher"
+        if (higher and tsl < msl) or (not higher and tsl > msl):
+            raise TermsError(
+                f"tsl.{kpi_id}/msl.{kpi_id}: TSL {tsl:g} would be {'below' if higher else 'above'}"
+                f" MSL {msl:g}, but the KPI is {'higher' if higher else 'lower'}-is-better; "
+                "set both")
+    return thresholds
+
+
+def rescore(scores: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """Re-band the KPI-months of KPIs given new thresholds for every month held.
+
+    Only months banded on a number change (Blue and data-not-available months keep their
+    status); ``tsl``/``msl`` show the what-if levels on every month of those KPIs.
+    """
+    if not thresholds:
+        return scores
+    out = scores.copy()
+    for column in ("rag", "basis"):
+        out[column] = out[column].astype(object)
+    for kpi_id, levels in thresholds.items():
+        rows = out["kpi_id"].eq(kpi_id)
+        for level, value in levels.items():
+            out.loc[rows, level] = value
+        banded = rows & out["basis"].isin(_BANDED) & out["value"].notna()
+        subset = out[banded]
+        rag = band(subset["value"], tsl=subset["tsl"], msl=subset["msl"],
+                   higher_is_better=subset["direction"].eq("higher").to_numpy())
+        out.loc[banded, "rag"] = rag.to_numpy()
+        out.loc[banded, "basis"] = rag.map(_BASIS_OF_RAG).to_numpy()
+    return out
+
+
+def whatif_abatement(contract: Contract, whatif: WhatIf, scores: pd.DataFrame) -> Abatement:
+    """Abatement of every month held under the what-if (thresholds rescored first)."""
+    return contract_abatement(contract, whatif.terms, scores=rescore(scores, whatif.thresholds))
+
+
+def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.Period,
+            by: str = "service") -> pd.DataFrame:
+    """Current and proposed figures side by side, totalled over ``start``..``end``.
+
+    Parameters
+    ----------
+    by : {"service", "month", "kpi"}
+        ``service``: a row per service in contract order, then ``ALL`` (credits in GBP, after
+        each month's cap). ``month``: a row per month, all services. ``kpi``: a row per KPI
+        (points only: the cap applies to a service-month, not a KPI).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COMPARE_COLUMNS` ``[by]``.
+    """
+    if by not in COMPARE_COLUMNS:
+        raise ValueError(f"by must be one of {', '.join(COMPARE_COLUMNS)}, not {by!r}")
+    if by == "kpi":
+        keys, values = ["kpi_id", "service"], ["points"]
+        frames = [a.kpi_months for a in (current, proposed)]
+    else:
+        keys, values = (["service"] if by == "service" else ["month"]), ["points", "credit"]
+        frames = [a.service_months for a in (current, proposed)]
+        if by == "month":
+            frames = [f[f["service"] == ALL_SERVICES] for f in frames]
+    totals = []
+    for frame in frames:
+        rows = frame[frame["month"].between(start, end)]
+        totals.append(rows.groupby(keys, sort=False)[values].sum())
+    order = totals[0].index.append(totals[1].index.difference(totals[0].index, sort=False))
+    table = totals[0].join(totals[1].add_prefix("proposed_"), how="outer")
+    table = table.reindex(order).fillna(0.0)
+    last = values[-1]
+    table["difference"] = table[f"proposed_{last}"] - table[last]
+    return table.reset_index()[COMPARE_COLUMNS[by]]
+
+
+def setting_values(plan: WhatIf, terms: Terms, contract: Contract) -> pd.DataFrame:
+    """Each setting's current and proposed value as text: ``term, current, proposed``."""
+    kpis = contract.kpis.drop_duplicates("kpi_id").set_index("kpi_id")
+    rows = []
+    for name, value in plan.settings.items():
+        prefix, _, key = name.partition(".")
+        if prefix == "volume":
+            now = f"£{terms.params.services[key].monthly_volume_gbp:,.0f}"
+            new = f"£{float(value):,.0f}"
+        elif prefix == "points":
+            held = terms.allocation.loc[terms.allocation["kpi_id"] == key, "points"]
+            now, new = "/".join(f"{p:g}" for p in held.drop_duplicates()), f"{float(value):g}"
+        elif prefix in ("tsl", "msl"):
+            now, new = f"{kpis.loc[key, prefix]:g}", f"{float(value):g}"
+        elif name in ("amber_fraction", "cap_fraction"):
+            now, new = (f"{getattr(t.params, name):.0%}" for t in (terms, plan.terms))
+        else:
+            now, new = (_term_text(getattr(t.params, name)) for t in (terms, plan.terms))
+        rows.append({"term": _TERM_NAMES.get(prefix, _TERM_NAMES.get(name, name)).format(key),
+                     "current": now, "proposed": new})
+    return pd.DataFrame(rows, columns=["term", "current", "proposed"])
+
+
+def _term_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(f"{v:g}" for v in value)
+    return f"{value:g}"
+
+
+_TERM_NAMES = {
+    "amber_fraction": "Share of a KPI's points for an Amber month",
+    "blue_breaks_run": "A Blue month ends a run of failing months",
+    "point_value_gbp": "Service credit per point (£)",
+    "cap_fraction": "Cap on a service's credits, share of its monthly volume",
+    "multipliers": "Multipliers for the 1st, 2nd, 3rd and later failing month",
+    "volume": "Monthly volume of {} (£)",
+    "points": "Points for {}",
+    "tsl": "Target service level (TSL) of {}",
+    "msl": "Minimum service level (MSL) of {}",
+}
+
+
+def explain(plan: WhatIf, current: Abatement, proposed: Abatement, start: pd.Period,
+            end: pd.Period, *, span: str | None = None) -> str:
+    """One plain sentence: what the what-if would have cost, what changed and why.
+
+    Each setting is explained from the data: how many KPI-months or service-months it touches
+    in ``start``..``end``, or, when none, why it changes nothing (e.g. no KPI went failing,
+    then Blue, then failing again, so whether Blue breaks a run makes no difference).
+    """
+    span = span or f"{start.strftime('%B %Y')} to {end.strftime('%B %Y')}"
+    rows = [x.kpi_months[x.kpi_months["month"].between(start, end)] for x in (current, proposed)]
+    services = [x.service_months[x.service_months["month"].between(start, end)]
+                for x in (current, proposed)]
+    total = [s_[s_["service"] == ALL_SERVICES]["credit"].sum() for s_ in services]
+    old, new = current.terms.params, plan.terms.params
+    clauses = []
+    for name, value in plan.settings.items():
+        prefix, _, key = name.partition(".")
+        clause = _CLAUSES.get(prefix if key else name)
+        clauses.append(clause(key or name, value, old, new, rows, services, current, span))
+    difference = total[1] - total[0]
+    if abs(difference) < 0.005:
+        lead = f"The supplier would have paid the same {_gbp(total[0])} from {span}"
+        points_moved = (rows[1]["points"].sum() - rows[0]["points"].sum())
+        if abs(points_moved) > 1e-9:
+            lead += " (the points change, but only in months already at the cap)"
+    else:
+        more = "more" if difference > 0 else "less"
+        lead = (f"The supplier would have paid {_gbp(total[1])} in service credits from {span} "
+                f"instead of {_gbp(total[0])} ({_gbp(abs(difference))} {more})")
+    return f"{lead}: {'; '.join(clauses) if clauses else 'no term was changed'}."
+
+
+def _gbp(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _amber(_key, value, old, new, rows, services, current, span) -> str:
+    amber = int((rows[1]["rag"] == AMBER).sum())
+    text = (f"an Amber month attracts {new.amber_fraction:.0%} of a KPI's points instead of "
+            f"{old.amber_fraction:.0%}")
+    return text + (f", across {_count(amber, 'Amber KPI-month')}" if amber else
+                   f", but no KPI was Amber from {span}, so this changes nothing")
+
+
+def _blue(_key, value, old, new, rows, services, current, span) -> str:
+    text = ("a Blue month ends a run of failing months" if new.blue_breaks_run else
+            "a Blue month no longer ends a run of failing months (it is skipped)")
+    if new.blue_breaks_run == old.blue_breaks_run:
+        return text + ", as it already does, so this changes nothing"
+    moved = int((rows[0]["run_length"].to_numpy() != rows[1]["run_length"].to_numpy()).sum())
+    if moved:
+        return text + f", which moves {_count(moved, 'failing KPI-month')} to another place " \
+                      "in its run"
+    return (text + f", but this changes nothing from {span} because no KPI went failing, then "
+            "Blue, then failing again")
+
+
+def _multipliers(_key, value, old, new, rows, services, current, span) -> str:
+    text = (f"the multipliers for consecutive failing months become "
+            f"{', '.join(f'{m:g}' for m in new.multipliers)} instead of "
+            f"{', '.join(f'{m:g}' for m in old.multipliers)}")
+    failing = rows[1]["run_length"] > 0
+    moved = int((failing & (rows[0]["multiplier"].to_numpy()
+                            != rows[1]["multiplier"].to_numpy())).sum())
+    if moved:
+        return text + f", changing {_count(moved, 'failing KPI-month')}"
+    return text + (f", but no failing month from {span} sits at a place in its run whose "
+                   "multiplier changes, so this changes nothing")
+
+
+def _point_value(_key, value, old, new, rows, services, current, span) -> str:
+    text = (f"a point is worth {_gbp(new.point_value_gbp)} instead of "
+            f"{_gbp(old.point_value_gbp)}")
+    return text if rows[1]["points"].sum() > 0 else (
+        text + f", but no KPI attracted points from {span}, so this changes nothing")
+
+
+def _capped(services: list[pd.DataFrame], service: str | None) -> tuple[int, int]:
+    counts = []
+    for frame in services:
+        rows = frame[frame["service"] != ALL_SERVICES]
+        if service is not None:
+            rows = rows[rows["service"] == service]
+        counts.append(int(rows["capped"].sum()))
+    return counts[0], counts[1]
+
+
+def _cap(_key, value, old, new, rows, services, current, span) -> str:
+    before, after = _capped(services, None)
+    text = (f"credits are capped at {new.cap_fraction:.0%} of a service's monthly volume "
+            f"instead of {old.cap_fraction:.0%}")
+    if before or after:
+        return text + (f"; {_count(after, 'service-month')} would reach the cap "
+                       f"({before} today)")
+    return text + f", but no service's credits reached either cap from {span}, so this " \
+                  "changes nothing"
+
+
+def _volume(service, value, old, new, rows, services, current, span) -> str:
+    before, after = _capped(services, service)
+    text = (f"{service}'s monthly volume is {_gbp(new.services[service].monthly_volume_gbp)} "
+            f"instead of {_gbp(old.services[service].monthly_volume_gbp)}, which sets its cap")
+    if before or after:
+        return text + f"; {_count(after, 'month')} would reach it ({before} today)"
+    return text + f", but {service}'s credits reached neither cap from {span}, so this " \
+                  "changes nothing"
+
+
+def _points(kpi_id, value, old, new, rows, services, current, span) -> str:
+    held = current.terms.allocation
+    before = held.loc[held["kpi_id"] == kpi_id, "points"]
+    failing = int(((rows[1]["kpi_id"] == kpi_id) & (rows[1]["run_length"] > 0)).sum())
+    text = (f"{kpi_id} carries {value:g} points instead of "
+            f"{'/'.join(f'{p:g}' for p in before.drop_duplicates())}")
+    return text + (f", over its {_count(failing, 'failing month')}" if failing else
+                   f", but it did not fail from {span}, so this changes nothing")
+
+
+def _threshold(kpi_id, value, old, new, rows, services, current, span, level="tsl") -> str:
+    mine = [r[r["kpi_id"] == kpi_id] for r in rows]
+    changed = int((mine[0]["rag"].astype(str).str.lower().to_numpy()
+                   != mine[1]["rag"].astype(str).str.lower().to_numpy()).sum())
+    word = "target (TSL)" if level == "tsl" else "minimum (MSL)"
+    text = f"{kpi_id}'s {word} is {value:g} for every month"
+    return text + (f", which changes the status of {_count(changed, 'month')}" if changed else
+                   f", but none of its months from {span} changes status, so this changes "
+                   "nothing")
+
+
+_CLAUSES = {
+    "amber_fraction": _amber, "blue_breaks_run": _blue, "multipliers": _multipliers,
+    "point_value_gbp": _point_value, "cap_fraction": _cap, "volume": _volume,
+    "points": _points, "tsl": _threshold,
+    "msl": lambda *args: _threshold(*args, level="msl"),
+}
