@@ -23,6 +23,8 @@ from scrutiny.report.params import notebooks_root
 from scrutiny.report.period.scorecard import headline_counts, open_period_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
+ALL_KINDS = ["period_report", "council_report", "portfolio_report", "action_plan_report",
+             "partnership_report"]
 PERIOD_SECTIONS = (
     "Headline", "Performance by service", "Each KPI, month by month", "Exceptions this month",
     "Trends and early warnings", "Abatement points and service credits",
@@ -31,19 +33,19 @@ PERIOD_SECTIONS = (
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_second_render_is_byte_identical(rendered, name):
     _, first, second = rendered
     assert first[name] == second[name]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_report_has_no_code_prompts_scripts_or_paths(rendered, name):
     root, pages, _ = rendered
     html = pages[name].decode("utf-8")
     for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
-                 "cr.", "por.", "insight.", "money.", "open_council_report",
+                 "cr.", "por.", "apr.", "ptr.", "insight.", "money.", "open_council_report",
                  "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
                  str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
         assert leak.lower() not in html.lower(), leak
@@ -107,7 +109,7 @@ def test_index_links_every_report_relatively(rendered):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_contents_links_resolve(rendered, name):
     _, pages, _ = rendered
     html = pages[name].decode("utf-8")

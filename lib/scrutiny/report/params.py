@@ -194,11 +194,106 @@ class PortfolioReportParams(ReportParams):
         require_snapshot(load_portfolio(self.portfolio), self.month)
 
 
+class QuarterReportParams(ReportParams):
+    """A report about one quarter: ``period`` (its last month) is worked out, not written.
+
+    Subclasses name the dataset field (:attr:`dataset_key`) and how a quarter maps to its last
+    month (:meth:`last_month`, which reads only the dataset's YAML file).
+    """
+
+    dataset_key: ClassVar[str] = ""
+
+    quarter: str = Field(min_length=1, description="the quarter the report is about")
+
+    @classmethod
+    @abstractmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        """Return the quarter's last month, ``YYYY-MM``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period_from_quarter(cls, raw):
+        if not isinstance(raw, dict):
+            return raw
+        if "period" in raw:
+            raise ValueError("key 'period': this report takes a quarter; remove 'period' "
+                             "(the quarter's last month is used)")
+        if not isinstance(raw.get("quarter"), str) or not isinstance(raw.get(cls.dataset_key),
+                                                                      str):
+            # A stand-in month, so the error reported is the missing or mistyped key itself.
+            return {**raw, "period": "1970-01"}
+        try:
+            period = cls.last_month(raw[cls.dataset_key], raw["quarter"])
+        except (ScrutinyError, ValueError) as err:
+            raise ValueError(f"key 'quarter': {err}".replace("key 'quarter': key 'quarter': ",
+                                                             "key 'quarter': ")) from None
+        return {**raw, "period": period}
+
+    def notebook_parameters(self, *, params_file: str, environ=None) -> dict[str, object]:
+        values = super().notebook_parameters(params_file=params_file, environ=environ)
+        values.pop("period")  # worked out again from the quarter by the report
+        return values
+
+
+class ActionPlanReportParams(QuarterReportParams):
+    """An action plan at one of its quarters (``notebooks/action_plan_report.ipynb``)."""
+
+    dataset_key: ClassVar[str] = "plan"
+
+    report: Literal["action_plan_report"]
+    plan: str = Field(min_length=1, description="action-plan data folder under data/")
+    quarter: str = Field(pattern=r"^Q\d$", description="a quarter of the plan, e.g. Q1")
+
+    @classmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        from scrutiny.systems.action_plan import quarter_last_month
+
+        return quarter_last_month(dataset, quarter)
+
+    @property
+    def target(self) -> str:
+        return self.plan
+
+    def check_data(self) -> None:
+        from scrutiny.systems.action_plan import load_action_plan
+
+        load_action_plan(self.plan)
+
+
+class PartnershipReportParams(QuarterReportParams):
+    """A partnership's published statements for one quarter
+    (``notebooks/partnership_report.ipynb``)."""
+
+    dataset_key: ClassVar[str] = "partnership"
+
+    report: Literal["partnership_report"]
+    partnership: str = Field(min_length=1, description="partnership data folder under data/")
+    quarter: str = Field(pattern=r"^\d{4}/\d{2} Q[1-4]$",
+                         description="financial quarter, e.g. 2014/15 Q4")
+
+    @classmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        from scrutiny.systems.partnership import quarter_last_month
+
+        return quarter_last_month(dataset, quarter)
+
+    @property
+    def target(self) -> str:
+        return self.partnership
+
+    def check_data(self) -> None:
+        from scrutiny.systems.partnership import load_partnership, require_quarter
+
+        require_quarter(load_partnership(self.partnership), self.quarter)
+
+
 #: Report name -> parameters model.
 REPORTS: dict[str, type[ReportParams]] = {
     "period_report": PeriodReportParams,
     "council_report": CouncilReportParams,
     "portfolio_report": PortfolioReportParams,
+    "action_plan_report": ActionPlanReportParams,
+    "partnership_report": PartnershipReportParams,
 }
 
 
