@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from render_helpers import SCRIPT, assert_sections
+from render_helpers import SCRIPT, assert_sections, table_rows
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import action_plan as apr
 from systems_helpers import copy_dataset, replace_in
@@ -19,20 +19,13 @@ def q1():
     return apr.open_action_plan_report("south-vale-capita", "Q1")
 
 
-def _rows(markup: str, caption: str) -> list[list[str]]:
-    """The body rows of the table with ``caption``, as cell texts."""
-    table = markup.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
-    body = table.split("<tbody>", 1)[1]
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body)]
-
 
 def test_summary_and_money_give_the_published_totals_138_and_37(q1):
     assert ("budget outside the contract totals 138 and its budget pressures 37 (GBP 000s). "
             "Both agree with the totals row the plan publishes.") in repr(apr.summary(q1))
-    rows = _rows(apr.money_section(q1).markup, "Budget and pressure by activity stream")
+    rows = table_rows(apr.money_section(q1).markup, "Budget and pressure by activity stream")
     assert rows[-1] == ["All streams", "22", "138", "37"]
-    projects = _rows(apr.money_section(q1).markup, "Projects with a budget or a pressure")
+    projects = table_rows(apr.money_section(q1).markup, "Projects with a budget or a pressure")
     assert sorted((r[0], r[-2], r[-1]) for r in projects) == [
         ("End User Computing (EUC)", "40", ""), ("Legacy datacentre closure", "0", "27"),
         ("Print services", "48", ""), ("Web sites replaced", "50", "10")]
@@ -48,7 +41,7 @@ def test_a_transcription_that_misses_the_published_totals_says_so(tmp_path, monk
 
 
 def test_five_contract_changes_with_what_they_do_and_their_stated_cost(q1):
-    rows = _rows(apr.contract_changes_section(q1).markup, "The 5 contract changes")
+    rows = table_rows(apr.contract_changes_section(q1).markup, "The 5 contract changes")
     assert [r[0] for r in rows] == [
         "a. IT end user computing environment", "b. Fraud service back in-house",
         "c. Finance business partners back in-house", "d. Strategic HR back in-house",
@@ -63,7 +56,7 @@ def test_five_contract_changes_with_what_they_do_and_their_stated_cost(q1):
 
 def test_status_key_is_data_and_lost_colours_are_not_invented(q1):
     markup = apr.rag_key_section(q1).markup
-    assert _rows(markup, "The plan&#x27;s key to milestone status") == [
+    assert table_rows(markup, "The plan&#x27;s key to milestone status") == [
         ["Green", "Green", "Under way and on track"], ["Amber", "Amber", "In negotiation"],
         ["Red", "Red", "Off track"], ["Blue", "Blue", "Complete"], ["Grey", "Grey", "End point"]]
     assert "The colours did not survive" in markup
@@ -73,9 +66,9 @@ def test_status_key_is_data_and_lost_colours_are_not_invented(q1):
 
 def test_plan_by_stream_and_quarter(q1):
     markup = apr.plan_section(q1).markup
-    counts = _rows(markup, "Milestones per activity stream and quarter")
+    counts = table_rows(markup, "Milestones per activity stream and quarter")
     assert counts[0] == ["Core IT turnaround", "7", "10", "9", "1", "0"]
-    active = _rows(markup, "Core IT turnaround: milestones by quarter")[0]
+    active = table_rows(markup, "Core IT turnaround: milestones by quarter")[0]
     assert active == ["Active Directory", "DW", "directory designed and approved",
                       "New directory built and all staff migrated",
                       "Operational (successor lead LB)", "", ""]
@@ -84,7 +77,7 @@ def test_plan_by_stream_and_quarter(q1):
 def test_due_next_quarter_and_the_last_quarter(q1, monkeypatch):
     due = apr.next_quarter_section(q1).markup
     assert "20 milestones, across 20 projects, fall due in Q2 (Oct-Dec 2018)." in due
-    assert len(_rows(due, "Due in Q2 (Oct-Dec 2018)")) == 20
+    assert len(table_rows(due, "Due in Q2 (Oct-Dec 2018)")) == 20
     last = apr.open_action_plan_report("south-vale-capita", "Q5")
     assert "is the plan&#x27;s last quarter" in apr.next_quarter_section(last).markup
     q4 = apr.open_action_plan_report("south-vale-capita", "Q4")

@@ -1,10 +1,8 @@
 """Partnership report (seed 004, Lancashire with BT): section by section and rendered."""
 
-import re
-
 import pytest
 
-from render_helpers import SCRIPT, assert_sections
+from render_helpers import SCRIPT, assert_sections, table_rows
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import partnership as ptr
 from systems_helpers import copy_dataset, replace_in
@@ -23,15 +21,9 @@ def q3():
     return ptr.open_partnership_report("lancashire-bt", "2014/15 Q3")
 
 
-def _rows(markup: str, caption: str) -> list[list[str]]:
-    table = markup.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
-    body = table.split("<tbody>", 1)[1]
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body)]
-
 
 def test_march_2015_figures_are_quoted_with_their_source(q4):
-    rows = {r[0]: r for r in _rows(ptr.figures_section(q4).markup, "Figures stated for 2014/15 Q4")}
+    rows = {r[0]: r for r in table_rows(ptr.figures_section(q4).markup, "Figures stated for 2014/15 Q4")}
     quote = "“Of all 5,246 incidents logged in March, 76% were incidents fixed within eight hours.”"
     assert rows["Incidents logged in March 2015"][1:] == [
         "ICT", "5,246", "“5,246 incidents logged in March”", quote]
@@ -40,20 +32,21 @@ def test_march_2015_figures_are_quoted_with_their_source(q4):
 
 
 def test_all_targets_met_for_both_services_with_the_quarter_before(q4, q3):
-    rows = _rows(ptr.targets_section(q4).markup, "Targets met in 2014/15 Q4 (January to March 2015)")
+    rows = table_rows(ptr.targets_section(q4).markup,
+                      "Targets met in 2014/15 Q4 (January to March 2015)")
     assert [r[:4] for r in rows] == [["ICT", "Yes", "contractual", "Yes"],
                                      ["Payroll and Recruitment", "Yes",
                                       "contractual and non-contractual", "Yes"]]
     assert rows[1][4] == "“Again all contractual and non-contractual targets were met within the " \
                          "quarter.”"
-    earlier = _rows(ptr.targets_section(q3).markup,
+    earlier = table_rows(ptr.targets_section(q3).markup,
                     "Targets met in 2014/15 Q3 (October to December 2014)")
     assert [r[3] for r in earlier] == ["Not stated", "Not stated"]
 
 
 def test_quarter_on_quarter_change_only_where_both_quarters_state_it(q4, q3):
     markup = ptr.figures_section(q4).markup
-    assert _rows(markup, "2014/15 Q3 to 2014/15 Q4") == [
+    assert table_rows(markup, "2014/15 Q3 to 2014/15 Q4") == [
         ["Priority categories (of five) at 100%", "ICT", "3", "2", "-1"]]
     assert "3 of the 4 figures for 2014/15 Q4 have no figure for 2014/15 Q3" in markup
     assert "None of these measures is stated for 2014/15 Q2 as well" in ptr.figures_section(
@@ -62,9 +55,9 @@ def test_quarter_on_quarter_change_only_where_both_quarters_state_it(q4, q3):
 
 def test_each_services_statements_for_the_quarter(q3):
     markup = ptr.statements_section(q3).markup
-    assert [r[0] for r in _rows(markup, "ICT: statements for 2014/15 Q3")] == [
+    assert [r[0] for r in table_rows(markup, "ICT: statements for 2014/15 Q3")] == [
         "Contractual targets", "Priority categories"]
-    payroll = _rows(markup, "Payroll and Recruitment: statements for 2014/15 Q3")
+    payroll = table_rows(markup, "Payroll and Recruitment: statements for 2014/15 Q3")
     assert payroll[1][1].startswith("Conditional offer documentation issued within 48 hours")
 
 
