@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,dask]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name scrutiny --display-name "Python (scrutiny)" > /dev/null
 	touch $(STAMP)
 

@@ -71,7 +71,8 @@ def rendered(tmp_path_factory):
         by_name = {name: pages[path] for name, path in RENDERED.items()}
         runs = []
         for _ in range(2):
-            results = render.render(jobs, root=root, progress=False, workers=len(jobs))
+            results = render.render(jobs, root=root, progress=False, workers=len(jobs),
+                                    force=True)
             assert all(r.ok for r in results), [r.error for r in results if not r.ok]
             runs.append({name: page.read_bytes() for name, page in by_name.items()})
     return root, runs[0], runs[1]

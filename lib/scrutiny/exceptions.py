@@ -69,3 +69,7 @@ class RenderError(ScrutinyError):
 
 class ReportContentError(ScrutinyError):
     """Raised when an executed report notebook shows a traceback or output that is not HTML."""
+
+
+class UnknownKpiError(ScrutinyError):
+    """Raised when a KPI code names no KPI of the contract asked about."""

@@ -127,6 +127,38 @@ def test_seed_june_2016_trends():
     assert f1["p_value"] == pytest.approx(2 / 120)  # exact two-sided p of a perfect rise, n=5
 
 
+def test_headroom_is_the_smallest_margin_in_own_units_either_direction():
+    up = trend_of([97, 96.5, 99, 98, 97.25, 98], tsl=95, msl=90)
+    assert (up["headroom_tsl"], up["headroom_msl"]) == (pytest.approx(1.5), pytest.approx(6.5))
+    down = trend_of([3, 4, 2, 6, 5, 4], direction="lower", tsl=5, msl=8)
+    assert (down["headroom_tsl"], down["headroom_msl"]) == (-1, 2)  # missed TSL once, by 1
+
+
+def test_green_throughout_and_heading_for_target_is_drifting():
+    # 99.5 falling 0.5 a month, not significant enough to matter: 97 now, TSL 95 missed at 94.5
+    # in month 5 -> drifting within a horizon of 6 but not of 3.
+    cells = [99.5, 99, 98.5, 98, 97.5, 97]
+    assert trend_of(cells, tsl=95, msl=90, horizon=6)["drifting"]
+    assert not trend_of(cells, tsl=95, msl=90, horizon=3)["drifting"]
+
+
+def test_a_kpi_that_was_not_green_every_month_is_not_drifting():
+    row = trend_of([99.5, 99, 94, 98, 97.5, 97], tsl=95, msl=90, horizon=6)
+    assert row["rag"] == "green" and not row["drifting"]
+    assert not trend_of([97.0] * 6, tsl=95, msl=90, horizon=12)["drifting"]  # flat: no drift
+
+
+def test_seed_june_2016_headroom_and_no_drift():
+    trends = kpi_trends(score(load_contract("lincolnshire-css")), JUNE).set_index("kpi_id")
+    assert not trends["drifting"].any()
+    # PM_KPI_01 (higher is better, TSL 99.9, MSL 99): lowest month 99.76 in Jan-Jun 2016.
+    assert trends.loc["PM_KPI_01", ["headroom_tsl", "headroom_msl"]].tolist() == [
+        pytest.approx(-0.14), pytest.approx(0.76)]
+    # CSC_KPI_04 (lower is better, TSL 7, MSL 10): worst month 9.94 in March 2016.
+    assert trends.loc["CSC_KPI_04", ["headroom_tsl", "headroom_msl"]].tolist() == [
+        pytest.approx(-2.94), pytest.approx(0.06)]
+
+
 values = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda v: round(v, 2))
 
 
@@ -148,3 +180,8 @@ def test_trend_invariants(cells, direction, thresholds, window):
         assert 1 <= row["months_to_tsl"] <= row["months_to_msl"]
     if row["flag"]:
         assert row["classification"] == DETERIORATING
+    if row["n_points"]:
+        assert row["headroom_msl"] >= row["headroom_tsl"]  # the minimum is the lower bar
+    if row["drifting"]:
+        tail = scores[scores["month"] > scores["month"].max() - window]
+        assert (tail["rag"] == "green").all() and row["headroom_tsl"] >= 0

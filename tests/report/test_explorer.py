@@ -83,10 +83,13 @@ def test_widgets_drive_the_view():
     assert app.kpi.value == "ACF_KPI_01"
     assert "RAG history of ACF_KPI_01" in app.output.value
     app.kpi.value = "ACF_KPI_03"
-    app.months.index = (8, 10)  # Mar-May 2016: the override months
+    app.start.value, app.end.value = pd.Period("2016-03", "M"), pd.Period("2016-05", "M")
     table = app.output.value.split("<table")[1]
     assert table.count('<th scope="row">') == 3
     assert "March 2016" in table and "May 2016" in table and "June 2016" not in table
+    # The override reason covers all three months: written once, each month points to it.
+    assert app.output.value.count("Note 1</td>") == 3 and "Note 2" not in app.output.value
+    assert app.output.value.count("agreement") == 1
 
 
 def test_abatement_detail_follows_the_engine(loaded):
@@ -107,11 +110,61 @@ def test_abatement_detail_follows_the_engine(loaded):
 
 def test_trend_statistics_match_the_reports_trend_test(loaded):
     _, scores = loaded
-    markup = explorer.trend_statistics(scores, kpi_id="F_KPI_01",
+    markup = explorer.trend_statistics(scores, kpi_id="F_KPI_01", start=pd.Period("2016-01", "M"),
                                        end=pd.Period("2016-06", "M")).markup
     assert ">improving</td>" in markup and ">January 2016 to June 2016</td>" in markup
-    empty = explorer.trend_statistics(scores, kpi_id="F_KPI_99", end=pd.Period("2016-06", "M"))
+    empty = explorer.trend_statistics(scores, kpi_id="F_KPI_99", start=pd.Period("2016-01", "M"),
+                                      end=pd.Period("2016-06", "M"))
     assert "no result in June 2016" in empty.markup
+
+
+def test_trend_statistics_cover_the_months_chosen(loaded):
+    _, scores = loaded
+    july = pd.Period("2015-07", "M")
+    alone = explorer.trend_statistics(scores, kpi_id="F_KPI_01", start=july, end=july).markup
+    assert "at least two months" in alone and "February 2015" not in alone
+    year = explorer.trend_statistics(scores, kpi_id="F_KPI_01", start=july,
+                                     end=pd.Period("2016-06", "M")).markup
+    assert ">July 2015 to June 2016</td>" in year and "Least headroom over target" in year
+
+
+def test_chart_draws_months_without_a_number_and_lists_only_what_is_drawn(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="PM_KPI_01", start=pd.Period("2015-07", "M"),
+                           end=pd.Period("2016-06", "M"))
+    # November 2015 is Red, data not available: drawn at the foot, labelled "no data".
+    assert rows.loc[rows["month"] == pd.Period("2015-11", "M"), "rag"].item() == "red"
+    fig = trend.kpi_trend(rows, title="PM_KPI_01")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert labels.count("no data") == int(rows["value"].isna().sum()) >= 1
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    drawn = {r.capitalize() for r in rows["rag"]}
+    assert {"Green", "Amber", "Red", "Blue"} & set(legend) == drawn
+    assert "no number (at the foot)" in legend
+    assert "without a number" in trend.alt_text(rows, title="PM_KPI_01")
+
+
+def test_kpi_table_is_a_dataframe_that_follows_the_whatif(loaded):
+    start, end = pd.Period("2015-07", "M"), pd.Period("2016-06", "M")
+    own = explorer.kpi_table("lincolnshire-css", kpi_id="ACF_KPI_03", start=start, end=end)
+    full = explorer.kpi_table("lincolnshire-css", kpi_id="ACF_KPI_03", start=start, end=end,
+                              amber_fraction=1.0)
+    assert len(own) == 12 and {"month", "value", "rag", "run_length", "points"} <= set(own)
+    amber = own["rag"] == "Amber"
+    assert amber.any()
+    assert (full.loc[amber, "base_points"] == full.loc[amber, "allocation"]).all()
+    assert full["points"].sum() > own["points"].sum()
+
+
+def test_explorer_hands_its_table_over_and_shows_whatif_terms():
+    pytest.importorskip("ipywidgets")
+    app = explorer.Explorer("lincolnshire-css")
+    app.amber.value = 1.0
+    assert "what-if: Amber at 1.00" in app.output.value
+    assert len(app.table()) == 12
+    app._hand_over()  # no IPython shell here: says how to get the table instead
+    assert "explorer.table()" in app.message.value
 
 
 def test_explorer_widget_shows_abatement_and_trend_statistics():

@@ -112,7 +112,7 @@ def test_summary_by_service_has_a_table_per_service_and_all(june):
     assert "Customer Service Centre (CSC): KPIs by status, Jan 2016 to Jun 2016" in markup
 
 
-def test_heatmap_grid_and_alt_text_agree_with_scores(june):
+def test_heatmap_grid_and_summary_agree_with_scores(june):
     from scrutiny.report.charts import heatmap
 
     grid = heatmap.rag_grid(june.scores, june.heatmap_months)
@@ -121,8 +121,33 @@ def test_heatmap_grid_and_alt_text_agree_with_scores(june):
                             & (june.scores["month"] == june.period)]
     assert grid.loc["CSC_KPI_04", june.period] == june_rows["rag"].item() == "blue"
     greens = int((grid == "green").sum().sum())
-    assert f"{greens} Green" in heatmap.alt_text(june.scores, june.heatmap_months)
-    assert 'alt="Heatmap of RAG status for 43 KPIs' in period_report.kpi_heatmap(june).markup
+    assert f"{greens} Green" in heatmap.summary_text(june.scores, june.heatmap_months)
+    assert "RAG status of 43 KPIs over 12 months" in period_report.kpi_heatmap(june).markup
+
+
+def test_heatmap_is_a_table_with_a_lettered_coloured_cell_per_kpi_month(june):
+    from bs4 import BeautifulSoup
+
+    from scrutiny.report.charts import heatmap
+
+    grid = heatmap.rag_grid(june.scores, june.heatmap_months)
+    table = BeautifulSoup(period_report.kpi_heatmap(june).markup, "html.parser").table
+    assert "<img" not in str(table) and table.caption.get_text().startswith("RAG status")
+    columns = [th.get_text() for th in table.thead.find_all("th")]
+    assert columns == ["KPI"] + [m.strftime("%b %Y") for m in june.heatmap_months]
+    assert all(th["scope"] == "col" for th in table.thead.find_all("th"))
+    rows = table.tbody.find_all("tr")
+    assert [r.th.get_text() for r in rows] == list(grid.index)
+    assert all(r.th["scope"] == "row" for r in rows)
+    for row, (kpi, rags) in zip(rows, grid.iterrows(), strict=True):
+        cells = row.find_all("td")
+        assert len(cells) == 12, kpi
+        for cell, rag in zip(cells, rags, strict=True):
+            if isinstance(rag, str):
+                assert cell.get_text() == heatmap.RAG_LETTERS[rag]
+                assert cell["class"] == ["rag", f"rag-{rag}"]
+            else:
+                assert cell.get_text() == heatmap.NO_RESULT and not cell.get("class")
 
 
 def test_overrides_in_force_mark_the_period(june):

@@ -1,17 +1,96 @@
-"""The ``scrutiny`` command line. Each concern registers its commands from its own module."""
+"""The ``scrutiny`` command line. Each concern keeps its commands in its own module.
+
+Commands are imported only when invoked (:data:`COMMANDS`): ``scrutiny summary`` never imports
+the renderer, and ``scrutiny --help`` imports no command at all. A new command goes in its
+module's ``COMMANDS`` list and in :data:`COMMANDS` here, with the first sentence of its help
+(a test checks the two agree).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
+from click.formatting import HelpFormatter
 
-from scrutiny import __version__
 from scrutiny.exceptions import ScrutinyError
 
+#: Command name -> ("module:attribute", first sentence of its help, as ``--help`` lists it).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "abatement": ("scrutiny.cli.abatement:abatement",
+                  "Abatement points and service credits per month since the first return."),
+    "action-plan": ("scrutiny.cli.systems:action_plan_command",
+                    "Milestones by quarter with stream and project; totals by stream on the "
+                    "table view."),
+    "exceptions": ("scrutiny.cli.insight:exceptions",
+                   "Every KPI that is not Green in a month: thresholds in force, failing run, "
+                   "reason."),
+    "ingest": ("scrutiny.cli.ingest:ingest_command",
+               "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
+    "narrative": ("scrutiny.cli.insight:narrative",
+                  "Plain-English highlights for a month, as one paragraph."),
+    "projects": ("scrutiny.cli.systems:projects",
+                 "One row per project per snapshot: next milestone, baseline, forecast, "
+                 "slippage, RAG."),
+    "ratings": ("scrutiny.cli.insight:ratings",
+                "Procurement Act 2023 rating of each KPI over a period, with the counts behind "
+                "it."),
+    "reconcile": ("scrutiny.cli.scorecard:reconcile",
+                  "Published summary cells that the KPI-level results do not reproduce."),
+    "render": ("scrutiny.cli.render:render_command",
+               "Render reports: each PARAMS_FILE (or every one with --all) into outputs/."),
+    "risks": ("scrutiny.cli.systems:risks",
+              "The risk register with score recomputed as impact x likelihood, highest first."),
+    "scores": ("scrutiny.cli.scorecard:scores",
+               "One row per KPI-month: value, the return's status word, RAG and thresholds in "
+               "force."),
+    "shared-ict": ("scrutiny.cli.systems:shared_ict_command",
+                   "One row per council per month per metric: council, month, metric, value."),
+    "summary": ("scrutiny.cli.scorecard:summary",
+                "RAG counts per service and month, plus all services (ALL)."),
+    "trends": ("scrutiny.cli.insight:trends",
+               "Trend of each KPI over a trailing window, with projected months to TSL and "
+               "MSL."),
+}
 
-class _FriendlyGroup(click.Group):
+
+class LazyGroup(click.Group):
+    """A group whose subcommands (:data:`COMMANDS`) are imported when invoked, not at start-up.
+
+    ``--help`` lists them from the stored first sentences, shortened exactly as click shortens
+    a command's own help, so the listing is the same as with eagerly imported commands.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands or name not in COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute = COMMANDS[name][0].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        self.add_command(command, name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [(name, self._short_help(ctx, name, limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def _short_help(self, ctx: click.Context, name: str, limit: int) -> str:
+        if name in COMMANDS and name not in self.commands:
+            # A stand-in command shortens the stored help exactly as the real one would.
+            return click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+        return self.get_command(ctx, name).get_short_help_str(limit)
+
+
+class _FriendlyGroup(LazyGroup):
     """Turns toolkit errors into one line on stderr and a non-zero exit; ``--debug`` re-raises."""
 
     def invoke(self, ctx: click.Context):
@@ -37,20 +116,9 @@ class _FriendlyGroup(click.Group):
 
 
 @click.group(cls=_FriendlyGroup)
-@click.version_option(__version__, prog_name="scrutiny")
+@click.version_option(package_name="contract-scrutiny", prog_name="scrutiny")
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Score supplier KPI returns and produce committee-ready scrutiny reports."""
     ctx.meta["debug"] = debug
-
-
-def _register() -> None:
-    from scrutiny.cli import abatement, ingest, insight, render, scorecard, systems
-
-    for module in (scorecard, abatement, insight, systems, ingest, render):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

@@ -1,39 +1,58 @@
-"""``scrutiny abatement``: abatement points and service credits, per service or per KPI."""
+"""``scrutiny abatement``: abatement points and service credits, per service, KPI or month."""
 
 from __future__ import annotations
 
 import click
 
-from scrutiny.abate.abatement import contract_abatement
-from scrutiny.abate.terms import load_terms
-from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, number_text
-from scrutiny.load.contract import load_contract
+from scrutiny.cli.output import (
+    CONTRACT_OPTION,
+    OUTPUT_OPTION,
+    SHEET_FORMAT_OPTION,
+    emit,
+    month_option,
+    number_text,
+    save_workbook,
+)
+from scrutiny.insight.workbench import open_contract
 
 KPI_OUTPUT = ["kpi_id", "service", "month", "rag", "run_length", "multiplier", "allocation",
               "base_points", "points", "basis"]
 SERVICE_OUTPUT = ["service", "month", "points", "credit", "cap", "capped", "uncapped_credit"]
+OUTPUT_COLUMNS = {"kpi": KPI_OUTPUT, "service": SERVICE_OUTPUT, "month": SERVICE_OUTPUT[1:]}
+#: Sheet columns where a workbook says more than the CLI table.
+SHEET_COLUMNS = {**OUTPUT_COLUMNS, "kpi": ["kpi_id", "service", "description", *KPI_OUTPUT[2:]]}
+#: The terms table as the committee report heads it.
+TERMS_HEADINGS = {"term": "Term", "value": "Value used", "basis": "Source"}
 
 
 @click.command()
 @CONTRACT_OPTION
-@click.option("--by", "by", type=click.Choice(["service", "kpi"]), default="service",
+@click.option("--by", "by", type=click.Choice(["service", "kpi", "month"]), default="service",
               show_default=True, help="service: points and credits per service-month (with ALL); "
-                                      "kpi: every KPI-month with its run and multiplier.")
-@FORMAT_OPTION
+                                      "kpi: every KPI-month with its run and multiplier; "
+                                      "month: all services together.")
+@month_option("--from", "First month to include.")
+@month_option("--to", "Last month to include.")
+@SHEET_FORMAT_OPTION
+@OUTPUT_OPTION
 @click.option("--without-mitigation", is_flag=True,
               help="Score Blue months as if no mitigation or glide had been granted.")
-def abatement(contract: str, by: str, fmt: str, without_mitigation: bool) -> None:
+def abatement(contract: str, by: str, fmt: str, output, without_mitigation: bool,
+              **months) -> None:
     """Abatement points and service credits per month since the first return."""
-    c = load_contract(contract)
-    terms = load_terms(c)
-    result = contract_abatement(c, terms, without_mitigation=without_mitigation)
+    c = open_contract(contract)
+    table = c.abatement(months["from"], months["to"], by=by,
+                        without_mitigation=without_mitigation)
+    terms = c.terms
     relief = " without mitigation or glides" if without_mitigation else ""
-    if by == "kpi":
-        table = result.kpi_months[KPI_OUTPUT]
-        title = f"{c.info.title}: abatement points per KPI-month{relief}"
-    else:
-        table = result.service_months[SERVICE_OUTPUT]
-        title = f"{c.info.title}: abatement points and service credits (GBP){relief}"
+    title = (f"{c.title}: abatement points per KPI-month{relief}" if by == "kpi" else
+             f"{c.title}: abatement points and service credits (GBP){relief}")
+    if fmt == "xlsx":
+        save_workbook(output, {"Abatement": table[SHEET_COLUMNS[by]],
+                               "Terms used": terms.describe().rename(columns=TERMS_HEADINGS)},
+                      title)
+        return
+    table = table[OUTPUT_COLUMNS[by]]
     if fmt == "table":
         table = table.assign(**{col: number_text(table[col], 2) for col in
                                 ("points", "credit", "cap", "uncapped_credit", "base_points")

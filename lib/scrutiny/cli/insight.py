@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
+from scrutiny.cli.output import (
+    CONTRACT_OPTION,
+    FORMAT_OPTION,
+    OUTPUT_OPTION,
+    SHEET_FORMAT_OPTION,
+    emit,
+    month_option,
+    number_text,
+    save_workbook,
+)
 from scrutiny.core.months import month_name
 from scrutiny.insight.narrative import paragraph, period_narrative
-from scrutiny.insight.procurement import RatingRules, procurement_ratings, rating_counts
-from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.procurement import rating_counts
+from scrutiny.insight.workbench import open_contract
 from scrutiny.load.contract import load_contract
-from scrutiny.score.scoring import score
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [
@@ -33,14 +40,24 @@ def _trend_options(command):
     return command
 
 
+#: What an exceptions workbook holds, in order.
+REGISTER_SHEET = ["kpi_id", "service", "description", "month", "rag", "value", "status", "tsl",
+                  "msl", "basis", "run_length", "reason", "reason_source", "override_reason"]
+
+
 @click.command()
 @CONTRACT_OPTION
 @PERIOD_OPTION
-@FORMAT_OPTION
-def exceptions(contract: str, period, fmt: str) -> None:
+@SHEET_FORMAT_OPTION
+@OUTPUT_OPTION
+def exceptions(contract: str, period, fmt: str, output) -> None:
     """Every KPI that is not Green in a month: thresholds in force, failing run, reason."""
-    c = load_contract(contract)
-    table = exceptions_register(score(c), period, load_mitigation_reasons(c))
+    c = open_contract(contract)
+    table = c.exceptions(period)
+    title = f"{c.title}: exceptions register, {month_name(period)}"
+    if fmt == "xlsx":
+        save_workbook(output, {f"Exceptions {month_name(period)}": table[REGISTER_SHEET]}, title)
+        return
     table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]))
     columns = ["kpi_id", "service", "month", "rag", "value", "tsl", "msl", "run_length",
@@ -50,7 +67,7 @@ def exceptions(contract: str, period, fmt: str) -> None:
     else:
         table["reason"] = table["reason"].fillna(table["reason_source"])
         columns.insert(4, "basis")
-    emit(table[columns], fmt, f"{c.info.title}: exceptions register, {month_name(period)}")
+    emit(table[columns], fmt, title)
 
 
 @click.command()
@@ -61,22 +78,24 @@ def exceptions(contract: str, period, fmt: str) -> None:
 def trends(contract: str, period, window: int, min_points: int, alpha: float, horizon: int,
            fmt: str) -> None:
     """Trend of each KPI over a trailing window, with projected months to TSL and MSL."""
-    c = load_contract(contract)
-    table = kpi_trends(score(c), period, window=window, min_points=min_points, alpha=alpha,
-                       horizon=horizon)
+    c = open_contract(contract)
+    table = c.trends(period, window, min_points=min_points, alpha=alpha, horizon=horizon)
     table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]), slope=number_text(table["slope"], 3),
                          tau=number_text(table["tau"], 3),
                          p_value=number_text(table["p_value"], 4),
                          months_to_tsl=number_text(table["months_to_tsl"]),
-                         months_to_msl=number_text(table["months_to_msl"]))
+                         months_to_msl=number_text(table["months_to_msl"]),
+                         headroom_msl=number_text(table["headroom_msl"], 2),
+                         headroom_tsl=number_text(table["headroom_tsl"], 2))
     columns = ["kpi_id", "service", "direction", "n_points", "excluded_blue",
                "excluded_no_data", "value", "rag", "tsl", "msl", "slope", "tau", "p_value",
-               "classification", "months_to_tsl", "months_to_msl", "flag"]
+               "classification", "months_to_tsl", "months_to_msl", "flag", "headroom_msl",
+               "headroom_tsl", "drifting"]
     if fmt == "table":
         columns.remove("tau")
     emit(table[columns], fmt,
-         f"{c.info.title}: trends over the {window} months to {month_name(period)} "
+         f"{c.title}: trends over the {window} months to {month_name(period)} "
          f"(Kendall's tau at {alpha:g}, flag within {horizon} months)")
 
 
@@ -96,18 +115,23 @@ def narrative(contract: str, period, window: int, min_points: int, alpha: float,
 @CONTRACT_OPTION
 @month_option("--from", "First month of the assessment period.", required=True)
 @month_option("--to", "Last month of the assessment period.", required=True)
-@FORMAT_OPTION
-def ratings(contract: str, fmt: str, **months) -> None:
+@SHEET_FORMAT_OPTION
+@OUTPUT_OPTION
+def ratings(contract: str, fmt: str, output, **months) -> None:
     """Procurement Act 2023 rating of each KPI over a period, with the counts behind it."""
-    c = load_contract(contract)
+    c = open_contract(contract)
     start, end = months["from"], months["to"]
-    table = procurement_ratings(score(c), start, end, RatingRules())
+    table = c.ratings(start, end)
     span = f"{month_name(start)} to {month_name(end)}"
+    if fmt == "xlsx":
+        save_workbook(output, {"Ratings": table, "Counts": rating_counts(table)},
+                      f"{c.title}: Procurement Act ratings, {span}")
+        return
     if fmt == "table":
-        emit(rating_counts(table), fmt, f"{c.info.title}: Procurement Act ratings, {span}")
+        emit(rating_counts(table), fmt, f"{c.title}: Procurement Act ratings, {span}")
         click.echo()
         table = table.drop(columns="description")
-    emit(table, fmt, f"{c.info.title}: rating of each KPI, {span}")
+    emit(table, fmt, f"{c.title}: rating of each KPI, {span}")
 
 
 COMMANDS = [exceptions, trends, narrative, ratings]

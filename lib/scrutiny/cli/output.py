@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pandas as pd
+
+from scrutiny.core.rag import RagWord
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv"]),
                              default="table", show_default=True,
                              help="table for people, csv for programs.")
+#: ``--format`` of the commands that can also write an Excel workbook (with ``--output``).
+SHEET_FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table",
+    show_default=True, help="table for people, csv for programs, xlsx for a spreadsheet "
+                            "(with --output FILE).")
+OUTPUT_OPTION = click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                             metavar="FILE", help="Workbook to write with --format xlsx.")
 CONTRACT_OPTION = click.option("--contract", required=True, metavar="NAME",
                                help="Contract folder under data/, e.g. lincolnshire-css.")
 
@@ -29,7 +40,19 @@ def for_output(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if isinstance(out[col].dtype, pd.PeriodDtype):
             out[col] = out[col].dt.strftime("%Y-%m")
+        elif out[col].dtype == object:  # RAG words print as the lower-case codes CSV has always had
+            out[col] = out[col].map(lambda v: v.code if isinstance(v, RagWord) else v)
     return out
+
+
+def save_workbook(output: Path | None, sheets: dict[str, pd.DataFrame], title: str) -> None:
+    """Write ``sheets`` to the ``--output`` workbook (refused without one) and say where."""
+    if output is None:
+        raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
+    from scrutiny.report.excel import write_workbook
+
+    write_workbook(output, sheets, titles={name: title for name in sheets})
+    click.echo(f"wrote {output}")
 
 
 def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:

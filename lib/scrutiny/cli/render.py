@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from scrutiny.exceptions import ParameterError, RenderError
-from scrutiny.render.batch import plan, render, summary_lines
-from scrutiny.report.params import find_params, params_root
 
 
 @click.command("render")
@@ -25,9 +23,25 @@ from scrutiny.report.params import find_params, params_root
               help="Jupyter kernel to use; default: the kernel of this Python.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr.")
+@click.option("--force", is_flag=True,
+              help="Render every selected report, even those already up to date.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where reports run: local worker processes, or a Dask cluster "
+                   "(pip install 'contract-scrutiny[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --executor dask; default: a local cluster.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
-                   council: str | None, jobs: int, kernel: str | None, progress: bool) -> None:
-    """Render reports: each PARAMS_FILE (or every one with --all) into outputs/."""
+                   council: str | None, jobs: int, kernel: str | None, progress: bool,
+                   force: bool, executor: str, scheduler: str | None) -> None:
+    """Render reports: each PARAMS_FILE (or every one with --all) into outputs/.
+
+    A report is rendered only when out of date: its parameters, notebook, input files or the
+    toolkit changed since its HTML was written (--force renders anyway).
+    """
+    from scrutiny.render.batch import plan, render, summary_lines
+    from scrutiny.report.params import find_params, params_root
+
     paths = list(params_files)
     if render_all or (not paths and (period or council)):
         paths += find_params()
@@ -38,8 +52,11 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     if not selected:
         raise ParameterError(f"no parameters file under {params_root().name}/ matches "
                              f"period={period or 'any'} council={council or 'any'}")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     started = time.perf_counter()
-    results = render(selected, workers=jobs, kernel=kernel, progress=progress)
+    results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
+                     executor=executor, scheduler=scheduler)
     for line in summary_lines(results, time.perf_counter() - started):
         click.echo(line)
     failed = sum(not r.ok for r in results)

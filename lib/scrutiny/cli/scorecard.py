@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import click
 
-from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
+from scrutiny.cli.output import (
+    CONTRACT_OPTION,
+    FORMAT_OPTION,
+    OUTPUT_OPTION,
+    SHEET_FORMAT_OPTION,
+    emit,
+    month_option,
+    number_text,
+    save_workbook,
+)
+from scrutiny.insight.workbench import open_contract
 from scrutiny.load.contract import load_contract
 from scrutiny.score.reconcile import reconcile as reconcile_counts
 from scrutiny.score.scoring import score, summary_counts
@@ -23,13 +33,25 @@ def summary(contract: str, fmt: str, **months) -> None:
     emit(table, fmt, f"{c.info.title}: KPIs by RAG status per service and month")
 
 
+#: What a scores workbook holds, in order.
+SCORES_SHEET = ["kpi_id", "service", "description", "month", "value", "status", "rag", "tsl",
+                "msl", "direction", "basis", "override_reason"]
+
+
 @click.command()
 @CONTRACT_OPTION
-@FORMAT_OPTION
-def scores(contract: str, fmt: str) -> None:
+@month_option("--from", "First month to include.")
+@month_option("--to", "Last month to include.")
+@SHEET_FORMAT_OPTION
+@OUTPUT_OPTION
+def scores(contract: str, fmt: str, output, **months) -> None:
     """One row per KPI-month: value, the return's status word, RAG and thresholds in force."""
-    c = load_contract(contract)
-    table = score(c)
+    c = open_contract(contract)
+    table = c.scores(months["from"], months["to"])
+    title = f"{c.title}: KPI scores"
+    if fmt == "xlsx":
+        save_workbook(output, {"Scores": table[SCORES_SHEET]}, title)
+        return
     table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]))
     columns = ["kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction",
@@ -39,7 +61,7 @@ def scores(contract: str, fmt: str) -> None:
     else:
         table["basis"] = table["basis"].where(table["override_reason"].isna(),
                                               table["basis"] + " (revised thresholds)")
-    emit(table[columns], fmt, f"{c.info.title}: KPI scores")
+    emit(table[columns], fmt, title)
 
 
 @click.command()

@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from scrutiny.exceptions import IngestError
@@ -39,6 +40,33 @@ STAGING_DIR = ".ingest-staging"
 #: Marks an ingest in progress; the reader refuses a folder holding it (see load.contract).
 JOURNAL_FILE = ".ingest-journal.json"
 _BACKUP_SUFFIX = ".old"
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` so that readers see the old file or the new one.
+
+    The bytes go to a temporary file beside ``path``, which then replaces it; on any failure the
+    temporary file is removed and ``path`` is left as it was. The file gets the usual permissions
+    (0666 less the umask), not ``mkstemp``'s 0600: outputs are for sharing.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _current_umask() -> int:
+    """The process umask (setting and restoring it is the only portable way to read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def sha256_bytes(data: bytes) -> str:

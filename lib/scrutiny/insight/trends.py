@@ -16,13 +16,20 @@ which the projection would miss TSL and then MSL ("meets" is inclusive, as in sc
 meets only MSL gets the months to MSL. The thresholds are those in force in the period (the
 ``override_reason`` column says when those are a temporary revision). ``flag`` marks a deteriorating
 KPI projected to miss TSL or MSL within the horizon.
+
+**Headroom** is each KPI's smallest margin over its minimum (``headroom_msl``) and target
+(``headroom_tsl``) across the window's months with a number, in the KPI's own units and
+direction-aware: positive means better than the threshold, negative means it was missed. A KPI
+that is Green in every month of the window (``green_throughout``) but whose fitted slope,
+continued from the period's value, would take it below target within the horizon is
+**drifting** (reports say "Green, drifting"): significant or not, the slope is heading for the
+target and nothing has failed yet.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN
@@ -35,8 +42,10 @@ TREND_COLUMNS = [
     "kpi_id", "service", "description", "direction", "unit", "window_start", "period",
     "n_points", "excluded_blue", "excluded_no_data", "value", "rag", "tsl", "msl",
     "override_reason", "slope", "tau", "p_value", "classification", "months_to_tsl",
-    "months_to_msl", "flag",
+    "months_to_msl", "flag", "headroom_msl", "headroom_tsl", "green_throughout", "drifting",
 ]
+#: What reports call a drifting KPI.
+GREEN_DRIFTING = "Green, drifting"
 
 
 def kpi_trends(
@@ -102,6 +111,11 @@ def kpi_trends(
     table = table.assign(window_start=start, period=period, **project(table))
     table["flag"] = table["classification"].eq(DETERIORATING) & (
         table["months_to_tsl"].le(horizon) | table["months_to_msl"].le(horizon))
+    table = table.merge(headroom(in_window), left_on="kpi_id", right_index=True, how="left")
+    table["green_throughout"] = table["kpi_id"].map(
+        in_window["rag"].eq(GREEN).groupby(in_window["kpi_id"]).all()).fillna(False).astype(bool)
+    reach = months_to_cross(table["value"], table["tsl"], table["slope"], table["direction"])
+    table["drifting"] = table["green_throughout"] & reach.le(horizon)
     return table.reset_index(drop=True)[TREND_COLUMNS]
 
 
@@ -135,20 +149,50 @@ def project(table: pd.DataFrame) -> dict[str, pd.Series]:
         Amber), float with NaN where no projection applies.
     """
     deteriorating = table["classification"].eq(DETERIORATING)
-    sign = np.where(table["direction"].eq("higher"), 1, -1)
-    rate = -sign * table["slope"] * 100  # hundredths lost per month; > 0 when deteriorating
-    value = hundredths(table["value"])
 
     def months_to(threshold: pd.Series, allowed: pd.Series) -> pd.Series:
-        gap = sign * (value - hundredths(threshold))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            months = np.floor(gap / rate + 1e-9) + 1
-        return months.where(deteriorating & allowed & (rate > 0))
+        months = months_to_cross(table["value"], threshold, table["slope"], table["direction"])
+        return months.where(deteriorating & allowed)
 
     return {
         "months_to_tsl": months_to(table["tsl"], table["rag"].eq(GREEN)),
         "months_to_msl": months_to(table["msl"], table["rag"].isin([GREEN, AMBER])),
     }
+
+
+def months_to_cross(value: pd.Series, threshold: pd.Series, slope: pd.Series,
+                    direction: pd.Series) -> pd.Series:
+    """Whole months until ``value``, moving by ``slope`` a month, would miss ``threshold``.
+
+    The first month it misses is ``floor(gap / rate) + 1``, with the gap measured in whole
+    hundredths as scoring does (a value exactly on the threshold still meets it). NaN where the
+    slope does not head for the threshold (or a number is missing).
+    """
+    sign = np.where(direction.eq("higher"), 1, -1)
+    rate = -sign * slope * 100  # hundredths lost per month; > 0 when heading for the threshold
+    gap = sign * (hundredths(value) - hundredths(threshold))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        months = np.floor(gap / rate + 1e-9) + 1
+    return pd.Series(months, index=value.index).where(rate > 0)
+
+
+def headroom(in_window: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI's smallest margin over MSL and TSL across the months given (with a number).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``kpi_id``: ``headroom_msl`` and ``headroom_tsl`` in the KPI's own units
+        (percentage points or count), positive when better than the threshold; NaN for a KPI
+        with no number in the window. Each month is measured against the thresholds then in force.
+    """
+    sign = np.where(in_window["direction"].eq("higher"), 1.0, -1.0)
+    margins = pd.DataFrame({
+        "kpi_id": in_window["kpi_id"],
+        "headroom_msl": sign * (in_window["value"] - in_window["msl"]),
+        "headroom_tsl": sign * (in_window["value"] - in_window["tsl"]),
+    })
+    return margins.groupby("kpi_id").min().round(6) + 0.0  # + 0.0: no "-0.0" in outputs
 
 
 def flagged(trends: pd.DataFrame) -> pd.DataFrame:
@@ -168,6 +212,8 @@ def _fit_each_kpi(usable: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fit_one(points: pd.DataFrame) -> pd.Series:
+    from scipy import stats  # ~1 s to import: only commands that fit a trend pay for it
+
     x, y = points["x"].to_numpy(float), points["value"].to_numpy(float)
     slope = stats.theilslopes(y, x).slope
     if np.ptp(y) == 0:  # a constant series has no trend; kendalltau would warn and give NaN

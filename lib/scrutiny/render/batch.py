@@ -10,26 +10,23 @@ half a report and never replaces the last good one. A failed report keeps its ex
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
-import nbformat
-
 import scrutiny
 from scrutiny.config import outputs_root
+from scrutiny.core.atomic import atomic_write
 from scrutiny.exceptions import ParameterError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
-from scrutiny.render import committee
+from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
-from scrutiny.report import html as report
 from scrutiny.report.params import display_path, load_params
 
 
@@ -57,6 +54,7 @@ class Result:
     html: Path | None = None
     failed_notebook: Path | None = None
     error: str = ""
+    skipped: bool = False  # up to date (see freshness.stale_reason): nothing was rendered
 
 
 def plan(paths: Iterable[Path], *, period: str | None = None,
@@ -102,24 +100,6 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
     return sorted(jobs, key=lambda j: j.name)
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; reports are for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _end_with_parent() -> None:
     """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
 
@@ -154,7 +134,12 @@ def _alive(pid: int) -> bool:
 
 def render_job(job: Job, kernel_name: str, root: Path) -> Result:
     """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+    # Imported here, in the worker: the command itself needs none of them to plan or skip.
+    import nbformat
     import papermill
+
+    from scrutiny.render import committee
+    from scrutiny.render.warm import WarmKernelManager
 
     started = time.perf_counter()
     target = root / job.stem
@@ -170,11 +155,15 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
             papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters,
                 kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False, **sockets)
+                log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
         atomic_write(target.with_suffix(".html"), page)
+        # Last, so a report whose HTML was not written is never taken for up to date.
+        atomic_write(freshness.record_path(root, job),
+                     freshness.record_text(job, freshness.declared_inputs(nb)))
         failed.unlink(missing_ok=True)
         return Result(job, True, time.perf_counter() - started, html=target.with_suffix(".html"))
     except Exception as err:  # noqa: BLE001 - one report's failure must not stop the batch
@@ -205,8 +194,9 @@ def _with_library_path() -> None:
 
 
 def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
-           root: Path | None = None, progress: bool = True) -> list[Result]:
-    """Render ``jobs`` in parallel worker processes, then rewrite ``index.html``.
+           root: Path | None = None, progress: bool = True, force: bool = False,
+           executor: str = "local", scheduler: str | None = None) -> list[Result]:
+    """Render the out-of-date ``jobs`` in parallel workers, then rewrite ``index.html``.
 
     Parameters
     ----------
@@ -220,30 +210,56 @@ def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
         Outputs folder; default :func:`scrutiny.config.outputs_root`.
     progress : bool
         Show a progress bar on stderr.
+    force : bool
+        Render every job, even those up to date (:func:`freshness.stale_reason`).
+    executor : {"local", "dask"}
+        A local process pool, or a Dask cluster (see :mod:`scrutiny.render.executors`).
+    scheduler : str, optional
+        Dask scheduler address; without one, ``"dask"`` starts a local cluster.
 
     Returns
     -------
     list of Result
-        In the order of ``jobs``.
+        In the order of ``jobs``; up-to-date reports are ``skipped`` and left untouched.
     """
-    from tqdm import tqdm
-
     root = Path(root) if root is not None else outputs_root()
     root.mkdir(parents=True, exist_ok=True)
+    results = {job.name: Result(job, True, 0.0, html=(root / job.stem).with_suffix(".html"),
+                                skipped=True)
+               for job in jobs if not force and freshness.stale_reason(job, root) is None}
+    todo = [job for job in jobs if job.name not in results]
+    if todo:
+        results.update((r.job.name, r) for r in _run(todo, workers=workers, kernel=kernel,
+                                                     root=root, progress=progress,
+                                                     executor=executor, scheduler=scheduler))
+    if todo or not (root / "index.html").exists():
+        write_index(root)
+    return [results[job.name] for job in jobs]
+
+
+def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, progress: bool,
+         executor: str, scheduler: str | None) -> Iterable[Result]:
+    from tqdm import tqdm
+
     _with_library_path()
-    results: dict[str, Result] = {}
     with report_kernel(kernel) as kernel_name, \
-            ProcessPoolExecutor(max_workers=max(1, workers),
-                                initializer=_end_with_parent) as pool, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
-        futures = {pool.submit(render_job, job, kernel_name, root): job for job in jobs}
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.job.name] = result
+        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root)
+        if executor == "dask":
+            done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
+                                      on_crash=_crashed)
+        else:
+            done = executors.run_local(render_one, jobs, workers=workers,
+                                       initializer=_end_with_parent)
+        for result in done:
             bar.update(1)
-    write_index(root)
-    return [results[job.name] for job in jobs]
+            yield result
+
+
+def _crashed(job: Job, err: BaseException) -> Result:
+    """The result of a job whose worker died or could not run it."""
+    return Result(job, False, 0.0, error=_one_line(err))
 
 
 def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
@@ -251,14 +267,19 @@ def summary_lines(results: Sequence[Result], wall_seconds: float) -> list[str]:
     root = outputs_root()
     lines = []
     for r in results:
-        if r.ok:
+        if r.skipped:
+            lines.append(f"fresh   {r.job.name:<58}   up to date")
+        elif r.ok:
             lines.append(f"ok      {r.job.name:<58} {r.seconds:6.1f}s")
         else:
             kept = f" (kept {_shown(r.failed_notebook, root)})" if r.failed_notebook else ""
             lines.append(f"FAILED  {r.job.name:<58} {r.seconds:6.1f}s  {r.error}{kept}")
     failed = sum(not r.ok for r in results)
+    fresh = sum(r.skipped for r in results)
+    skipped = f", {fresh} up to date (not rendered)" if fresh else ""
     lines.append(f"{len(results)} report{'s' if len(results) != 1 else ''}: "
-                 f"{len(results) - failed} ok, {failed} failed, in {wall_seconds:.1f}s")
+                 f"{len(results) - failed - fresh} ok, {failed} failed{skipped}, "
+                 f"in {wall_seconds:.1f}s")
     return lines
 
 
@@ -315,6 +336,8 @@ def _link_text(entry: IndexEntry) -> str:
 
 def write_index(root: Path) -> Path:
     """Write ``index.html`` linking every report under ``root`` (relative links), atomically."""
+    from scrutiny.report import html as report
+
     groups: dict[str, list[IndexEntry]] = {}
     for entry in index_entries(root):
         groups.setdefault(entry.group, []).append(entry)

@@ -12,6 +12,21 @@ from scrutiny import __version__
 from scrutiny.config import data_root
 from scrutiny.report import html as report
 
+#: Output metadata key under which the appendix declares its input files (name -> SHA-256), so
+#: the renderer can tell later whether the report is out of date. Never shown in the report.
+INPUTS_KEY = "scrutiny_inputs"
+
+
+class Appendix(report.Html):
+    """The appendix's HTML, carrying the input files it lists as output metadata."""
+
+    def __init__(self, markup: str, inputs: Mapping[str, str]):
+        super().__init__(markup)
+        self.inputs = dict(inputs)
+
+    def _repr_html_(self):
+        return self.markup, {INPUTS_KEY: self.inputs}
+
 
 def file_digests(files: Iterable[Path], root: Path | None = None) -> pd.DataFrame:
     """Return ``file`` (relative to ``data/``, never absolute) and ``sha256`` for each input."""
@@ -45,6 +60,7 @@ def appendix(files: Iterable[Path], parameters: Mapping[str, object],
              extra: Sequence[tuple[str, report.Html]] = ()) -> report.Html:
     """Every report's closing appendix: input files with SHA-256, parameters, ``extra``
     report-specific (heading, body) parts, then the toolkit version."""
+    files = list(files)
     digests = file_digests(files).rename(columns={"file": "File (under data/)",
                                                   "sha256": "SHA-256"})
     table = parameter_table(parameters).rename(columns={"parameter": "Parameter",
@@ -60,4 +76,16 @@ def appendix(files: Iterable[Path], parameters: Mapping[str, object],
         parts += [report.heading(heading), body]
     parts += [report.heading("Toolkit"),
               report.paragraph(f"contract-scrutiny version {toolkit_version()}.")]
-    return report.join(*parts)
+    return Appendix(report.join(*parts).markup, input_names(files, digests["SHA-256"]))
+
+
+def input_names(files: Sequence[Path], digests: Iterable[str]) -> dict[str, str]:
+    """Return each input's name for the renderer (under ``data/`` when there, else absolute)."""
+    root = data_root().resolve()
+    names = []
+    for path in (Path(f).resolve() for f in files):
+        try:
+            names.append(path.relative_to(root).as_posix())
+        except ValueError:
+            names.append(str(path))
+    return dict(zip(names, digests, strict=True))

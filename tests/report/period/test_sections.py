@@ -37,6 +37,18 @@ def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):
     assert markup.count("<figure>") == 1 and 'alt="F_KPI_01:' in markup
 
 
+def test_trends_list_green_drifting_kpis_only_when_there_are_some(june):
+    assert "Green, drifting" not in insight.trends_section(june).markup  # none in the seed
+    drifting = period_report.open_period_report("lincolnshire-css", "2016-06")
+    trends = june.trends.copy()
+    pick = trends["kpi_id"].isin(["CSC_KPI_06", "CSC_KPI_07"])
+    trends.loc[pick, "drifting"] = True
+    drifting.__dict__["trends"] = trends  # the cached trends, as if the data showed a drift
+    markup = insight.trends_section(drifting).markup
+    assert "Green, drifting: CSC_KPI_06 (least headroom over target" in markup
+    assert "and CSC_KPI_07" in markup and "would miss it within 3 months" in markup
+
+
 def test_abatement_section_shows_each_service_and_the_cap(june):
     markup = money.abatement_section(june).markup
     now = june.abatement.service_months

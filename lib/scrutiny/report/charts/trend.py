@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -12,6 +14,8 @@ from scrutiny.report.charts.style import GREY, RAG_COLOURS, apply_style
 
 #: Marker shapes differ by RAG too, so the points read without colour.
 RAG_MARKERS = {"green": "o", "amber": "s", "red": "X", "blue": "D"}
+#: Label of a month without a number, by its RAG (a Red month without one is "data not available").
+NO_NUMBER_LABELS = {"red": "no data"}
 
 
 def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
@@ -21,9 +25,12 @@ def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
     ----------
     rows : pandas.DataFrame
         Scores of one KPI (``month``, ``value``, ``rag``, ``tsl``, ``msl``, ``direction``,
-        ``unit``), months ascending. Months without a number are marked on the axis.
+        ``unit``), months ascending. Months without a number are drawn at the foot of the chart
+        in their RAG colour and shape, labelled "no data" (Red) or with their RAG word.
     title : str
-        Chart title.
+        Chart title (wrapped to the chart's width).
+
+    The legend lists the RAG statuses drawn, and "no number" only when a month has none.
     """
     apply_style()
     fig = Figure(figsize=(8, 4))
@@ -53,21 +60,29 @@ def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
             ax.annotate(RAG_LABELS[rag][0], (xi, yi), textcoords="offset points", xytext=(0, 7),
                         ha="center", fontsize=7)
     missing = np.isnan(values)
-    ax.scatter(x[missing], np.full(missing.sum(), fail_edge), marker="|", s=80, color="#1a1a1a",
-               zorder=3)
+    foot = fail_edge + (0.06 if higher else -0.06) * (high - low)  # inside the plot, failing side
+    for rag in RAG_ORDER:
+        hit = (rows["rag"] == rag).to_numpy() & missing
+        ax.scatter(x[hit], np.full(hit.sum(), foot), marker=RAG_MARKERS[rag], s=46, zorder=3,
+                   color=RAG_COLOURS[rag], edgecolors="#1a1a1a", linewidths=0.6, hatch="////")
+        for xi in x[hit]:
+            ax.annotate(NO_NUMBER_LABELS.get(rag, RAG_LABELS[rag]), (xi, foot),
+                        textcoords="offset points", xytext=(0, 7), ha="center", fontsize=7)
     ax.set_ylim(low, high)
     ax.set_xticks(x, [m.strftime("%b %y") for m in rows["month"]], fontsize=8,
                   rotation=45 if len(rows) > 12 else 0)
     unit = rows["unit"].iloc[0] if len(rows) else ""
     ax.set_ylabel("per cent" if unit == "percent" else "count")
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=10, loc="left")
     handles = [Line2D([], [], color="#1a1a1a", linestyle="--", label="TSL (target)"),
                Line2D([], [], color="#1a1a1a", linestyle=":", label="MSL (minimum)")]
+    drawn = set(rows["rag"])
     handles += [Line2D([], [], marker=RAG_MARKERS[r], linestyle="", color=RAG_COLOURS[r],
-                       markeredgecolor="#1a1a1a", label=RAG_LABELS[r]) for r in RAG_ORDER]
+                       markeredgecolor="#1a1a1a", label=RAG_LABELS[r])
+                for r in RAG_ORDER if r in drawn]
     if missing.any():
-        handles.append(Line2D([], [], marker="|", linestyle="", color="#1a1a1a",
-                              label="no number"))
+        handles.append(Line2D([], [], marker="s", linestyle="", color="#ffffff",
+                              markeredgecolor="#1a1a1a", label="no number (at the foot)"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
               fontsize=8)
     fig.tight_layout()
@@ -81,8 +96,10 @@ def alt_text(rows: pd.DataFrame, *, title: str) -> str:
     counts = rows["rag"].value_counts().reindex(RAG_ORDER, fill_value=0)
     latest = rows.iloc[-1]
     value = "no number" if pd.isna(latest["value"]) else f"{latest['value']:g}"
+    gaps = int(rows["value"].isna().sum())
     return (f"{title}: {len(rows)} months from {rows['month'].iloc[0].strftime('%B %Y')} to "
             f"{latest['month'].strftime('%B %Y')}; "
             + ", ".join(f"{counts[r]} {RAG_LABELS[r]}" for r in RAG_ORDER)
+            + (f" ({gaps} without a number)" if gaps else "")
             + f". Latest {value} ({RAG_LABELS.get(latest['rag'], '')}) against TSL "
             f"{latest['tsl']:g} and MSL {latest['msl']:g}.")

@@ -23,7 +23,13 @@ from scrutiny.insight.procurement import (
     rating_counts,
 )
 from scrutiny.insight.register import NONE_RECORDED
-from scrutiny.insight.trends import DETERIORATING, IMPROVING, NOT_ENOUGH_DATA, flagged
+from scrutiny.insight.trends import (
+    DETERIORATING,
+    GREEN_DRIFTING,
+    IMPROVING,
+    NOT_ENOUGH_DATA,
+    flagged,
+)
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend as trend_chart
 from scrutiny.report.html import Html
@@ -121,6 +127,7 @@ def trends_section(rep: PeriodReport) -> Html:
         f"to be assessed. A worsening KPI is flagged when, if the trend continues, it would miss "
         f"its target or minimum within {rep.trend_horizon} months.")]
     parts.append(_excluded(trends, rep))
+    parts.extend(_drifting(trends, rep))
     if shown.empty:
         parts.append(report.paragraph("No KPI shows a significant trend in this window, and none "
                                       "is flagged."))
@@ -144,6 +151,20 @@ def _excluded(trends: pd.DataFrame, rep: PeriodReport) -> Html:
         lead + f" {len(out)} KPI{'s' if len(out) != 1 else ''} had fewer than "
         f"{rep.trend_min_points} scored months and {'was' if len(out) == 1 else 'were'} not "
         f"assessed: {join_words(named)}.")
+
+
+def _drifting(trends: pd.DataFrame, rep: PeriodReport) -> list[Html]:
+    """A paragraph naming the KPIs Green throughout but heading for their target, if any."""
+    rows = trends[trends["drifting"]]
+    if rows.empty:
+        return []
+    named = [f"{r.kpi_id} (least headroom over target {r.headroom_tsl:.2f}"
+             + (" points" if r.unit == "percent" else "") + f", moving {r.slope:+.2f} a month)"
+             for r in rows.itertuples()]
+    return [report.paragraph(
+        f"{GREEN_DRIFTING}: {join_words(named)} met {'its' if len(rows) == 1 else 'their'} "
+        f"target in every month of the window but, at the fitted rate, would miss it within "
+        f"{rep.trend_horizon} months.")]
 
 
 def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Html:

@@ -230,13 +230,13 @@ def summary_by_service(rep: PeriodReport) -> Html:
 
 
 def kpi_heatmap(rep: PeriodReport) -> Html:
-    """The KPI x month RAG heatmap (letters in every cell) with alt text."""
+    """The KPI x month RAG heatmap: a table whose cells carry colour and letter, and its totals."""
     months = rep.heatmap_months
-    return report.figure(
-        heatmap.rag_heatmap(rep.scores, months),
-        alt=heatmap.alt_text(rep.scores, months),
-        caption=(f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
-                 "Letters: G Green, A Amber, R Red, B Blue; grey means no result."),
+    return report.join(
+        report.paragraph(heatmap.summary_text(rep.scores, months)),
+        heatmap.rag_table(rep.scores, months, caption=(
+            f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
+            f"Letters: G Green, A Amber, R Red, B Blue; {heatmap.NO_RESULT} no result.")),
     )
 
 

@@ -1,0 +1,299 @@
+"""The analyst's way in: one handle per contract whose methods answer with DataFrames.
+
+``scrutiny.open_contract("lincolnshire-css")`` returns a :class:`ContractHandle`. It loads and
+scores the contract once, then every method (scores, abatement, one KPI's history, exceptions,
+trends, ratings, what-ifs) returns a pandas DataFrame. Months may be given as ``"2016-06"``,
+``"Jun-16"`` or a ``pandas.Period``. RAG columns hold :class:`~scrutiny.core.rag.RagWord` values
+(``Green``, ``Amber``, ``Red``, ``Blue``) that compare equal in any case, so
+``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work; ``scrutiny.RAG.GREEN`` is the
+constant. The command line prints these same tables, so there is one implementation of each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
+from scrutiny.abate.terms import Terms, load_terms
+from scrutiny.core.months import parse_month
+from scrutiny.core.periods import require_range
+from scrutiny.core.rag import rag_words
+from scrutiny.exceptions import TermsError, UnknownKpiError
+from scrutiny.insight.procurement import RatingRules, procurement_ratings
+from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.trends import kpi_trends
+from scrutiny.load.contract import Contract, load_contract
+from scrutiny.score.scoring import score
+
+#: Columns of :meth:`ContractHandle.kpi_history`, in order.
+HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
+                   "allocation", "base_points", "run_length", "multiplier", "points"]
+#: Columns of :meth:`ContractHandle.whatif`, in order (GBP after the cap; totals over the range).
+WHATIF_COLUMNS = ["service", "points", "credit", "proposed_points", "proposed_credit",
+                  "difference"]
+#: Terms a what-if may change (the parameters of ``terms.yaml`` that are numbers or switches).
+SETTABLE_TERMS = ("amber_fraction", "multipliers", "blue_breaks_run", "point_value_gbp",
+                  "cap_fraction")
+ABATEMENT_VIEWS = ("service", "kpi", "month")
+
+
+def open_contract(name: str, data_root: str | Path | None = None) -> ContractHandle:
+    """Load and score a contract for analysis.
+
+    Parameters
+    ----------
+    name : str
+        Folder under the data root, e.g. ``"lincolnshire-css"``.
+    data_root : str or pathlib.Path, optional
+        Folder holding contract folders; default ``data/`` (or ``SCRUTINY_DATA``).
+
+    Raises
+    ------
+    UnknownContractError
+        If there is no such folder (the message lists those there are).
+    InputValidationError
+        If a file of the contract breaks its rules (naming file, row and column).
+    """
+    root = Path(data_root) if data_root is not None else None
+    return ContractHandle(load_contract(name, root))
+
+
+def month(label: object) -> pd.Period:
+    """Read ``"2016-06"``, ``"Jun-16"``, ``"June 2016"`` or a ``pandas.Period`` as a month."""
+    return parse_month(label)
+
+
+class ContractHandle:
+    """One contract, loaded and scored once; each method returns a pandas DataFrame.
+
+    Parameters
+    ----------
+    contract : Contract
+        As :func:`scrutiny.load.contract.load_contract` returns it.
+
+    Attributes
+    ----------
+    contract : Contract
+        The validated tables (``kpis``, ``returns``, ``overrides``, ...).
+    """
+
+    def __init__(self, contract: Contract):
+        self.contract = contract
+
+    def __repr__(self) -> str:
+        months = self.contract.months
+        held = f"{months[0]} to {months[-1]}" if len(months) else "no months"
+        return (f"<contract {self.name!r}: {self.contract.info.title}, "
+                f"{len(self.contract.kpis)} KPIs, results {held}>")
+
+    @property
+    def name(self) -> str:
+        """The contract's folder name, e.g. ``lincolnshire-css``."""
+        return self.contract.name
+
+    @property
+    def title(self) -> str:
+        """The contract's title, e.g. ``Corporate Support Services contract``."""
+        return self.contract.info.title
+
+    @cached_property
+    def scored(self) -> pd.DataFrame:
+        """Every KPI-month as scored (lower-case RAG codes): what the library functions take."""
+        return score(self.contract)
+
+    @cached_property
+    def terms(self) -> Terms:
+        """The contract's abatement terms (``terms.describe()`` gives them as a table)."""
+        return load_terms(self.contract)
+
+    @cached_property
+    def reasons(self) -> pd.DataFrame:
+        """The contract's mitigation reasons (empty when it records none)."""
+        return load_mitigation_reasons(self.contract)
+
+    def scores(self, start: object = None, end: object = None) -> pd.DataFrame:
+        """One row per KPI-month from ``start`` to ``end`` (inclusive; default every month).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
+            override_reason, glide_reason, footnote, description``: ``value`` in the KPI's unit
+            (NaN where the return has no number, ``status`` then says why), ``tsl``/``msl`` the
+            thresholds in force that month.
+        """
+        first, last = self._range(start, end)
+        rows = self.scored[self.scored["month"].between(first, last)]
+        return _with_rag_words(rows)
+
+    def abatement(self, start: object = None, end: object = None, by: str = "service",
+                  terms: Terms | Mapping[str, object] | None = None, *,
+                  without_mitigation: bool = False) -> pd.DataFrame:
+        """Abatement points and service credits from ``start`` to ``end`` (inclusive).
+
+        Runs of failing months are counted from the first month held, so a month's points never
+        depend on ``start``.
+
+        Parameters
+        ----------
+        by : {"service", "kpi", "month"}
+            ``service``: one row per service-month with its points, credit payable, cap (GBP) and
+            an ``ALL`` row per month. ``kpi``: one row per KPI-month with the run length,
+            multiplier and points that make it up. ``month``: one row per month, all services.
+        terms : Terms or mapping, optional
+            Terms to use instead of the contract's own: a :class:`Terms`, or changes to them
+            such as ``{"amber_fraction": 1.0}``.
+        without_mitigation : bool
+            Score Blue months as if no mitigation or glide had been granted.
+        """
+        if by not in ABATEMENT_VIEWS:
+            raise ValueError(f"by must be one of {', '.join(ABATEMENT_VIEWS)}, not {by!r}")
+        first, last = self._range(start, end)
+        result = self._abate(terms, without_mitigation=without_mitigation)
+        if by == "kpi":
+            rows = result.kpi_months.merge(self._descriptions, on="kpi_id", how="left")
+        else:
+            rows = result.service_months
+            if by == "month":
+                rows = rows[rows["service"] == ALL_SERVICES].drop(columns="service")
+        rows = rows[rows["month"].between(first, last)]
+        return _with_rag_words(rows)
+
+    def kpi_history(self, kpi_id: str) -> pd.DataFrame:
+        """One KPI month by month: value, thresholds, RAG, run length, multiplier and points.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`HISTORY_COLUMNS`, months ascending. ``value``, ``tsl`` and ``msl`` are
+            in the KPI's unit; ``run_length`` is the month's place in a run of failing months (0
+            when not failing); ``points = base_points * multiplier`` under the contract's terms.
+
+        Raises
+        ------
+        UnknownKpiError
+            If the contract has no results for ``kpi_id``.
+        """
+        scores = self.scored[self.scored["kpi_id"] == kpi_id]
+        if scores.empty:
+            known = ", ".join(self.scored["kpi_id"].drop_duplicates())
+            raise UnknownKpiError(f"{self.name} has no results for KPI {kpi_id!r}; "
+                                  f"its KPIs are {known}")
+        points = self._abate(None).kpi_months
+        points = points[points["kpi_id"] == kpi_id][
+            ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
+        history = scores.merge(points, on="month", how="left", validate="one_to_one")
+        return _with_rag_words(history.sort_values("month")[HISTORY_COLUMNS])
+
+    def exceptions(self, period: object) -> pd.DataFrame:
+        """The exceptions register of a month: every KPI not Green, with run and reason.
+
+        See :func:`scrutiny.insight.register.exceptions_register` for the columns.
+        """
+        register = exceptions_register(self.scored, month(period), self.reasons)
+        return _with_rag_words(register)
+
+    def trends(self, period: object, window: int = 6, *, min_points: int = 5,
+               alpha: float = 0.05, horizon: int = 3) -> pd.DataFrame:
+        """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
+
+        ``headroom_msl``/``headroom_tsl`` are the smallest margins over minimum and target in the
+        window (KPI units, positive is better); ``drifting`` marks a KPI Green throughout whose
+        slope would take it below target within ``horizon`` months. See
+        :func:`scrutiny.insight.trends.kpi_trends`.
+        """
+        table = kpi_trends(self.scored, month(period), window=window, min_points=min_points,
+                           alpha=alpha, horizon=horizon)
+        return _with_rag_words(table)
+
+    def ratings(self, start: object, end: object,
+                rules: RatingRules | None = None) -> pd.DataFrame:
+        """Procurement Act 2023 rating of each KPI from ``start`` to ``end``, with the counts."""
+        return procurement_ratings(self.scored, month(start), month(end), rules or RatingRules())
+
+    def whatif(self, start: object = None, end: object = None, **changes: object
+               ) -> pd.DataFrame:
+        """Points and credits per service under changed terms, beside the contract's own.
+
+        Parameters
+        ----------
+        start, end : month, optional
+            Range totalled (inclusive); default every month held.
+        **changes
+            New values for :data:`SETTABLE_TERMS`, e.g. ``amber_fraction=1.0``,
+            ``blue_breaks_run=False``, ``multipliers=[1, 2, 3]``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`WHATIF_COLUMNS`: one row per service in contract order, then ``ALL``; points
+            and credits (GBP, after the monthly cap) totalled over the range;
+            ``difference = proposed_credit - credit``.
+        """
+        current = self.abatement(start, end, by="service")
+        proposed = self.abatement(start, end, by="service", terms=self.changed_terms(**changes))
+        keys = ["service", "points", "credit"]
+        totals = [frame[keys].groupby("service", sort=False).sum() for frame in (current,
+                                                                                proposed)]
+        table = totals[0].join(totals[1].add_prefix("proposed_"))
+        table["difference"] = table["proposed_credit"] - table["credit"]
+        return table.reset_index()[WHATIF_COLUMNS]
+
+    def changed_terms(self, **changes: object) -> Terms:
+        """The contract's terms with some changed, checked as ``terms.yaml`` is.
+
+        Raises
+        ------
+        TermsError
+            For a term that cannot be set, or a value the terms' rules refuse.
+        """
+        unknown = sorted(set(changes) - set(SETTABLE_TERMS))
+        if unknown:
+            raise TermsError(f"cannot set {', '.join(unknown)}; the terms a what-if may change "
+                             f"are {', '.join(SETTABLE_TERMS)}")
+        try:
+            return self.terms.replace(**changes)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise TermsError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _range(self, start: object, end: object) -> tuple[pd.Period, pd.Period]:
+        """``start``/``end`` as months (default the first and last held), refused if empty."""
+        held = self.contract.months
+        first = month(start) if start is not None else held[0]
+        last = month(end) if end is not None else held[-1]
+        require_range(self.scored, first, last)
+        return first, last
+
+    def _abate(self, terms: Terms | Mapping[str, object] | None, *,
+               without_mitigation: bool = False) -> Abatement:
+        if isinstance(terms, Mapping):
+            terms = self.changed_terms(**terms)
+        if terms is None and not without_mitigation:
+            return self._own_abatement
+        return contract_abatement(self.contract, terms or self.terms, scores=self.scored,
+                                  without_mitigation=without_mitigation)
+
+    @cached_property
+    def _own_abatement(self) -> Abatement:
+        return contract_abatement(self.contract, self.terms, scores=self.scored)
+
+    @cached_property
+    def _descriptions(self) -> pd.DataFrame:
+        return self.contract.kpis[["kpi_id", "description"]].drop_duplicates("kpi_id")
+
+
+def _with_rag_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a fresh index and its ``rag`` column (if any) as case-blind RAG words."""
+    frame = frame.reset_index(drop=True)
+    if "rag" in frame.columns:
+        frame = frame.assign(rag=rag_words(frame["rag"]))
+    return frame
+

@@ -1,0 +1,68 @@
+"""The README's "Working in Python" section runs as written and gives the answers it states."""
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_section_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Working in Python", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readme")
+    namespace: dict = {}
+    here = Path.cwd()
+    try:
+        os.chdir(folder)
+        for block in python_section_blocks():
+            exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - our own README
+    finally:
+        os.chdir(here)
+    return namespace, folder
+
+
+def test_the_section_has_the_five_answers():
+    assert len(python_section_blocks()) == 6
+
+
+def test_top_five_kpis_by_points(answers):
+    top5 = answers[0]["top5"]
+    assert [kpi for kpi, _ in top5.index] == ["F_KPI_01", "IMT_KPI_09", "ACF_KPI_06", "F_KPI_03",
+                                              "IMT_KPI_11"]
+    assert top5.tolist() == [600, 360, 300, 270, 240]
+
+
+def test_credits_with_amber_at_full_points(answers):
+    amber = answers[0]["amber"].set_index("service")
+    assert amber.loc["ALL", ["credit", "proposed_credit", "difference"]].tolist() == [
+        561_675, 675_050, 113_375]
+    assert amber.loc["F", "difference"] == 0
+
+
+def test_one_kpi_month_by_month(answers):
+    history = answers[0]["history"]
+    october = history[history["month"] == pd.Period("2015-10", "M")].iloc[0]
+    assert len(history) == 12 and october["rag"] == "Red"
+    assert (october["run_length"], october["points"]) == (4, 70)
+
+
+def test_green_but_drifting(answers):
+    assert answers[0]["drifting"].empty
+    assert answers[0]["closest"]["kpi_id"].tolist()[:2] == ["CSC_KPI_09", "IMT_KPI_03"]
+
+
+def test_register_workbook(answers):
+    sheet = load_workbook(answers[1] / "register.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "KPI" and len(rows) - 1 == 13
+    assert {r[rows[0].index("Status")] for r in rows[1:]} <= {"Amber", "Red", "Blue"}
