@@ -23,7 +23,8 @@ def q3():
 
 
 def test_march_2015_figures_are_quoted_with_their_source(q4):
-    rows = {r[0]: r for r in table_rows(ptr.figures_section(q4).markup, "Figures stated for 2014/15 Q4")}
+    rows = {r[0]: r for r in table_rows(ptr.figures_section(q4).markup,
+                                        "Figures stated for 2014/15 Q4")}
     quote = "“Of all 5,246 incidents logged in March, 76% were incidents fixed within eight hours.”"
     assert rows["Incidents logged in March 2015"][1:] == [
         "ICT", "5,246", "“5,246 incidents logged in March”", quote]
