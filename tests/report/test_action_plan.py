@@ -72,6 +72,10 @@ def test_plan_by_stream_and_quarter(q1):
     assert active == ["Active Directory", "DW", "directory designed and approved",
                       "New directory built and all staff migrated",
                       "Operational (successor lead LB)", "", ""]
+    strategy = table_rows(markup, "Technology strategy: milestones by quarter")
+    assert ["Technology Strategy document", "DW",
+            "Technology strategy drafted and agreed with Senior Leadership", "", "",
+            "Successor lead AP", ""] in strategy
 
 
 def test_due_next_quarter_and_the_last_quarter(q1, monkeypatch):

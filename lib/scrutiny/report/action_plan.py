@@ -172,8 +172,8 @@ def _status_note(rep: ActionPlanReport) -> str:
 def _milestone_text(milestone: str, successor: str) -> str:
     if not successor:
         return milestone
-    lead = f"successor lead {successor}"
-    return f"{milestone} ({lead})" if milestone else lead.capitalize()
+    return f"{milestone} (successor lead {successor})" if milestone else (
+        f"Successor lead {successor}")
 
 
 def plan_section(rep: ActionPlanReport) -> Html:

@@ -12,6 +12,10 @@ Every problem (unknown key, missing key, wrong type, a period without data) rais
 :class:`~scrutiny.exceptions.ParameterError` or :class:`~scrutiny.exceptions.NoDataForPeriodError`
 naming the file and the key, so a batch never starts a half-valid report.
 
+A report about a quarter (action plans, partnerships) takes ``quarter`` instead of ``period``; its
+``period`` is the quarter's last month, worked out from the dataset's YAML file, and names the
+outputs folder (see :class:`QuarterReportParams`).
+
 Adding a report: subclass :class:`ReportParams` with ``report: Literal["<name>"]``, its own fields
 and :meth:`~ReportParams.check_data`, register it in :data:`REPORTS`, and add
 ``notebooks/<name>.ipynb`` whose ``parameters`` cell has one variable per field (see
