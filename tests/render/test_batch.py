@@ -99,13 +99,17 @@ def test_index_links_every_report_relatively(rendered):
     index = (root / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
     assert links == ["brent-lewisham-southwark/brent/2018-01/council_report.html",
+                     "lancashire-bt/2015-03/partnership_report.html",
                      "lincolnshire-css/2016-06/period_report.html",
-                     "lincolnshire-imt/2019-08/portfolio_report.html"]
+                     "lincolnshire-imt/2019-08/portfolio_report.html",
+                     "south-vale-capita/2018-09/action_plan_report.html"]
     assert all((root / link).is_file() for link in links)
     assert ">Performance report for June 2016</a>" in index
     assert ("<h2>Corporate Support Services contract (Lincolnshire County Council and Serco)"
             "</h2>") in index
     assert "<h2>Shared ICT service (Hosted by Brent for Brent, Lewisham, Southwark)</h2>" in index
+    assert (">Performance statements for 2014/15 Q4 (January to March 2015)</a>") in index
+    assert ">Report for Q1 (July-Sept 2018)</a>" in index
 
 
 @pytest.mark.slow
