@@ -13,7 +13,6 @@ from scrutiny.abate.abatement import (
     contract_abatement,
     kpi_points,
     mitigation_cost,
-    run_lengths,
     service_credits,
     unmitigated,
 )
@@ -228,34 +227,6 @@ def test_removing_mitigation_can_lower_points_when_blue_is_skipped():
     mitigated = kpi_points(history(["red", "blue", "red"]), **kwargs)["points"].sum()
     relieved = kpi_points(history(["red", "green", "red"]), **kwargs)["points"].sum()
     assert relieved < mitigated
-
-
-def test_run_lengths_on_arrays():
-    key = np.array([0, 0, 0, 1, 1])
-    month = np.array([1, 2, 3, 1, 2])
-    failing = np.array([True, True, False, True, True])
-    resets = ~failing
-    assert run_lengths(key, month, failing, resets).tolist() == [1, 2, 0, 1, 2]
-
-
-def test_run_lengths_across_row_blocks():
-    # A run that straddles the 64k-row blocks must keep counting.
-    n = 200_003
-    rng = np.random.default_rng(3)
-    key = np.repeat(np.arange(n // 1000 + 1), 1000)[:n]
-    month = np.tile(np.arange(1000), n // 1000 + 1)[:n]
-    failing = rng.random(n) < 0.9
-    resets = ~failing & (rng.random(n) < 0.5)
-    expected, run = [], 0
-    for i in range(n):  # the plain loop, as benchmarks/naive.py writes it
-        if i == 0 or key[i] != key[i - 1] or month[i] != month[i - 1] + 1:
-            run = 0
-        if failing[i]:
-            run += 1
-        elif resets[i]:
-            run = 0
-        expected.append(run if failing[i] else 0)
-    assert run_lengths(key, month, failing, resets).tolist() == expected
 
 
 @pytest.mark.parametrize("as_category", [True, False])

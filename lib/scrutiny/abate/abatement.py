@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.abate.terms import Terms, allocation_for, load_terms, volumes_for
+from scrutiny.core.blocks import row_blocks
+from scrutiny.core.months import month_ordinals
 from scrutiny.core.rag import (
     AMBER,
     AMBER_CODE,
@@ -39,8 +41,9 @@ from scrutiny.core.rag import (
     RED,
     RED_CODE,
 )
+from scrutiny.core.runs import run_lengths
 from scrutiny.load.contract import Contract
-from scrutiny.score.banding import band, row_blocks
+from scrutiny.score.banding import band
 from scrutiny.score.scoring import score, with_columns
 
 KPI_COLUMNS = ["kpi_id", "service", "month", "rag", "basis", "allocation", "base_points",
@@ -69,13 +72,6 @@ def rag_codes(rag: pd.Series) -> np.ndarray:
     return lookup[codes]
 
 
-def month_ordinals(month: pd.Series) -> np.ndarray:
-    """Return months as consecutive integers (``Period[M]`` ordinals or ints as given)."""
-    if isinstance(month.dtype, pd.PeriodDtype):
-        return month.array.asi8
-    return month.to_numpy(dtype="int64")
-
-
 def _key_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """Return one integer code per row identifying its KPI (the combination of ``keys``).
 
@@ -96,54 +92,6 @@ def _factorise(column: pd.Series) -> tuple[np.ndarray, int]:
         return column.cat.codes.to_numpy(), len(column.cat.categories)
     codes, uniques = pd.factorize(column.to_numpy())
     return codes, len(uniques)
-
-
-def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
-                resets: np.ndarray) -> np.ndarray:
-    """Count each failing row's place in its run of consecutive failing months.
-
-    Parameters
-    ----------
-    key, month : numpy.ndarray
-        KPI code and month ordinal per row, sorted by key then month.
-    failing : numpy.ndarray of bool
-        Rows that extend a run.
-    resets : numpy.ndarray of bool
-        Rows that end any run before them (Green, and Blue when Blue breaks runs). Rows neither
-        failing nor resetting are skipped.
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        1, 2, 3, ... along each run; 0 on rows that are not failing.
-    """
-    runs = np.empty(len(key), dtype=np.int64)
-    counted, first_of_run = 0, 0  # carried from block to block
-    # Blocks of rows keep every temporary in cache (see banding.row_blocks).
-    for rows in row_blocks(len(key)):
-        before = max(rows.start - 1, 0)  # the row before the block decides its first start
-        starts = _run_starts(key[before:rows.stop], month[before:rows.stop])[rows.start - before:]
-        starts |= resets[rows]
-        fails = failing[rows]
-        running = np.cumsum(fails, dtype=np.int64)
-        running += counted
-        # Failing rows counted before each run's first row, carried forward over the run's
-        # rows with a running maximum (the counts never decrease).
-        run_base = np.where(starts, running - fails, first_of_run)
-        np.maximum.accumulate(run_base, out=run_base)
-        block = runs[rows]
-        np.subtract(running, run_base, out=block)
-        block *= fails
-        counted, first_of_run = running[-1], run_base[-1]
-    return runs
-
-
-def _run_starts(key: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """Rows that start a new KPI or follow a calendar gap (the first row always starts)."""
-    starts = np.ones(len(key), dtype=bool)
-    np.not_equal(key[1:], key[:-1], out=starts[1:])
-    starts[1:] |= np.diff(month) != 1
-    return starts
 
 
 def kpi_points(

@@ -20,13 +20,14 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import InputValidationError, TermsError
 from scrutiny.load import schemas
 from scrutiny.load.contract import Contract
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 
 TERMS_FILE = "terms.yaml"
-MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MonthText = Annotated[str, Field(pattern=MONTH_PATTERN)]
 
 
 class PointsTotal(BaseModel):

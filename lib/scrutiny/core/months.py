@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from scrutiny.exceptions import MonthFormatError
@@ -12,6 +13,8 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+#: A calendar month written ``YYYY-MM`` (01-12): the one pattern every schema and model uses.
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _WORDY = re.compile(r"^\s*([A-Za-z]{3,9})\.?\s*[-/ ]?\s*(\d{2}|\d{4})\s*$")
 
@@ -74,3 +77,10 @@ def month_label(period: pd.Period) -> str:
 def month_name(period: pd.Period) -> str:
     """Return the month as a committee would write it, e.g. ``June 2016``."""
     return period.strftime("%B %Y")
+
+
+def month_ordinals(month: pd.Series) -> np.ndarray:
+    """Return months as consecutive integers (``Period[M]`` ordinals or ints as given)."""
+    if isinstance(month.dtype, pd.PeriodDtype):
+        return month.array.asi8
+    return month.to_numpy(dtype="int64")

@@ -8,9 +8,14 @@ from scrutiny.core.months import month_label
 from scrutiny.exceptions import NoDataForPeriodError
 
 
-def held_months(scores: pd.DataFrame) -> pd.PeriodIndex:
-    """Return the months that have at least one KPI result, in order."""
-    return pd.PeriodIndex(sorted(scores["month"].unique()), freq="M")
+def held_months(table: pd.DataFrame | pd.Series, column: str = "month") -> pd.PeriodIndex:
+    """Return the distinct months of a table (its ``column``) or of a Series of months, in order.
+
+    The one way every layer answers "which months are held": a contract's returns, a scored
+    table, a shared service's performance pack, a portfolio's snapshots.
+    """
+    months = table if isinstance(table, pd.Series) else table[column]
+    return pd.PeriodIndex(sorted(months.dropna().unique()), freq="M")
 
 
 def require_period(scores: pd.DataFrame, period: pd.Period) -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scrutiny.core.periods import require_range
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
+from scrutiny.core.runs import run_lengths_by_kpi
 
 GOOD, APPROACHING, REQUIRES_IMPROVEMENT, INADEQUATE, OTHER = (
     "Good", "Approaching target", "Requires improvement", "Inadequate", "Other")
@@ -111,12 +112,13 @@ def procurement_ratings(scores: pd.DataFrame, start: pd.Period, end: pd.Period,
 
 
 def longest_red_runs(rows: pd.DataFrame) -> pd.Series:
-    """Longest run of consecutive Red months per KPI; Blue months neither extend nor break it."""
-    scored = rows[rows["rag"].ne(BLUE)].sort_values(["kpi_id", "month"], kind="stable")
-    red = scored["rag"].eq(RED)
-    run_id = (~red | scored["kpi_id"].ne(scored["kpi_id"].shift())).cumsum()
-    runs = red.astype("int64").groupby(run_id).cumsum()
-    return runs.groupby(scored["kpi_id"]).max().reindex(rows["kpi_id"].unique(), fill_value=0)
+    """Longest run of consecutive Red months per KPI; Blue months neither extend nor break it.
+
+    A calendar gap (a month with no row) ends a run, as in abatement (:mod:`scrutiny.core.runs`).
+    """
+    red = rows["rag"].eq(RED)
+    runs = run_lengths_by_kpi(rows, red, rows["rag"].isin([GREEN, AMBER]))
+    return runs.groupby(rows["kpi_id"]).max().reindex(rows["kpi_id"].unique(), fill_value=0)
 
 
 def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarray]:

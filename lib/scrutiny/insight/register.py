@@ -15,6 +15,7 @@ import pandas as pd
 from scrutiny.core.months import month_label
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
+from scrutiny.core.runs import run_lengths_by_kpi
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import schemas
 from scrutiny.load.contract import Contract, overlapping_ranges
@@ -98,14 +99,8 @@ def failing_run_lengths(scores: pd.DataFrame) -> pd.Series:
     pandas.Series
         int64 aligned with ``scores``.
     """
-    ordered = scores.sort_values(["kpi_id", "month"], kind="stable")
-    failing = ordered["rag"].isin([AMBER, RED])
-    month_number = ordered["month"].dt.year * 12 + ordered["month"].dt.month
-    new_kpi = ordered["kpi_id"].ne(ordered["kpi_id"].shift())
-    gap = month_number.diff().ne(1)
-    run_id = (~failing | new_kpi | gap).cumsum()
-    runs = failing.astype("int64").groupby(run_id).cumsum()
-    return runs.reindex(scores.index).rename("run_length")
+    failing = scores["rag"].isin([AMBER, RED])
+    return run_lengths_by_kpi(scores, failing, ~failing).rename("run_length")
 
 
 def exceptions_register(scores: pd.DataFrame, period: pd.Period,

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scrutiny.config import dataset_dir
 from scrutiny.core.atomic import JOURNAL_FILE
+from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.exceptions import IngestError, InputValidationError
 from scrutiny.load import schemas
@@ -72,7 +73,7 @@ class Contract:
     @property
     def months(self) -> pd.PeriodIndex:
         """Months with at least one result, in order."""
-        return pd.PeriodIndex(sorted(self.returns["month"].unique()), freq="M")
+        return held_months(self.returns)
 
 
 #: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+from scrutiny.core.months import MONTH_PATTERN
+
+MONTH = MONTH_PATTERN
 KPI_ID = r"^[A-Z]+_KPI_\d{2}$"
 NUMBER = r"^-?\d+(\.\d+)?$"
 COUNT = r"^\d+$"

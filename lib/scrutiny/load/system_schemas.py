@@ -14,11 +14,12 @@ import pandera.pandas as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import InputValidationError
 from scrutiny.load.schemas import COUNT, MONTH, NUMBER, nonblank, text_column
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
-ISO_MONTH = r"^\d{4}-\d{2}$"
+ISO_MONTH = MONTH_PATTERN
 #: A project's reference, e.g. IMT-117 or IMT-381-1808.
 PROJECT_ID = r"^$|^[A-Z]+-\d+(-\d+)?$"
 SNAKE = r"^[a-z][a-z0-9_]*$"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from scrutiny.config import data_root
 from scrutiny.core.months import month_name
+from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
 from scrutiny.insight.trends import kpi_trends
 from scrutiny.insight.workbench import ContractHandle, open_contract
@@ -79,7 +80,7 @@ def kpi_options(scores: pd.DataFrame, service: str) -> list[tuple[str, str]]:
 
 def month_options(scores: pd.DataFrame) -> list[tuple[str, pd.Period]]:
     """Return ``(label, month)`` for every month with results, ascending."""
-    months = pd.PeriodIndex(sorted(scores["month"].unique()), freq="M")
+    months = held_months(scores)
     return [(m.strftime("%b %Y"), m) for m in months]
 
 

@@ -44,9 +44,10 @@ from pydantic import (
 )
 
 from scrutiny.config import PROJECT_ROOT
+from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError, ScrutinyError
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
 
 

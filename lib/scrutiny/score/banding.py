@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scrutiny.core.blocks import row_blocks  # noqa: F401 - re-exported
 from scrutiny.core.rag import (  # noqa: F401 - re-exported for scoring
     AMBER,
     AMBER_CODE,
@@ -87,11 +88,6 @@ def band_codes(
     for rows in row_blocks(len(values)):
         codes[rows] = _band_block(values[rows], tsl[rows], msl[rows], up[rows])
     return codes.reshape(shape)
-
-
-def row_blocks(n: int, size: int = 1 << 16) -> list[slice]:
-    """Slices of ``size`` consecutive rows covering ``range(n)`` (64k rows: 512 KB of floats)."""
-    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _band_block(value: np.ndarray, tsl: np.ndarray, msl: np.ndarray,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.config import dataset_dir
+from scrutiny.core.periods import held_months
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 
@@ -46,7 +47,7 @@ class Portfolio:
     @property
     def snapshots(self) -> pd.PeriodIndex:
         """Snapshots with project rows, in order."""
-        return pd.PeriodIndex(sorted(self.projects["snapshot"].unique()), freq="M")
+        return held_months(self.projects, "snapshot")
 
 
 def load_portfolio(name: str, data_root: Path | None = None) -> Portfolio:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.config import dataset_dir
+from scrutiny.core.periods import held_months
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 
@@ -38,7 +39,7 @@ class SharedService:
     @property
     def months(self) -> pd.PeriodIndex:
         """Months with results, in order."""
-        return pd.PeriodIndex(sorted(self.performance["month"].unique()), freq="M")
+        return held_months(self.performance)
 
 
 def load_shared_service(name: str, data_root: Path | None = None) -> SharedService:

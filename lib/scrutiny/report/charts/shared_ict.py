@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from scrutiny.core.months import month_name
+from scrutiny.core.periods import held_months
 from scrutiny.report.charts.style import SERVICE_PALETTE, apply_style
 
 _MARKERS = ["o", "s", "^", "D", "v"]
@@ -41,7 +42,7 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
     """
     apply_style()
     fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 3.6), squeeze=False)
-    months = pd.PeriodIndex(sorted(performance["month"].unique()), freq="M")
+    months = held_months(performance)
     for ax, metric in zip(axes[0], shown, strict=True):
         label, unit = _label(metrics, metric)
         for i, name in enumerate(councils):
@@ -64,7 +65,7 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
 def alt_text(performance: pd.DataFrame, metrics: pd.DataFrame, shown: list[str], *,
              council: str) -> str:
     """Describe the chart in words: each panel's values for every council, month by month."""
-    months = pd.PeriodIndex(sorted(performance["month"].unique()), freq="M")
+    months = held_months(performance)
     parts = []
     for metric in shown:
         label, _ = _label(metrics, metric)

@@ -1,0 +1,87 @@
+"""Runs of consecutive months: the one rule behind abatement multipliers, the exceptions register's
+"months failing in a row" and the Procurement Act rating's longest Red run.
+
+A run continues from one month to the next of the same KPI. It ends at a new KPI, at a calendar
+gap (a month with no row), and at any row marked as a reset. Rows that neither extend nor reset
+(Blue months, where Blue does not break a run) are passed over: they keep the run alive and score
+0 themselves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scrutiny.core.blocks import row_blocks
+from scrutiny.core.months import month_ordinals
+
+
+def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
+                resets: np.ndarray) -> np.ndarray:
+    """Count each failing row's place in its run of consecutive failing months.
+
+    Parameters
+    ----------
+    key, month : numpy.ndarray
+        KPI code and month ordinal per row, sorted by key then month.
+    failing : numpy.ndarray of bool
+        Rows that extend a run.
+    resets : numpy.ndarray of bool
+        Rows that end any run before them (Green, and Blue when Blue breaks runs). Rows neither
+        failing nor resetting are skipped.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        1, 2, 3, ... along each run; 0 on rows that are not failing.
+    """
+    runs = np.empty(len(key), dtype=np.int64)
+    counted, first_of_run = 0, 0  # carried from block to block
+    # Blocks of rows keep every temporary in cache (see core.blocks).
+    for rows in row_blocks(len(key)):
+        before = max(rows.start - 1, 0)  # the row before the block decides its first start
+        starts = _run_starts(key[before:rows.stop], month[before:rows.stop])[rows.start - before:]
+        starts |= resets[rows]
+        fails = failing[rows]
+        running = np.cumsum(fails, dtype=np.int64)
+        running += counted
+        # Failing rows counted before each run's first row, carried forward over the run's
+        # rows with a running maximum (the counts never decrease).
+        run_base = np.where(starts, running - fails, first_of_run)
+        np.maximum.accumulate(run_base, out=run_base)
+        block = runs[rows]
+        np.subtract(running, run_base, out=block)
+        block *= fails
+        counted, first_of_run = running[-1], run_base[-1]
+    return runs
+
+
+def _run_starts(key: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Rows that start a new KPI or follow a calendar gap (the first row always starts)."""
+    starts = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    starts[1:] |= np.diff(month) != 1
+    return starts
+
+
+def run_lengths_by_kpi(frame: pd.DataFrame, extends: pd.Series, resets: pd.Series) -> pd.Series:
+    """:func:`run_lengths` for a table with ``kpi_id`` and ``month`` columns, in any row order.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``kpi_id`` and ``month`` (``Period[M]``) per row.
+    extends, resets : pandas.Series of bool
+        Aligned with ``frame``: rows that extend a run, rows that end one.
+
+    Returns
+    -------
+    pandas.Series
+        int64 aligned with ``frame``: place in the run (1, 2, 3, ...), 0 where not extending.
+    """
+    ordered = frame.sort_values(["kpi_id", "month"], kind="stable")
+    key = pd.factorize(ordered["kpi_id"].to_numpy())[0]
+    runs = run_lengths(key, month_ordinals(ordered["month"]),
+                       extends.reindex(ordered.index).to_numpy(bool),
+                       resets.reindex(ordered.index).to_numpy(bool))
+    return pd.Series(runs, index=ordered.index, dtype="int64").reindex(frame.index)

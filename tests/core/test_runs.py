@@ -1,0 +1,49 @@
+"""Runs of consecutive months: one rule for abatement, the register and Procurement Act ratings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scrutiny.core.runs import run_lengths, run_lengths_by_kpi
+
+
+def test_run_lengths_on_arrays():
+    key = np.array([0, 0, 0, 1, 1])
+    month = np.array([1, 2, 3, 1, 2])
+    failing = np.array([True, True, False, True, True])
+    resets = ~failing
+    assert run_lengths(key, month, failing, resets).tolist() == [1, 2, 0, 1, 2]
+
+
+def test_run_lengths_across_row_blocks():
+    # A run that straddles the 64k-row blocks must keep counting.
+    n = 200_003
+    rng = np.random.default_rng(3)
+    key = np.repeat(np.arange(n // 1000 + 1), 1000)[:n]
+    month = np.tile(np.arange(1000), n // 1000 + 1)[:n]
+    failing = rng.random(n) < 0.9
+    resets = ~failing & (rng.random(n) < 0.5)
+    expected, run = [], 0
+    for i in range(n):  # the plain loop, as benchmarks/naive.py writes it
+        if i == 0 or key[i] != key[i - 1] or month[i] != month[i - 1] + 1:
+            run = 0
+        if failing[i]:
+            run += 1
+        elif resets[i]:
+            run = 0
+        expected.append(run if failing[i] else 0)
+    assert run_lengths(key, month, failing, resets).tolist() == expected
+
+
+def test_run_lengths_by_kpi_in_any_row_order_with_transparent_rows():
+    frame = pd.DataFrame({
+        "kpi_id": ["B", "A", "A", "A", "A", "B"],
+        "month": pd.PeriodIndex(["2016-02", "2016-01", "2016-02", "2016-03", "2016-05",
+                                 "2016-01"], freq="M"),
+        "rag": ["red", "red", "blue", "red", "red", "red"],
+    })
+    extends = frame["rag"].eq("red")
+    resets = frame["rag"].isin(["green", "amber"])
+    # A: red, blue passed over, red (2), then a calendar gap (April missing) starts again.
+    assert run_lengths_by_kpi(frame, extends, resets).tolist() == [2, 1, 0, 2, 1, 1]
