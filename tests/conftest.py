@@ -48,6 +48,8 @@ RENDERED = {
     "period_report": "params/lincolnshire-css/2016-06.yaml",
     "council_report": "params/brent-lewisham-southwark/brent-2018-01.yaml",
     "portfolio_report": "params/lincolnshire-imt/2019-08.yaml",
+    "action_plan_report": "params/south-vale-capita/2018-09.yaml",
+    "partnership_report": "params/lancashire-bt/2015-03.yaml",
 }
 
 

@@ -193,3 +193,11 @@ def assert_sections(html: str, sections) -> None:
     assert [text for _, text in listed] == [s.replace("&", "&amp;") for s in sections]
     for anchor, text in listed:
         assert f'<h2 id="{anchor}">{text}</h2>' in html
+
+
+def table_rows(markup: str, caption: str) -> list[list[str]]:
+    """The body rows of the table captioned ``caption`` (as escaped in the markup), cell texts."""
+    table = markup.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]

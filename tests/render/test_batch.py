@@ -23,6 +23,8 @@ from scrutiny.report.params import notebooks_root
 from scrutiny.report.period.scorecard import headline_counts, open_period_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
+ALL_KINDS = ["period_report", "council_report", "portfolio_report", "action_plan_report",
+             "partnership_report"]
 PERIOD_SECTIONS = (
     "Headline", "Performance by service", "Each KPI, month by month", "Exceptions this month",
     "Trends and early warnings", "Abatement points and service credits",
@@ -32,19 +34,19 @@ PERIOD_SECTIONS = (
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_second_render_is_byte_identical(rendered, name):
     _, first, second = rendered
     assert first[name] == second[name]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_report_has_no_code_prompts_scripts_or_paths(rendered, name):
     root, pages, _ = rendered
     html = pages[name].decode("utf-8")
     for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
-                 "cr.", "por.", "insight.", "money.", "open_council_report",
+                 "cr.", "por.", "apr.", "ptr.", "insight.", "money.", "open_council_report",
                  "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
                  str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
         assert leak.lower() not in html.lower(), leak
@@ -112,17 +114,21 @@ def test_index_links_every_report_relatively(rendered):
     index = (root / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
     assert links == ["brent-lewisham-southwark/brent/2018-01/council_report.html",
+                     "lancashire-bt/2015-03/partnership_report.html",
                      "lincolnshire-css/2016-06/period_report.html",
-                     "lincolnshire-imt/2019-08/portfolio_report.html"]
+                     "lincolnshire-imt/2019-08/portfolio_report.html",
+                     "south-vale-capita/2018-09/action_plan_report.html"]
     assert all((root / link).is_file() for link in links)
     assert ">Performance report for June 2016</a>" in index
     assert ("<h2>Corporate Support Services contract (Lincolnshire County Council and Serco)"
             "</h2>") in index
     assert "<h2>Shared ICT service (Hosted by Brent for Brent, Lewisham, Southwark)</h2>" in index
+    assert (">Performance statements for 2014/15 Q4 (January to March 2015)</a>") in index
+    assert ">Report for Q1 (July-Sept 2018)</a>" in index
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["period_report", "council_report", "portfolio_report"])
+@pytest.mark.parametrize("name", ALL_KINDS)
 def test_contents_links_resolve(rendered, name):
     _, pages, _ = rendered
     html = pages[name].decode("utf-8")

@@ -38,6 +38,10 @@ def test_every_committed_params_file_is_valid_and_named_after_its_period():
         "brent-lewisham-southwark/brent", "brent-lewisham-southwark/lewisham",
         "brent-lewisham-southwark/southwark"]
     assert sorted(p.period for p in by_report["portfolio_report"]) == ["2016-07", "2019-08"]
+    assert [(p.plan, p.quarter, p.period) for p in by_report["action_plan_report"]] == [
+        ("south-vale-capita", "Q1", "2018-09")]
+    assert sorted((p.quarter, p.period) for p in by_report["partnership_report"]) == [
+        ("2014/15 Q3", "2014-12"), ("2014/15 Q4", "2015-03")]
     stems = [p.output_stem() for p in loaded]
     assert len(set(stems)) == len(stems)  # no two reports write the same file
 
@@ -112,6 +116,9 @@ EXAMPLES = {
     "council_report": "report: council_report\nservice: brent-lewisham-southwark\n"
                       "council: Lewisham\nperiod: 2018-01\n",
     "portfolio_report": "report: portfolio_report\nportfolio: lincolnshire-imt\nperiod: 2019-08\n",
+    "action_plan_report": "report: action_plan_report\nplan: south-vale-capita\nquarter: Q2\n",
+    "partnership_report": "report: partnership_report\npartnership: lancashire-bt\n"
+                          "quarter: 2014/15 Q3\n",
 }
 
 
@@ -147,7 +154,8 @@ def test_notebook_variables_open_the_report_with_the_models_defaults(name):
     assert set(values) == {*model.field_order(), "params_file"}
     params = model.from_values({k: v for k, v in values.items() if k != "params_file"})
     assert params.generated_on is None  # "" in a notebook means "not given"
-    assert params.model_dump(exclude={"report", "generated_on"}) == {
+    worked_out = {"period"} - set(model.field_order())  # a quarter report's period
+    assert params.model_dump(exclude={"report", "generated_on", *worked_out}) == {
         **{k: f.default for k, f in model.model_fields.items()
            if not f.is_required() and k != "generated_on"},
         **model.examples}
@@ -187,11 +195,38 @@ def test_report_generated_on_follows_source_date_epoch(monkeypatch):
      "no project rows for 2019-03; it has 2016-07, 2019-08"),
     (EXAMPLES["council_report"] + "colour: red\n", ParameterError, "key 'colour'"),
     (GOOD + "trend_window: 4\n", ParameterError, "trend_min_points (5) cannot exceed"),
+    (EXAMPLES["action_plan_report"].replace("Q2", "Q9"), ParameterError,
+     "key 'quarter': plan south-vale-capita has no quarter 'Q9'; it has Q1 (July-Sept 2018)"),
+    (EXAMPLES["action_plan_report"].replace("Q2", "'2018 Q2'"), ParameterError,
+     "key 'quarter': plan south-vale-capita has no quarter '2018 Q2'"),
+    (EXAMPLES["action_plan_report"] + "period: 2018-12\n", ParameterError,
+     "key 'period': this report takes a quarter"),
+    (EXAMPLES["action_plan_report"].replace("south-vale-capita", "nowhere"), ParameterError,
+     "key 'quarter': no data folder 'nowhere'"),
+    (EXAMPLES["partnership_report"].replace("Q3", "Q1"), NoDataForPeriodError,
+     "key 'quarter': lancashire-bt has no statements for '2014/15 Q1'; it has 2014/15 Q3, "
+     "2014/15 Q4"),
+    (EXAMPLES["partnership_report"].replace("2014/15", "2014/16"), ParameterError,
+     "key 'quarter': '2014/16 Q3' is not a financial quarter; write it like 2014/15 Q3"),
+    (EXAMPLES["partnership_report"].replace("2014/15 Q3", "Q3"), ParameterError,
+     "key 'quarter': 'Q3' is not a financial quarter"),
+    (EXAMPLES["partnership_report"].replace("2014/15 Q3", "3"), ParameterError,
+     "key 'quarter': Input should be a valid string"),
 ])
 def test_council_and_portfolio_parameters_are_checked(tmp_path, text, error, expected):
     with pytest.raises(error) as caught:
         load_params(write(tmp_path, text, "bad.yaml"))
     assert "bad.yaml" in str(caught.value) and expected in str(caught.value)
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("action_plan_report", "south-vale-capita/2018-12/action_plan_report"),
+    ("partnership_report", "lancashire-bt/2014-12/partnership_report"),
+])
+def test_quarter_reports_are_filed_under_the_quarters_last_month(tmp_path, name, stem):
+    params = load_params(write(tmp_path, EXAMPLES[name]))
+    assert params.output_stem().as_posix() == stem
+    assert "period" not in params.notebook_parameters(params_file="x.yaml", environ={})
 
 
 def test_council_target_keeps_councils_apart(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.exceptions import InputValidationError
+from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
 from scrutiny.systems import action_plan
 from systems_helpers import DATA, copy_dataset, replace_in
 
@@ -88,3 +88,42 @@ def test_unknown_quarter_is_refused(tmp_path):
     replace_in(folder / "milestones.csv", "5,Q1,", "5,Q6,")
     with pytest.raises(InputValidationError, match="unknown quarter 'Q6'"):
         action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+
+
+def test_five_contract_changes_with_their_stated_cost_and_plan_rows(plan):
+    changes = plan.contract_changes.set_index("change")
+    assert list(changes.index) == ["a", "b", "c", "d", "e"]
+    # Seed 002 paragraph 8: b, c and d are cost neutral; paragraph 9: a and e within the envelope.
+    assert all(changes.loc[c, "stated_cost"].startswith("Cost neutral") for c in "bcd")
+    assert all("contract envelope" in changes.loc[c, "stated_cost"] for c in "ae")
+    rows = plan.actions.set_index("row")["project"]
+    assert {c: [rows[r] for r in changes.loc[c, "plan_rows"]] for c in "abcde"} == {
+        "a": ["End User Computing (EUC)"], "b": ["Revenues and Benefits Fraud"],
+        "c": ["Finance Business Partners"], "d": ["Strategic HR"],
+        "e": ["Finance system upgrade"]}
+
+
+def test_contract_change_naming_a_missing_plan_row_is_refused(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    replace_in(folder / "contract_changes.csv", ",Scope near completion (paragraph 5),13",
+               ",Scope near completion (paragraph 5),13;99")
+    with pytest.raises(InputValidationError, match=r"change e: plan row\(s\) 13;99") as err:
+        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    assert (err.value.file, err.value.row, err.value.column) == (
+        "contract_changes.csv", 6, "plan_rows")
+
+
+def test_a_plan_without_contract_changes_loads_with_none(tmp_path):
+    folder = copy_dataset("south-vale-capita", tmp_path)
+    (folder / "contract_changes.csv").unlink()
+    loaded = action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    assert loaded.contract_changes.empty
+    assert "contract_changes.csv" not in [f.name for f in loaded.files]
+
+
+def test_quarters_in_order_and_their_last_month(plan):
+    assert [action_plan.next_quarter(plan.info, q) for q in plan.info.quarters] == [
+        "Q2", "Q3", "Q4", "Q5", None]
+    assert action_plan.quarter_last_month("south-vale-capita", "Q2", data_root=DATA) == "2018-12"
+    with pytest.raises(NoDataForPeriodError, match="no quarter 'Q6'; it has Q1 .July-Sept 2018."):
+        action_plan.require_quarter(plan.info, "Q6")

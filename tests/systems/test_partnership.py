@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scrutiny.exceptions import InputValidationError
 from scrutiny.load.contract import load_contract
@@ -78,3 +80,58 @@ def test_a_quarterly_kpi_is_scored_at_its_quarter_end_months(tmp_path):
     got = {(k, str(m)): rag for (k, m), rag in scores["rag"].items()}
     assert got == expected
     assert list(contract.months.astype(str)) == ["2014-12", "2015-03"]
+
+
+def test_figures_are_quoted_from_their_sentence(lancashire):
+    figures = lancashire.figures.set_index(["quarter", "measure"])
+    march = figures.loc[("2014/15 Q4", "Incidents logged in March 2015")]
+    fixed = figures.loc[("2014/15 Q4", "Share of March 2015 incidents fixed within eight hours")]
+    assert (march["value"], march["unit"]) == (5246, "count")
+    assert (fixed["value"], fixed["unit"]) == (76, "percent")
+    assert "5,246" in march["source_quote"] and "76%" in fixed["source_quote"]
+    assert all(w in q for w, q in zip(lancashire.figures["as_written"],
+                                      lancashire.figures["source_quote"], strict=True))
+
+
+def test_figure_not_in_its_quote_is_refused(tmp_path):
+    folder = copy_dataset("lancashire-bt", tmp_path)
+    replace_in(folder / "figures.csv", "76% were incidents fixed within eight hours,",
+               "77% were incidents fixed within eight hours,")
+    with pytest.raises(InputValidationError, match="'77% were .*' is not in its source quote") \
+            as err:
+        partnership.load_partnership("lancashire-bt", data_root=tmp_path)
+    assert (err.value.file, err.value.row, err.value.column) == ("figures.csv", 6, "as_written")
+
+
+def test_targets_met_per_quarter_and_service(lancashire):
+    q4 = partnership.targets_by_quarter(lancashire, "2014/15 Q4").set_index("service")
+    assert q4["all_met"].tolist() == [True, True]
+    assert q4["previous_all_met"].tolist() == [True, True]
+    q3 = partnership.targets_by_quarter(lancashire, "2014/15 Q3")
+    assert q3["previous_all_met"].isna().all()  # Q2 is not in the seed
+
+
+def test_quarter_on_quarter_only_where_both_quarters_state_the_measure(lancashire):
+    table = partnership.quarter_on_quarter(lancashire.figures, "2014/15 Q4").set_index("measure")
+    assert table.loc["Priority categories (of five) at 100%", ["previous_value", "value",
+                                                               "change"]].tolist() == [3, 2, -1]
+    assert table["change"].notna().sum() == 1
+    assert partnership.quarter_on_quarter(lancashire.figures, "2014/15 Q3")["change"].isna().all()
+
+
+def test_partnership_without_figures_or_targets_loads(tmp_path):
+    folder = copy_dataset("lancashire-bt", tmp_path)
+    (folder / "figures.csv").unlink()
+    (folder / "targets.csv").unlink()
+    loaded = partnership.load_partnership("lancashire-bt", data_root=tmp_path)
+    assert loaded.figures.empty and loaded.targets.empty
+    assert partnership.quarter_on_quarter(loaded.figures, "2014/15 Q4").empty
+    assert partnership.targets_by_quarter(loaded, "2014/15 Q4")["all_met"].isna().all()
+
+
+@given(year=st.integers(1990, 2090), quarter=st.integers(1, 4), start=st.integers(1, 12))
+def test_previous_quarter_ends_the_month_before_the_quarter_starts(year, quarter, start):
+    label = f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+    months = partnership.quarter_months(
+        pd.Series([label, partnership.previous_quarter(label)]), year_start_month=start)
+    assert months["last_month"][1] + 1 == months["first_month"][0]

@@ -194,6 +194,52 @@ STATEMENTS = pa.DataFrameSchema(
     name="statements",
 )
 
+FIGURES = pa.DataFrameSchema(
+    {
+        "quarter": text_column(pa.Check.str_matches(FINANCIAL_QUARTER,
+                                              error="must look like 2014/15 Q3")),
+        "service": text_column(nonblank()),
+        "topic": text_column(nonblank()),
+        "measure": text_column(nonblank()),
+        "value": text_column(pa.Check.str_matches(NUMBER, error="must be a number")),
+        "unit": text_column(pa.Check.isin(["count", "percent"])),
+        "as_written": text_column(nonblank()),
+        "source_quote": text_column(nonblank()),
+    },
+    strict=True,
+    unique=["quarter", "service", "measure"],
+    name="figures",
+)
+
+TARGETS = pa.DataFrameSchema(
+    {
+        "quarter": text_column(pa.Check.str_matches(FINANCIAL_QUARTER,
+                                              error="must look like 2014/15 Q3")),
+        "service": text_column(nonblank()),
+        "all_met": text_column(pa.Check.isin(["yes", "no"])),
+        "scope": text_column(nonblank()),
+        "source_quote": text_column(nonblank()),
+    },
+    strict=True,
+    unique=["quarter", "service"],
+    name="targets",
+)
+
+CONTRACT_CHANGES = pa.DataFrameSchema(
+    {
+        "change": text_column(nonblank(), unique=True),
+        "title": text_column(nonblank()),
+        "what_it_does": text_column(nonblank()),
+        "stated_cost": text_column(nonblank()),
+        "cost_source": text_column(),
+        "progress": text_column(),
+        "plan_rows": text_column(pa.Check.str_matches(r"^$|^\d+(;\d+)*$",
+                                                error="must be sheet rows like 13 or 15;16")),
+    },
+    strict=True,
+    name="contract_changes",
+)
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -263,6 +309,9 @@ class ActionPlanInfo(_Strict):
     quarters: dict[str, QuarterInfo]
     published_totals: dict[str, float] = {}
     successor_lead_note: str = ""
+    #: Why milestones carry no status when the source showed it in a form that was lost.
+    milestone_status_note: str = ""
+    source: str = ""
 
 
 class PartnershipInfo(_Strict):
@@ -274,3 +323,6 @@ class PartnershipInfo(_Strict):
     supplier: str
     services: list[str]
     financial_year_start_month: int
+    source: str = ""
+    #: What the source left out (e.g. an unpublished appendix), said plainly in reports.
+    not_published: list[str] = []

@@ -38,7 +38,8 @@ from jupyter_client.manager import AsyncKernelManager
 #: first validation (~0.25 s a kernel), so they are listed too.
 PRELOAD = ("ipykernel.kernelapp", "pandas", "scrutiny.report.period.scorecard",
            "scrutiny.report.period.insight", "scrutiny.report.period.money",
-           "scrutiny.report.council", "scrutiny.report.portfolio",
+           "scrutiny.report.council", "scrutiny.report.portfolio", "scrutiny.report.action_plan",
+           "scrutiny.report.partnership",
            "pandera.backends.pandas.register", "pandera.backends.pandas.builtin_checks",
            "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated")
 _LAUNCHER = "ipykernel_launcher"

@@ -12,6 +12,10 @@ Every problem (unknown key, missing key, wrong type, a period without data) rais
 :class:`~scrutiny.exceptions.ParameterError` or :class:`~scrutiny.exceptions.NoDataForPeriodError`
 naming the file and the key, so a batch never starts a half-valid report.
 
+A report about a quarter (action plans, partnerships) takes ``quarter`` instead of ``period``; its
+``period`` is the quarter's last month, worked out from the dataset's YAML file, and names the
+outputs folder (see :class:`QuarterReportParams`).
+
 Adding a report: subclass :class:`ReportParams` with ``report: Literal["<name>"]``, its own fields
 (defaults, bounds, a description each) and :meth:`~ReportParams.load_subject`, register it in
 :data:`REPORTS`, and add ``notebooks/<name>.ipynb`` whose ``parameters`` cell is
@@ -41,7 +45,7 @@ from pydantic import (
 )
 
 from scrutiny.abate.whatif import Scenario
-from scrutiny.config import NAME_PATTERN, PROJECT_ROOT
+from scrutiny.config import NAME_PATTERN, PROJECT_ROOT, is_safe_name
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import (
     InputValidationError,
@@ -356,12 +360,120 @@ class PortfolioReportParams(ReportParams):
         return portfolio
 
 
+class QuarterReportParams(ReportParams):
+    """A report about one quarter: ``period`` (its last month) is worked out, not written.
+
+    Subclasses name the dataset field (:attr:`dataset_key`) and how a quarter maps to its last
+    month (:meth:`last_month`, which reads only the dataset's YAML file). ``period`` is neither a
+    key of the parameters file nor a variable of the notebook: it names the outputs folder.
+    """
+
+    dataset_key: ClassVar[str] = ""
+
+    quarter: str = Field(min_length=1, description="the quarter the report is about")
+
+    @classmethod
+    @abstractmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        """Return the quarter's last month, ``YYYY-MM``."""
+
+    @classmethod
+    def field_order(cls) -> list[str]:
+        """As :meth:`ReportParams.field_order`, without ``period`` (worked out from the quarter)."""
+        return [name for name in super().field_order() if name != "period"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period_from_quarter(cls, raw):
+        if not isinstance(raw, dict):
+            return raw
+        if "period" in raw:
+            raise ValueError("key 'period': this report takes a quarter; remove 'period' "
+                             "(the quarter's last month is used)")
+        dataset = raw.get(cls.dataset_key)
+        if not isinstance(raw.get("quarter"), str) or not isinstance(dataset, str):
+            # A stand-in month, so the error reported is the missing or mistyped key itself.
+            return {**raw, "period": "1970-01"}
+        if not is_safe_name(dataset):
+            return {**raw, "period": "1970-01"}  # the name's own pattern check reports it
+        try:
+            period = cls.last_month(dataset, raw["quarter"])
+        except (ScrutinyError, ValueError) as err:
+            raise ValueError(f"key 'quarter': {err}".replace("key 'quarter': key 'quarter': ",
+                                                             "key 'quarter': ")) from None
+        return {**raw, "period": period}
+
+
+class ActionPlanReportParams(QuarterReportParams):
+    """An action plan at one of its quarters (``notebooks/action_plan_report.ipynb``)."""
+
+    dataset_key: ClassVar[str] = "plan"
+    subject: ClassVar[tuple[str, ...]] = ("plan", "quarter")
+    examples: ClassVar[dict[str, str]] = {"plan": "south-vale-capita", "quarter": "Q1"}
+
+    report: Literal["action_plan_report"]
+    plan: SafeName = Field(description="action-plan data folder under data/")
+    quarter: str = Field(pattern=r"^Q\d$", description="a quarter of the plan, e.g. Q1")
+
+    @classmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        from scrutiny.systems.action_plan import quarter_last_month
+
+        return quarter_last_month(dataset, quarter)
+
+    @property
+    def target(self) -> str:
+        return self.plan
+
+    def load_subject(self):
+        """The action plan, checked to have the quarter."""
+        from scrutiny.systems.action_plan import load_action_plan, require_quarter
+
+        plan = load_action_plan(self.plan)
+        require_quarter(plan.info, self.quarter)
+        return plan
+
+
+class PartnershipReportParams(QuarterReportParams):
+    """A partnership's published statements for one quarter
+    (``notebooks/partnership_report.ipynb``)."""
+
+    dataset_key: ClassVar[str] = "partnership"
+    subject: ClassVar[tuple[str, ...]] = ("partnership", "quarter")
+    examples: ClassVar[dict[str, str]] = {"partnership": "lancashire-bt", "quarter": "2014/15 Q4"}
+
+    report: Literal["partnership_report"]
+    partnership: SafeName = Field(description="partnership data folder under data/")
+    quarter: str = Field(pattern=r"^\d{4}/\d{2} Q[1-4]$",
+                         description="financial quarter, e.g. 2014/15 Q4")
+
+    @classmethod
+    def last_month(cls, dataset: str, quarter: str) -> str:
+        from scrutiny.systems.partnership import quarter_last_month
+
+        return quarter_last_month(dataset, quarter)
+
+    @property
+    def target(self) -> str:
+        return self.partnership
+
+    def load_subject(self):
+        """The partnership, checked to have statements for the quarter."""
+        from scrutiny.systems.partnership import load_partnership, require_quarter
+
+        partnership = load_partnership(self.partnership)
+        require_quarter(partnership, self.quarter)
+        return partnership
+
+
 #: Report name -> parameters model. Kept beside the models rather than in render/: the batch only
 #: looks a name up, and report code, the CLI and tests reach the models without importing render.
 REPORTS: dict[str, type[ReportParams]] = {
     "period_report": PeriodReportParams,
     "council_report": CouncilReportParams,
     "portfolio_report": PortfolioReportParams,
+    "action_plan_report": ActionPlanReportParams,
+    "partnership_report": PartnershipReportParams,
 }
 
 

@@ -8,6 +8,9 @@ Layout of ``data/<plan>/``::
                        budget and pressure (money unit; blank = none published)
     milestones.csv     one row per non-empty quarter cell: row, quarter, milestone, successor lead,
                        optional status (a word from rag_key.csv)
+    contract_changes.csv  optional: contract changes the plan carries out: change letter, title,
+                       what it does, its stated cost and where that is stated, progress, and the
+                       plan rows (``;``-separated) that deliver it
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.config import dataset_dir
+from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import system_schemas as ss
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
@@ -35,6 +39,14 @@ class ActionPlan:
     rag_key: pd.DataFrame
     actions: pd.DataFrame
     milestones: pd.DataFrame
+    contract_changes: pd.DataFrame
+
+    @property
+    def files(self) -> list[Path]:
+        """The input files this plan was loaded from."""
+        names = ("plan.yaml", "rag_key.csv", "actions.csv", "milestones.csv",
+                 "contract_changes.csv")
+        return [self.folder / n for n in names if (self.folder / n).exists()]
 
 
 def load_action_plan(name: str, data_root: Path | None = None) -> ActionPlan:
@@ -44,7 +56,28 @@ def load_action_plan(name: str, data_root: Path | None = None) -> ActionPlan:
     rag_key = validate(read_csv_text(folder / "rag_key.csv"), ss.RAG_KEY, "rag_key.csv")
     actions = load_actions(folder / "actions.csv")
     milestones = load_action_milestones(folder / "milestones.csv", info, actions, rag_key)
-    return ActionPlan(info, folder, rag_key, actions, milestones)
+    changes = load_contract_changes(folder / "contract_changes.csv", actions)
+    return ActionPlan(info, folder, rag_key, actions, milestones, changes)
+
+
+def load_contract_changes(path: Path, actions: pd.DataFrame) -> pd.DataFrame:
+    """Read ``contract_changes.csv`` (empty when absent); every plan row named must exist.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file's columns, ``plan_rows`` as a list of sheet-row numbers.
+    """
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ss.CONTRACT_CHANGES.columns})
+    text = validate(read_csv_text(path), ss.CONTRACT_CHANGES, path.name)
+    rows = text["plan_rows"].map(lambda cell: [int(r) for r in cell.split(";") if r])
+    known = set(actions["row"])
+    unknown = rows.map(lambda listed: bool(set(listed) - known))
+    fail_at(text, unknown, path.name, "plan_rows",
+            "change {change}: plan row(s) {plan_rows} not all in actions.csv",
+            hint="name rows of actions.csv, separated by ';'")
+    return text.assign(plan_rows=rows)
 
 
 def load_actions(path: Path) -> pd.DataFrame:
@@ -133,3 +166,33 @@ def milestone_counts(plan: ActionPlan) -> pd.DataFrame:
     counts = counts.reindex(columns=list(plan.info.quarters), fill_value=0)
     order = list(dict.fromkeys(plan.actions["stream"]))
     return counts.reindex(order).fillna(0).astype("int64").rename_axis(columns=None).reset_index()
+
+
+def next_quarter(info: ss.ActionPlanInfo, quarter: str) -> str | None:
+    """Return the plan quarter after ``quarter``, or None for the plan's last quarter."""
+    keys = list(info.quarters)
+    position = keys.index(quarter)
+    return keys[position + 1] if position + 1 < len(keys) else None
+
+
+def require_quarter(info: ss.ActionPlanInfo, quarter: str) -> None:
+    """Raise :class:`NoDataForPeriodError` unless ``quarter`` is one of the plan's quarters."""
+    if quarter not in info.quarters:
+        raise NoDataForPeriodError(
+            f"key 'quarter': plan {info.plan} has no quarter {quarter!r}; it has "
+            + ", ".join(f"{k} ({q.label})" for k, q in info.quarters.items()))
+
+
+def quarter_last_month(name: str, quarter: str, data_root: Path | None = None) -> str:
+    """Return the last month (``YYYY-MM``) of a plan quarter, reading only ``plan.yaml``.
+
+    Raises
+    ------
+    UnknownContractError, InputValidationError
+        No such plan folder, or ``plan.yaml`` invalid.
+    NoDataForPeriodError
+        The plan has no such quarter.
+    """
+    info = load_yaml(dataset_dir(name, data_root) / "plan.yaml", ss.ActionPlanInfo)
+    require_quarter(info, quarter)
+    return info.quarters[quarter].end
