@@ -154,3 +154,19 @@ def test_a_result_is_accepted_only_when_finite_and_in_its_units_range(value, uni
     refused = any(problem.mask.any() for problem in value_problems(returns, kpis))
     in_range = math.isfinite(value) and value >= 0 and (unit == "count" or value <= 100)
     assert refused != in_range
+
+
+def test_overlapping_glides_name_the_file_and_row(tmp_path):
+    import shutil
+
+    from scrutiny.config import PROJECT_ROOT
+
+    folder = tmp_path / "lincolnshire-css"
+    shutil.copytree(PROJECT_ROOT / "data" / "lincolnshire-css", folder)
+    (folder / "glides.csv").write_text(
+        "kpi_id,service,from_month,to_month,reason\n"
+        "IMT_KPI_02,IMT,2015-07,2015-09,first\nIMT_KPI_02,IMT,2015-08,2015-10,second\n")
+    with pytest.raises(InputValidationError,
+                       match="glides.csv, row 3, column 'from_month': IMT_KPI_02: this glide "
+                             "overlaps an earlier glide"):
+        load_contract("lincolnshire-css", data_root=tmp_path)

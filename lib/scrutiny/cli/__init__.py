@@ -10,6 +10,7 @@ Layer ``cli``, the last: may import every layer; nothing imports it.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -111,6 +112,29 @@ class LazyGroup(click.Group):
         return self.get_command(ctx, name).get_short_help_str(limit)
 
 
+#: errno -> what the disk said and how to fix it. Every writer is atomic (a temporary file
+#: renamed into place), so a refusal leaves earlier data and reports as they were.
+DISK_REFUSALS = {
+    errno.EACCES: ("permission denied", "make the folder writable by you"),
+    errno.EPERM: ("permission denied", "make the folder writable by you"),
+    errno.EROFS: ("the disk is read-only", "write to a writable folder"),
+    errno.ENOSPC: ("the disk is full", "free some space"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space"),
+}
+
+
+def disk_refusal(err: OSError) -> str:
+    """One line for an OSError the disk gave: where, what, how to fix, and that nothing was lost."""
+    if err.errno not in DISK_REFUSALS:  # e.g. a path through a file: say what the system said
+        where = f"cannot use {err.filename}" if err.filename else "a file operation failed"
+        return (f"{where}: {err.strerror or err}; check the paths given and SCRUTINY_OUTPUTS / "
+                "SCRUTINY_DATA. Nothing was half-written: earlier files are as they were")
+    what, fix = DISK_REFUSALS[err.errno]
+    where = f"cannot write {err.filename}" if err.filename else "cannot write"
+    return (f"{where}: {what}; {fix} (or set SCRUTINY_OUTPUTS / SCRUTINY_DATA to another "
+            "folder) and run again. Nothing was half-written: earlier files are as they were")
+
+
 class _FriendlyGroup(LazyGroup):
     """Turns toolkit errors into one line on stderr and a non-zero exit; ``--debug`` re-raises."""
 
@@ -128,6 +152,11 @@ class _FriendlyGroup(LazyGroup):
             # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as err:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"error: {disk_refusal(err)}", err=True)
+            sys.exit(3)
         except Exception as err:  # noqa: BLE001 - last resort for users, full detail under --debug
             if ctx.meta.get("debug"):
                 raise

@@ -319,7 +319,12 @@ def load_glides(path: Path, kpis: pd.DataFrame, info: ContractInfo) -> pd.DataFr
             "unknown KPI code {kpi_id!r}", hint="add it to kpis.csv or correct the code")
     fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
             "unknown service {service!r}")
-    return _month_range(text, path.name)
+    glides = _month_range(text, path.name)
+    attributed = glides[glides["kpi_id"] != ""]
+    fail_at(attributed, overlapping_ranges(attributed), path.name, "from_month",
+            "{kpi_id}: this glide overlaps an earlier glide of the same KPI",
+            hint="merge the two rows into one range, or end the first before the second starts")
+    return glides
 
 
 def _month_range(text: pd.DataFrame, file: str) -> pd.DataFrame:
