@@ -246,3 +246,21 @@ def test_new_contract_from_an_excel_schedule(tmp_path):
     assert run(tmp_path, *args).exit_code == 0
     assert len(load_contract("north-waste", tmp_path / "data").kpis) == 5
     shutil.rmtree(tmp_path / "data")
+
+
+def test_a_schedule_with_the_councils_own_kpi_codes(tmp_path):
+    """KPI codes need not look like the seed's (CSC_KPI_04): PE01 and WASTE-3 are codes too."""
+    schedule = tmp_path / "schedule.csv"
+    schedule.write_text("kpi_id,service,description,frequency,tsl,msl,direction,unit\n"
+                        "PE01,PK,Appeals upheld,M,95,90,higher,percent\n"
+                        "WASTE-3,PK,Missed bins,M,2,5,lower,count\n")
+    (tmp_path / "data").mkdir()
+    made = run(tmp_path, "new-contract", "riverside", "--schedule", str(schedule), "--title", "T",
+               "--council", "C", "--supplier", "S", "--start", "2026-07-01", "--service", "PK=P")
+    assert made.exit_code == 0, made.output
+    ret = tmp_path / "ret.csv"
+    ret.write_text("KPI,KPI Short Desc,Freq.,TSL,MSL,Jul-26\nPE01,x,M,95,90,93\n"
+                   "WASTE-3,x,M,2,5,1\n")
+    assert run(tmp_path, "ingest", "--contract", "riverside", str(ret)).exit_code == 0
+    summary = run(tmp_path, "summary", "--contract", "riverside", "--format", "csv")
+    assert "PK,2026-07,1,1,0,0,2" in summary.output

@@ -7,7 +7,9 @@ import pandera.pandas as pa
 from scrutiny.core.months import MONTH_PATTERN
 
 MONTH = MONTH_PATTERN
-KPI_ID = r"^[A-Z]+_KPI_\d{2}$"
+#: A KPI code as a council writes it (CSC_KPI_04, PE01, WASTE-3): letters, digits, "_" and "-";
+#: no spaces, commas or dots (what-if settings are written points.KPI_ID).
+KPI_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 NUMBER = r"^-?\d+(\.\d+)?$"
 COUNT = r"^\d+$"
 UTC_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$"
