@@ -40,6 +40,8 @@ STAGING_DIR = ".ingest-staging"
 #: Marks an ingest in progress; the reader refuses a folder holding it (see load.contract).
 JOURNAL_FILE = ".ingest-journal.json"
 _BACKUP_SUFFIX = ".old"
+#: Written into the staging folder once every file is in place (see ``_staging_outcome``).
+_COMMITTED_MARK = "committed"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -154,8 +156,19 @@ class StagedFiles:
             raise
         # Committed: from here on a failure leaves the journal, and ``recover`` completes.
         _fsync_dir(self.folder)
+        # A mark in the staging folder outlives the journal, so a kill while tidying up is
+        # recognised by ``recover`` as a completed ingest, not as one that changed nothing.
+        _write_synced(self.staging / _COMMITTED_MARK, b"")
         journal.unlink()
         _fsync_dir(self.folder)
+
+
+def _staging_outcome(staging: Path) -> str:
+    """Say what a staging folder left without a journal means (see ``StagedFiles.commit``)."""
+    if (staging / _COMMITTED_MARK).exists():
+        return ("the interrupted ingest had completed (its files are in place); removed the "
+                "staging folder it left")
+    return "removed a staging folder left by an ingest that stopped before changing anything"
 
 
 def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
@@ -182,8 +195,9 @@ def recover(folder: Path) -> str:
     staging = folder / STAGING_DIR
     if not journal.exists():
         if staging.exists():
+            outcome = _staging_outcome(staging)
             shutil.rmtree(staging)
-            return "removed a staging folder left by an ingest that had changed nothing"
+            return outcome
         return "nothing to recover"
     record = json.loads(journal.read_text(encoding="utf-8"))
     commit_path = folder / record["commit_file"]

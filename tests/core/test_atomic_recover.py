@@ -1,0 +1,35 @@
+"""--recover says what it found when an ingest was killed at its very last step."""
+
+from __future__ import annotations
+
+import shutil
+
+from scrutiny.core.atomic import JOURNAL_FILE, STAGING_DIR, StagedFiles, recover
+
+
+def _commit_without_tidying(folder, files: dict[str, bytes]) -> None:
+    """Run a commit to the end but skip the staging folder's removal (a kill at the last step)."""
+    staged = StagedFiles(folder)
+    staged.__enter__()
+    for name, data in files.items():
+        staged.write(name, data)
+    staged.commit(list(files))
+
+
+def test_killed_after_the_commit_is_reported_as_completed(tmp_path):
+    (tmp_path / "returns.csv").write_bytes(b"old\n")
+    _commit_without_tidying(tmp_path, {"returns.csv": b"new\n", "changes.csv": b"log\n"})
+    assert not (tmp_path / JOURNAL_FILE).exists() and (tmp_path / STAGING_DIR).exists()
+    assert "had completed" in recover(tmp_path)
+    assert (tmp_path / "returns.csv").read_bytes() == b"new\n"
+    assert not (tmp_path / STAGING_DIR).exists()
+
+
+def test_killed_before_the_commit_is_reported_as_no_change(tmp_path):
+    (tmp_path / "returns.csv").write_bytes(b"old\n")
+    staged = StagedFiles(tmp_path)
+    staged.__enter__()
+    staged.write("returns.csv", b"new\n")
+    assert "stopped before changing anything" in recover(tmp_path)
+    assert (tmp_path / "returns.csv").read_bytes() == b"old\n"
+    shutil.rmtree(tmp_path / STAGING_DIR, ignore_errors=True)
