@@ -8,7 +8,6 @@ one section per cell; each section function takes the :class:`CouncilReport` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -20,7 +19,7 @@ from scrutiny.report import provenance
 from scrutiny.report.charts import risk as risk_chart
 from scrutiny.report.charts import shared_ict as council_chart
 from scrutiny.report.html import Html
-from scrutiny.report.params import CouncilReportParams
+from scrutiny.report.params import CouncilReportParams, OpenedReport
 from scrutiny.systems import shared_ict as si
 
 #: Measures charted over the months: overall SLA, satisfaction and workload per employee.
@@ -28,7 +27,7 @@ CHARTED = ["sla_overall", "nps", "calls_per_employee"]
 
 
 @dataclass(frozen=True)
-class CouncilReport:
+class CouncilReport(OpenedReport):
     """What a council report's sections read: the service, the council and the month.
 
     Parameters
@@ -47,20 +46,6 @@ class CouncilReport:
     service: si.SharedService
     council: str
     params_file: str = ""
-
-    @property
-    def period(self) -> pd.Period:
-        return self.params.month
-
-    @cached_property
-    def generated_on(self) -> date:
-        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
-        return self.params.generated_date()
-
-    @cached_property
-    def parameters(self) -> dict[str, object]:
-        """The parameters listed in the provenance appendix."""
-        return self.params.provenance(self.params_file)
 
     @property
     def title(self) -> str:

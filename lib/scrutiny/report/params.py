@@ -30,6 +30,7 @@ import os
 from abc import abstractmethod
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
 
@@ -464,6 +465,32 @@ class PartnershipReportParams(QuarterReportParams):
         partnership = load_partnership(self.partnership)
         require_quarter(partnership, self.quarter)
         return partnership
+
+
+class OpenedReport:
+    """What every report object derives from its validated parameters.
+
+    Report objects (frozen dataclasses) hold ``params`` and ``params_file``; these properties
+    are computed from them once, so no report declares a default or resolves a date again.
+    """
+
+    params: ReportParams
+    params_file: str
+
+    @property
+    def period(self) -> pd.Period:
+        """The reporting month."""
+        return self.params.month
+
+    @cached_property
+    def generated_on(self) -> date:
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        return self.params.generated_date()
+
+    @cached_property
+    def parameters(self) -> dict[str, object]:
+        """The parameters listed in the provenance appendix."""
+        return self.params.provenance(self.params_file)
 
 
 #: Report name -> parameters model. Kept beside the models rather than in render/: the batch only

@@ -8,7 +8,6 @@ returns :class:`~scrutiny.report.html.Html`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 import pandas as pd
@@ -18,7 +17,7 @@ from scrutiny.core.rag import RAG_LABELS
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
-from scrutiny.report.params import PortfolioReportParams
+from scrutiny.report.params import OpenedReport, PortfolioReportParams
 from scrutiny.score.milestones import milestone_kpi_results
 from scrutiny.systems import projects as pj
 
@@ -29,7 +28,7 @@ _MOVEMENT = {"improved": "Improved", "worsened": "Worsened", "unchanged": "No ch
 
 
 @dataclass(frozen=True)
-class PortfolioReport:
+class PortfolioReport(OpenedReport):
     """What a portfolio report's sections read: the portfolio and the snapshot.
 
     Parameters
@@ -45,20 +44,6 @@ class PortfolioReport:
     params: PortfolioReportParams
     portfolio: pj.Portfolio
     params_file: str = ""
-
-    @property
-    def period(self) -> pd.Period:
-        return self.params.month
-
-    @cached_property
-    def generated_on(self) -> date:
-        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
-        return self.params.generated_date()
-
-    @cached_property
-    def parameters(self) -> dict[str, object]:
-        """The parameters listed in the provenance appendix."""
-        return self.params.provenance(self.params_file)
 
     @property
     def title(self) -> str:

@@ -10,7 +10,6 @@ section per cell. Every section function takes the :class:`PeriodReport` and ret
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 import pandas as pd
@@ -27,14 +26,14 @@ from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
-from scrutiny.report.params import PeriodReportParams
+from scrutiny.report.params import OpenedReport, PeriodReportParams
 from scrutiny.report.period.money import terms_table
 from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
 
 
 @dataclass(frozen=True)
-class PeriodReport:
+class PeriodReport(OpenedReport):
     """Everything a period report's sections read, each table computed once on first use.
 
     Parameters
@@ -52,10 +51,6 @@ class PeriodReport:
     params_file: str = ""
 
     @property
-    def period(self) -> pd.Period:
-        return self.params.month
-
-    @property
     def trend_window(self) -> int:
         return self.params.trend_window
 
@@ -70,16 +65,6 @@ class PeriodReport:
     @property
     def rating_months(self) -> int:
         return self.params.rating_months
-
-    @cached_property
-    def generated_on(self) -> date:
-        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
-        return self.params.generated_date()
-
-    @cached_property
-    def parameters(self) -> dict[str, object]:
-        """The parameters listed in the provenance appendix."""
-        return self.params.provenance(self.params_file)
 
     @property
     def services(self) -> list[str]:
