@@ -31,10 +31,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
-from scrutiny.abate.terms import Terms, TermsFile, check_allocation
+from scrutiny.abate.terms import Terms, check_allocation
 from scrutiny.core.rag import AMBER, GREEN, RED
 from scrutiny.exceptions import TermsError
 from scrutiny.load.contract import Contract
+from scrutiny.load.terms import TermsFile
 from scrutiny.load.yaml_files import load_yaml
 from scrutiny.score.banding import band
 

@@ -21,10 +21,9 @@ from scrutiny.core.months import month_label
 from scrutiny.exceptions import IngestError
 from scrutiny.ingest.store import contract_lock
 from scrutiny.load import schemas
-from scrutiny.load.contract import OVERRIDES_FILE, Contract, load_contract, overlapping_ranges
+from scrutiny.load.contract import Contract, load_contract, overlapping_ranges
+from scrutiny.load.folder import OVERRIDES_FILE, REASONS_FILE
 from scrutiny.load.tables import fail_at, read_csv_text, validate
-
-REASONS_FILE = "mitigation_reasons.csv"
 
 
 def record_override(name: str, kpi: str, start: pd.Period, end: pd.Period, *,

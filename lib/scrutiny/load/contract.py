@@ -37,15 +37,19 @@ from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.exceptions import IngestError
 from scrutiny.load import schemas
+from scrutiny.load.folder import (
+    CHANGES_FILE,
+    CONTRACT_FILE,
+    CONTRACT_FILES,
+    GLIDES_FILE,
+    KPIS_FILE,
+    OVERRIDES_FILE,
+    PUBLISHED_FILE,
+    RETURNS_FILE,
+    existing,
+)
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
-
-CONTRACT_FILE = "contract.yaml"
-CHANGES_FILE = "changes.csv"
-RETURNS_FILE = "returns.csv"
-OVERRIDES_FILE = "overrides.csv"
-
-
 
 
 class ContractInfo(BaseModel):
@@ -139,17 +143,15 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
         return Path(staged[file]) if file in staged else folder / file
 
     info = load_info(folder / CONTRACT_FILE)
-    kpis = load_kpis(path("kpis.csv"), info)
-    returns = load_returns(path("returns.csv"), kpis)
+    kpis = load_kpis(path(KPIS_FILE), info)
+    returns = load_returns(path(RETURNS_FILE), kpis)
     overrides = load_overrides(path(OVERRIDES_FILE), kpis)
-    glides = load_glides(path("glides.csv"), kpis, info)
-    published_path = path("published_summaries.csv")
+    glides = load_glides(path(GLIDES_FILE), kpis, info)
+    published_path = path(PUBLISHED_FILE)
     published = load_published(published_path) if published_path.exists() else _empty_published()
     changes_path = path(CHANGES_FILE)
     changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
-    files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
-                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
-             if (folder / f).exists()]
+    files = existing(folder, CONTRACT_FILES)
     return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
 
 
