@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrutiny.config import dataset_dir
+from scrutiny.config import data_root, dataset_dir
 
 # -- a KPI contract ------------------------------------------------------------------------------
 CONTRACT_FILE = "contract.yaml"              # title, council, supplier, services (required)
@@ -79,6 +79,12 @@ PARTNERSHIP_FILES = (PARTNERSHIP_FILE, STATEMENTS_FILE, FIGURES_FILE, TARGETS_FI
 ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, REASONS_FILE, TERMS_FILE,
                        POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
                        *PARTNERSHIP_FILES})
+
+
+def kpi_contracts(root: Path | None = None) -> list[str]:
+    """Names of the KPI contracts under the data root (folders holding ``kpis.csv``), sorted."""
+    root = data_root() if root is None else Path(root)
+    return sorted(p.parent.name for p in root.glob(f"*/{KPIS_FILE}"))
 
 
 def existing(folder: Path, names: tuple[str, ...]) -> list[Path]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.exceptions import IngestError
+from scrutiny.load.contract import Contract
 from scrutiny.load.folder import RECEIPTS_FILE, STORE_DIR
 from scrutiny.load.schemas import RECEIPTS
 from scrutiny.load.tables import read_csv_text, validate
@@ -57,3 +58,31 @@ def received_values(folder: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=[*ROWS_COLUMNS, "received_at", "stored_file", "source_name",
                                      "receipt"])
     return pd.concat(frames, ignore_index=True)
+
+
+def kpi_history(contract: Contract, kpi: str) -> pd.DataFrame:
+    """Every value received for one KPI, month by month (``scrutiny history``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month, value`` (with its footnote), ``received_at``, ``file`` (as the supplier named
+        it), ``stored_as`` (its name in the store) and ``in_force`` (``yes`` on the value from
+        the latest return giving that month), sorted by month then time of receipt.
+
+    Raises
+    ------
+    IngestError
+        For a KPI the contract does not define, naming the ones it does.
+    """
+    if kpi not in set(contract.kpis["kpi_id"]):
+        raise IngestError(f"{contract.folder.name}: unknown KPI {kpi!r}; the contract's KPIs are "
+                          f"{', '.join(contract.kpis['kpi_id'])}")
+    values = received_values(contract.folder)
+    values = values[values["kpi_id"] == kpi]
+    in_force = ~values.duplicated("month", keep="last")
+    return pd.DataFrame({
+        "month": values["month"], "value": values["value"] + values["footnote"],
+        "received_at": values["received_at"], "file": values["source_name"],
+        "stored_as": values["stored_file"], "in_force": in_force.map({True: "yes", False: ""}),
+    }).sort_values(["month", "received_at"], kind="stable")
