@@ -21,7 +21,6 @@ from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
 from scrutiny.abate.terms import Terms, load_terms
 from scrutiny.abate.whatif import (
     COMPARE_COLUMNS,
-    PLAIN_TERMS,
     WhatIf,
     apply_settings,
     compare,
@@ -45,8 +44,6 @@ HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "ov
                    "allocation", "base_points", "run_length", "multiplier", "points"]
 #: Columns of :meth:`ContractHandle.whatif`, in order (GBP after the cap; totals over the range).
 WHATIF_COLUMNS = COMPARE_COLUMNS["service"]
-#: Terms a what-if may change by name (others: ``volume.SERVICE``, ``points.KPI_ID``, ...).
-SETTABLE_TERMS = PLAIN_TERMS
 ABATEMENT_VIEWS = ("service", "kpi", "month")
 
 
