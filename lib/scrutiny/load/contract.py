@@ -121,7 +121,7 @@ def load_contract(name: str, data_root: Path | None = None, *,
     data_root : pathlib.Path, optional
         Folder holding the contract folders; default ``paths.data_root()`` (``SCRUTINY_DATA``).
     staged : mapping of file name to pathlib.Path, optional
-        Files to read instead of the folder's own, e.g. ``{"returns.csv": candidate}``: how
+        Files to read instead of the folder's own, e.g. ``{RETURNS_FILE: candidate}``: how
         ``scrutiny ingest`` validates a candidate before it replaces the real file. Errors
         name the file by its base name, so stage a candidate under the real file's name
         (in a staging folder).
