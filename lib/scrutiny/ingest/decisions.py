@@ -4,9 +4,10 @@
 ``scrutiny mitigate`` adds a row to ``mitigation_reasons.csv`` (the reason the council agreed
 mitigation for a range of months); ``scrutiny failure`` adds a row to ``failure_decisions.csv``
 (a section 71(5) decision that the supplier failed to improve, or that a breach led to
-termination, damages or a settlement: the only source of a notice's performance failures). Each is validated like the file it writes: the KPI exists and
-is in force for every month, the range lies within the contract's life and does not overlap an
-earlier row for the KPI, thresholds agree with the KPI's direction. The new file is loaded with
+termination, damages or a settlement: the only source of a notice's performance failures).
+Each is validated like the file it writes: the KPI exists and is in force for every month, the
+range lies within the contract's life and does not overlap an earlier row for the KPI,
+thresholds agree with the KPI's direction. The new file is loaded with
 the whole contract before it replaces the old one, atomically, under the contract's write lock.
 """
 
