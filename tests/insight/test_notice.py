@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timezone
+from itertools import pairwise
 
 import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scrutiny
@@ -342,3 +344,31 @@ def test_filing_sheet_html_escapes_and_xlsx_keeps_text(ready, tmp_path):
     bad = CliRunner().invoke(main, [*base, "--sheet", str(tmp_path / "sheet.pdf")])
     assert bad.exit_code != 0 and "FILE.html or FILE.xlsx" in bad.output
 
+
+
+@given(st.lists(st.sampled_from([(95.0, 90.0), (90.0, 85.0), (99.9, 99.0)]), min_size=1,
+                max_size=14))
+@settings(deadline=None)
+def test_threshold_runs_cover_each_month_once_with_its_levels(levels):
+    from scrutiny.insight.notice import _threshold_runs
+
+    months = pd.period_range("2015-07", periods=len(levels), freq="M")
+    kpi = pd.DataFrame({"month": months, "tsl": [t for t, _ in levels],
+                        "msl": [m for _, m in levels]})
+    runs = _threshold_runs(kpi)
+    covered = [m for r in runs for m in pd.period_range(r["first"], r["last"], freq="M")]
+    assert covered == list(months)
+    for r in runs:
+        inside = kpi[kpi["month"].between(r["first"], r["last"])]
+        assert set(zip(inside["tsl"], inside["msl"], strict=True)) == {(r["tsl"], r["msl"])}
+    assert all((a["tsl"], a["msl"]) != (b["tsl"], b["msl"]) for a, b in pairwise(runs))
+
+
+@given(st.datetimes(min_value=datetime(2016, 7, 1), max_value=datetime(2030, 1, 1)))
+@settings(max_examples=5, deadline=None)
+def test_release_id_does_not_depend_on_the_publication_date(css, when):
+    package = css.notice("2016-01", "2016-06", OCID, draft=True,
+                         published=when.replace(tzinfo=timezone.utc))
+    reference = css.notice("2016-01", "2016-06", OCID, draft=True)
+    assert package["releases"][0]["id"] == reference["releases"][0]["id"]
+    assert package["releases"][0]["date"] != reference["releases"][0]["date"]
