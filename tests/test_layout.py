@@ -26,6 +26,7 @@ ALLOWED_READERS = {
     "cli/__init__.py": {"open"},                      # os.devnull
     "core/atomic.py": {"open", "fdopen", "read_text", "read_bytes"},  # ingest's staged writes
     "insight/notice.py": {"read_text"},               # the OCDS codelists packaged with scrutiny
+    "insight/ocds_profile.py": {"read_text"},         # the OCDS schemas packaged with scrutiny
     "render/batch.py": {"read_text"},                 # rendered notebooks and manifests
     "render/freshness.py": {"read_text", "read_bytes"},  # freshness records; inputs' SHA-256
     "render/warm.py": {"fdopen", "read_text"},        # the kernel's pipe and /proc
