@@ -30,14 +30,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exceptions": ("scrutiny.cli.insight:exceptions",
                    "Every KPI that is not Green in a month: thresholds in force, failing run, "
                    "reason."),
+    "glide": ("scrutiny.cli.contract:glide_command",
+              "Record a glide period for a KPI over a range of months (scored Blue)."),
     "history": ("scrutiny.cli.contract:history_command",
                 "Every value received for one KPI, month by month: file, when, which is in "
                 "force."),
     "ingest": ("scrutiny.cli.ingest:ingest_command",
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
     "mitigate": ("scrutiny.cli.contract:mitigate_command",
-                 "Record the reason the council agreed mitigation for a KPI "
-                 "(mitigation_reasons.csv)."),
+                 "Record that the council agreed mitigation for a KPI (scored Blue); "
+                 "--withdraw undoes it."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
     "new-contract": ("scrutiny.cli.contract:new_contract_command",

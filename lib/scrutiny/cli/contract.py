@@ -1,4 +1,4 @@
-"""A council's own contract: new-contract, mitigate, override, status and history."""
+"""A council's own contract: new-contract, mitigate, override, glide, status and history."""
 
 from __future__ import annotations
 
@@ -12,20 +12,48 @@ from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_opti
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError
-from scrutiny.ingest.decisions import REASONS_FILE, record_mitigation, record_override
+from scrutiny.ingest.decisions import (
+    REASONS_FILE,
+    record_glide,
+    record_mitigation,
+    record_override,
+    withdraw_mitigation,
+)
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.ingest.store import load_receipts, received_values
 from scrutiny.load.completeness import missing_kpi_months
-from scrutiny.load.contract import load_contract
+from scrutiny.load.contract import DECISIONS_FILE, load_contract
+from scrutiny.load.schedule import due_date
 from scrutiny.load.tables import read_csv_text
 from scrutiny.render.batch import plan
+from scrutiny.score.scoring import score, unconfirmed_claims
 from scrutiny.render.freshness import stale_reason
 from scrutiny.render.monthly import with_default_months
 from scrutiny.report.params import find_params, params_root
 
 KPI_OPTION = click.option("--kpi", required=True, metavar="ID", help="KPI code, e.g. WST_KPI_01.")
 REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",
-                             help="Why the council agreed it, as it should appear in reports.")
+                             help="Why the council agreed it, as it should appear in reports "
+                                  "(at most 2,000 characters).")
+BY_OPTION = click.option("--by", metavar="NAME",
+                         help="Who made the decision (default: your user name).")
+
+
+def _start_month(_ctx, _param, value):
+    """``--start`` as YYYY-MM (the month's first day), or YYYY-MM-DD as before."""
+    from datetime import date
+
+    from scrutiny.core.months import parse_month
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else (
+            parse_month(text).start_time.date())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a month; give YYYY-MM, e.g. 2026-04") \
+            from None
 
 
 @click.command("new-contract")
@@ -35,8 +63,8 @@ REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",
 @click.option("--title", required=True, help="Contract title, as printed on reports.")
 @click.option("--council", required=True, help="The council.")
 @click.option("--supplier", required=True, help="The supplier.")
-@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Service commencement, YYYY-MM-DD.")
+@click.option("--start", required=True, metavar="YYYY-MM", callback=_start_month,
+              help="Service commencement month, YYYY-MM (YYYY-MM-DD also read).")
 @click.option("--service", "services", multiple=True, metavar="CODE=NAME",
               help="A service, in report order (repeat); default: the schedule's codes.")
 @DATA_DIR_OPTION
@@ -44,7 +72,7 @@ def new_contract_command(slug: str, schedule: Path, title: str, council: str, su
                          start, services: tuple[str, ...], data_dir: Path | None) -> None:
     """Set up data/SLUG/ from a KPI schedule; refuses an existing contract."""
     folder = new_contract(slug, schedule, title=title, council=council, supplier=supplier,
-                          start=start.date(), services=parse_services(services),
+                          start=start, services=parse_services(services),
                           data_root=data_dir)
     kpis = load_contract(slug, data_dir).kpis
     click.echo(f"{slug}: created {folder.parent.name}/{slug}/ with {len(kpis)} KPIs; next: "
@@ -55,18 +83,19 @@ def new_contract_command(slug: str, schedule: Path, title: str, council: str, su
 @CONTRACT_OPTION
 @KPI_OPTION
 @month_option("--from", "First month of the revised levels.", required=True)
-@month_option("--to", "Last month of the revised levels.", required=True)
+@month_option("--to", "Last month of the revised levels (default: open-ended).")
 @click.option("--tsl", type=float, help="Revised Target Service Level.")
 @click.option("--msl", type=float, help="Revised Minimum Service Level.")
 @REASON_OPTION
+@BY_OPTION
 @DATA_DIR_OPTION
 def override_command(contract: str, kpi: str, tsl: float | None, msl: float | None, reason: str,
-                     data_dir: Path | None, **months) -> None:
+                     by: str | None, data_dir: Path | None, **months) -> None:
     """Record revised TSL/MSL for a KPI over a range of months (overrides.csv)."""
     row = record_override(contract, kpi, months["from"], months["to"], tsl=tsl, msl=msl,
-                          reason=reason, data_root=data_dir)
-    click.echo(f"{contract}: override recorded: {kpi} {row['from_month']}..{row['to_month']} "
-               f"TSL {row['tsl']} MSL {row['msl']}")
+                          reason=reason, by=by, data_root=data_dir)
+    click.echo(f"{contract}: override recorded: {kpi} {row['from_month']}.."
+               f"{row['to_month'] or 'open'} TSL {row['tsl']} MSL {row['msl']}")
 
 
 @click.command("mitigate")
@@ -74,14 +103,39 @@ def override_command(contract: str, kpi: str, tsl: float | None, msl: float | No
 @KPI_OPTION
 @month_option("--from", "First month mitigated.", required=True)
 @month_option("--to", "Last month mitigated (default: the --from month).")
+@click.option("--withdraw", is_flag=True,
+              help="Withdraw the mitigation of these months (give the reason for withdrawing).")
 @REASON_OPTION
+@BY_OPTION
 @DATA_DIR_OPTION
-def mitigate_command(contract: str, kpi: str, reason: str, data_dir: Path | None,
-                     **months) -> None:
-    """Record the reason the council agreed mitigation for a KPI (mitigation_reasons.csv)."""
-    row = record_mitigation(contract, kpi, months["from"], months["to"], reason=reason,
+def mitigate_command(contract: str, kpi: str, withdraw: bool, reason: str, by: str | None,
+                     data_dir: Path | None, **months) -> None:
+    """Record that the council agreed mitigation for a KPI: those months score Blue, so no
+    abatement accrues (mitigation_reasons.csv, decisions.csv). --withdraw undoes it."""
+    if withdraw:
+        gone = withdraw_mitigation(contract, kpi, months["from"], months["to"], reason=reason,
+                                   by=by, data_root=data_dir)
+        click.echo(f"{contract}: mitigation withdrawn: {kpi} {', '.join(gone)}")
+        return
+    row = record_mitigation(contract, kpi, months["from"], months["to"], reason=reason, by=by,
                             data_root=data_dir)
     click.echo(f"{contract}: mitigation recorded: {kpi} {row['from_month']}..{row['to_month']}")
+
+
+@click.command("glide")
+@CONTRACT_OPTION
+@KPI_OPTION
+@month_option("--from", "First month of the glide period.", required=True)
+@month_option("--to", "Last month of the glide period (default: the --from month).")
+@REASON_OPTION
+@BY_OPTION
+@DATA_DIR_OPTION
+def glide_command(contract: str, kpi: str, reason: str, by: str | None, data_dir: Path | None,
+                  **months) -> None:
+    """Record a glide period for a KPI: those months score Blue (glides.csv, decisions.csv)."""
+    row = record_glide(contract, kpi, months["from"], months["to"], reason=reason, by=by,
+                       data_root=data_dir)
+    click.echo(f"{contract}: glide recorded: {kpi} {row['from_month']}..{row['to_month']}")
 
 
 @click.command("history")
@@ -128,14 +182,23 @@ def status_lines(name: str, data_root: Path | None = None) -> list[str]:
         last = receipts.iloc[-1]
         lines.append(f"Returns kept as received: {len(receipts)} (latest {last['source_name']}, "
                      f"{last['received_at']})")
+    lines += _schedule_lines(c, receipts)
     missing = missing_kpi_months(c.kpis, c.returns, months)
     lines.append("Expected but not in the return (scored Red, data not available):")
     by_month = missing.groupby("month")["kpi_id"].agg(", ".join)
     lines += [f"  {month_label(m)}: {kpis}" for m, kpis in by_month.items()] or ["  none"]
+    lines.append("Relief claimed in a return but not decided by the council (scored on the "
+                 "value; record it with scrutiny mitigate or glide):")
+    claims = unconfirmed_claims(score(c))
+    lines += [f"  {r.kpi_id} {month_label(r.month)}: {r.status}"
+              for r in claims.itertuples(index=False)] or ["  none"]
     latest = months.max() if len(months) else None
     lines.append("Overrides" + (f" (in force in {month_label(latest)} marked *)" if latest else "")
                  + ":")
-    lines += _ranges(c.overrides, latest, lambda r: f"TSL {r.tsl:g} MSL {r.msl:g}: {r.reason}")
+    lines += _ranges(c.overrides, latest, lambda r: f"TSL {r.tsl:g} MSL {r.msl:g}: {r.reason}",
+                     open_ended=True)
+    lines.append("Glides:")
+    lines += _ranges(c.glides[c.glides["kpi_id"] != ""], latest, lambda r: r.reason)
     lines.append("Mitigations recorded:")
     reasons_path = c.folder / REASONS_FILE
     reasons = read_csv_text(reasons_path) if reasons_path.exists() else pd.DataFrame(
@@ -143,6 +206,7 @@ def status_lines(name: str, data_root: Path | None = None) -> list[str]:
     reasons = reasons.assign(from_month=pd.PeriodIndex(reasons["from_month"], freq="M"),
                              to_month=pd.PeriodIndex(reasons["to_month"], freq="M"))
     lines += _ranges(reasons, latest, lambda r: r.reason)
+    lines += _log_lines(c.folder)
     lines.append("Period reports (outputs/" + name + "/<month>/period_report.html):")
     lines += _report_lines(c, months)
     return lines
@@ -155,13 +219,56 @@ def _span(months: pd.PeriodIndex) -> str:
             f"month{'s' if len(months) > 1 else ''}: {', '.join(map(month_label, months))})")
 
 
-def _ranges(frame: pd.DataFrame, latest, describe) -> list[str]:
+def _ranges(frame: pd.DataFrame, latest, describe, open_ended: bool = False) -> list[str]:
     lines = []
     for row in frame.itertuples(index=False):
         mark = "*" if latest is not None and row.from_month <= latest <= row.to_month else " "
-        lines.append(f" {mark}{row.kpi_id} {month_label(row.from_month)}.."
-                     f"{month_label(row.to_month)}: {describe(row)}")
+        end = "open" if open_ended and row.open_ended else month_label(row.to_month)
+        lines.append(f" {mark}{row.kpi_id} {month_label(row.from_month)}..{end}: "
+                     f"{describe(row)}")
     return lines or ["  none"]
+
+
+def _schedule_lines(c, receipts: pd.DataFrame) -> list[str]:
+    """Returns due and not received (scored Red, no return received), and returns received
+    after their due date, each with the date it was due."""
+    due = c.info.return_due
+    lines = [f"Returns due {due} after the month ends; missing (scored Red, no return "
+             "received):"]
+    lines += [f"  {month_label(m)}: due {due_date(m, due):%Y-%m-%d}"
+              for m in c.missing_returns] or ["  none"]
+    lines.append("Late returns (first received after the due date):")
+    first = _first_received(c, receipts)
+    late = [(m, when) for m, when in first.items() if when.date() > due_date(m, due)]
+    lines += [f"  {month_label(m)}: due {due_date(m, due):%Y-%m-%d}, received "
+              f"{when:%Y-%m-%d}" for m, when in late] or ["  none"]
+    return lines
+
+
+def _first_received(c, receipts: pd.DataFrame) -> dict:
+    """Each month held -> when a value for it was first received (from the stored returns)."""
+    if not len(receipts):
+        return {}
+    values = received_values(c.folder)
+    if values.empty:
+        return {}
+    stamps = pd.to_datetime(values["received_at"], utc=True)
+    months = pd.PeriodIndex(values["month"], freq="M")
+    return stamps.groupby(months).min().to_dict()
+
+
+def _log_lines(folder: Path) -> list[str]:
+    """The last decisions in the decision log: when, who, what, why."""
+    path = folder / DECISIONS_FILE
+    if not path.exists():
+        return ["Decision log: none recorded"]
+    log = read_csv_text(path)
+    lines = [f"Decision log ({DECISIONS_FILE}, {len(log)} decisions; latest 5):"]
+    for row in log.tail(5).itertuples(index=False):
+        months = f"{row.from_month}..{row.to_month or 'open'}"
+        lines.append(f"  {row.decided_at[:10]} {row.decided_by}: {row.action} {row.kpi_id} "
+                     f"{months}: {row.reason}")
+    return lines
 
 
 def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
@@ -182,5 +289,5 @@ def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
     return lines or ["  none (no month held yet)"]
 
 
-COMMANDS = [new_contract_command, override_command, mitigate_command, status_command,
-            history_command]
+COMMANDS = [new_contract_command, override_command, mitigate_command, glide_command,
+            status_command, history_command]

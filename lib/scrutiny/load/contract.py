@@ -38,7 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from scrutiny.config import dataset_dir
-from scrutiny.core.atomic import JOURNAL_FILE
+from scrutiny.core.atomic import JOURNAL_FILE, interrupted_command
 from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.exceptions import IngestError
@@ -222,7 +222,8 @@ def check_no_interrupted_ingest(folder: Path) -> None:
     """Refuse to read a contract whose last ingest was interrupted before it finished."""
     if (folder / JOURNAL_FILE).exists():
         raise IngestError(
-            f"{folder.name}/{JOURNAL_FILE}: an ingest into this contract was interrupted; run "
+            f"{folder.name}/{JOURNAL_FILE}: a {interrupted_command(folder)} into this contract "
+            "was interrupted; run "
             f"`scrutiny ingest --contract {folder.name} --recover` to finish or undo it")
 
 
