@@ -72,6 +72,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "date."),
     "summary": ("scrutiny.cli.scorecard:summary",
                 "RAG counts per service and month, plus all services (ALL)."),
+    "terms": ("scrutiny.cli.contract:terms_command",
+              "Show a contract's service-credit terms; --set KEY=VALUE changes them."),
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),

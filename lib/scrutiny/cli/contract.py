@@ -138,6 +138,32 @@ def glide_command(contract: str, kpi: str, reason: str, by: str | None, data_dir
     click.echo(f"{contract}: glide recorded: {kpi} {row['from_month']}..{row['to_month']}")
 
 
+@click.command("terms")
+@CONTRACT_OPTION
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set a term (repeat): point_value_gbp, amber_fraction, cap_fraction, "
+                   "multipliers=1,1.5,2, blue_breaks_run, volume.SERVICE, points.KPI_ID, "
+                   "total_points, illustrative, source.")
+@DATA_DIR_OPTION
+def terms_command(contract: str, settings: tuple[str, ...], data_dir: Path | None) -> None:
+    """Show the contract's service-credit terms; --set changes them (terms.yaml, validated)."""
+    from scrutiny.abate.terms import NO_TERMS, has_terms, load_terms
+    from scrutiny.ingest.terms import set_terms
+
+    if settings:
+        set_terms(contract, list(settings), check=load_terms, data_root=data_dir)
+    loaded = load_contract(contract, data_dir)
+    if not has_terms(loaded):
+        click.echo(f"{contract}: {NO_TERMS} Set them with: scrutiny terms --contract {contract} "
+                   "--set point_value_gbp=100 --set amber_fraction=0.5 ...")
+        return
+    table = load_terms(loaded).describe()
+    if settings:
+        click.echo(f"{contract}: terms.yaml updated")
+    for row in table.itertuples(index=False):
+        click.echo(f"  {row.term}: {row.value} ({row.basis})")
+
+
 @click.command("history")
 @CONTRACT_OPTION
 @KPI_OPTION
@@ -290,4 +316,4 @@ def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
 
 
 COMMANDS = [new_contract_command, override_command, mitigate_command, glide_command,
-            status_command, history_command]
+            terms_command, status_command, history_command]
