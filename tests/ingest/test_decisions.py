@@ -288,3 +288,78 @@ def test_recover_after_kill_9_of_mitigate_names_mitigate(own):
     assert "the interrupted mitigate had not completed" in recovered.output
     assert "ingest" not in recovered.output.split(":", 1)[1]
     assert not (own / "data" / "north-waste" / "mitigation_reasons.csv").exists()
+
+
+# --- Commands: glide, open-ended override, terms, --start YYYY-MM -----------------------------
+
+def test_glide_is_a_command_and_status_shows_it(own):
+    result = run(own, "glide", "--contract", "north-waste", "--kpi", "WST_KPI_03", "--from",
+                 "2026-04", "--to", "2026-05", "--reason", "New crews bedding in", "--by", "PM")
+    assert result.exit_code == 0, result.output
+    scores = score(load_contract("north-waste", own / "data"))
+    assert cell(scores, "WST_KPI_03", "2026-05")["basis"] == "glide period"
+    screen = run(own, "status", "--contract", "north-waste").output
+    assert "Glides:\n" in screen and "WST_KPI_03 2026-04..2026-05: New crews bedding in" in screen
+    assert "PM: glide WST_KPI_03 2026-04..2026-05: New crews bedding in" in screen
+
+
+def test_an_override_without_to_is_open_ended(own):
+    result = run(own, "override", "--contract", "north-waste", "--kpi", "WST_KPI_02", "--from",
+                 "2026-08", "--tsl", "60", "--reason", "Depot move", today="2026-10-05")
+    assert result.exit_code == 0 and "2026-08..open" in result.output, result.output
+    text = (own / "data" / "north-waste" / "overrides.csv").read_text()
+    assert text.splitlines()[-1].startswith("WST_KPI_02,2026-08,,60,")
+    # Still in force in a later month, once that month is scored.
+    later = score(load_contract("north-waste", own / "data", as_of=date(2027, 1, 20)))
+    assert cell(later, "WST_KPI_02", "2026-12")["tsl"] == 60
+    assert cell(later, "WST_KPI_02", "2026-07")["tsl"] == 50
+    screen = run(own, "status", "--contract", "north-waste").output
+    assert "WST_KPI_02 2026-08..open: TSL 60 MSL 80: Depot move" in screen
+
+
+def test_new_contract_start_takes_yyyy_mm(own):
+    contract = load_contract("north-waste", own / "data")
+    assert contract.info.service_commencement == date(2026, 4, 1)
+    args = [a if a != "north-waste" else "other" for a in NEW]
+    args[args.index("--start") + 1] = "April"
+    bad = run(own, *args)
+    assert bad.exit_code == 2 and "'April'" in bad.output and "YYYY-MM" in bad.output
+    assert not (own / "data" / "other").exists()
+
+
+TERMS = ["--set", "point_value_gbp=100", "--set", "amber_fraction=0.5", "--set",
+         "cap_fraction=0.1", "--set", "multipliers=1,1.5,2", "--set", "volume.WST=200000",
+         "--set", "volume.CLN=100000", "--set", "total_points=100",
+         *[x for k in ("WST_KPI_01", "WST_KPI_02", "WST_KPI_03", "CLN_KPI_01", "CLN_KPI_02")
+           for x in ("--set", f"points.{k}=20")]]
+
+
+def test_terms_sets_and_shows_the_service_credit_terms(own):
+    result = run(own, "terms", "--contract", "north-waste", *TERMS)
+    assert result.exit_code == 0, result.output
+    assert "Service credit per point (GBP): 100.00" in result.output
+    abatement = contract_abatement(load_contract("north-waste", own / "data"))
+    months = abatement.kpi_months
+    # May: WST_KPI_01 98.00 < MSL 97? no: Amber (TSL 99); WST_KPI_02 85 > MSL 80: Red;
+    # WST_KPI_03 95.00 (TSL 95): Green; CLN_KPI_02 96: Green. Both first months of their runs
+    # (April: WST_KPI_01 99.50 Green, WST_KPI_02 40 Green).
+    may = months[months["month"] == pd.Period("2026-05", "M")].set_index("kpi_id")["points"]
+    assert may.sum() == pytest.approx(20 * 0.5 + 20 * 1.0)
+    shown = run(own, "terms", "--contract", "north-waste")
+    assert "Monthly financial volume per service (GBP): WST 200,000; CLN 100,000" in shown.output
+
+
+@pytest.mark.parametrize("setting, says", [
+    ("multipliers=2,1", "never fall"),
+    ("amber_fraction=1.5", "amber_fraction"),
+    ("volume.XYZ=10", "no service 'XYZ'"),
+    ("points.NOPE=5", "unknown KPI"),
+    ("colour=blue", "unknown term"),
+    ("point_value_gbp=.inf", "finite number"),
+])
+def test_bad_terms_are_refused_and_nothing_written(own, setting, says):
+    assert run(own, "terms", "--contract", "north-waste", *TERMS).exit_code == 0
+    before = folder_bytes(own / "data")
+    result = run(own, "terms", "--contract", "north-waste", "--set", setting)
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert folder_bytes(own / "data") == before

@@ -11,7 +11,7 @@ from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.exceptions import IngestError
+from scrutiny.exceptions import IngestError, MonthFormatError
 from scrutiny.ingest.decisions import (
     REASONS_FILE,
     record_glide,
@@ -51,7 +51,7 @@ def _start_month(_ctx, _param, value):
     try:
         return date.fromisoformat(text) if len(text) == 10 else (
             parse_month(text).start_time.date())
-    except ValueError:
+    except (ValueError, MonthFormatError):
         raise click.BadParameter(f"{value!r} is not a month; give YYYY-MM, e.g. 2026-04") \
             from None
 
