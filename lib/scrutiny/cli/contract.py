@@ -26,10 +26,10 @@ from scrutiny.load.contract import DECISIONS_FILE, load_contract
 from scrutiny.load.schedule import due_date
 from scrutiny.load.tables import read_csv_text
 from scrutiny.render.batch import plan
-from scrutiny.score.scoring import score, unconfirmed_claims
 from scrutiny.render.freshness import stale_reason
 from scrutiny.render.monthly import with_default_months
 from scrutiny.report.params import find_params, params_root
+from scrutiny.score.scoring import score, unconfirmed_claims
 
 KPI_OPTION = click.option("--kpi", required=True, metavar="ID", help="KPI code, e.g. WST_KPI_01.")
 REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",

@@ -143,8 +143,10 @@ class Contract:
         return self.scored_months.difference(self.months)
 
 
-#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.
-_LOADED: ContextVar[dict[tuple[Path, date], Contract] | None] = ContextVar("loaded_contracts", default=None)
+#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder and date
+#: scored as of; else None.
+_LOADED: ContextVar[dict[tuple[Path, date], Contract] | None] = ContextVar(
+    "loaded_contracts", default=None)
 
 
 @contextmanager
