@@ -140,6 +140,7 @@ def test_a_claim_without_a_decision_scores_on_its_value_and_is_listed(own):
     register = run(own, "exceptions", "--contract", "north-waste", "--period", "2026-08",
                    "--format", "csv").output
     assert "Mitigation Agreed (claimed, not decided)" in register
+    assert "claimed in the return, not decided" in register
 
 
 def test_mitigate_then_withdraw_round_trip(own):

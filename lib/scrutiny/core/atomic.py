@@ -119,7 +119,11 @@ class StagedFiles:
                 f"{self.folder.name}/{STAGING_DIR} exists: another ingest into this contract is "
                 f"running, or one was interrupted; if none is running, run `scrutiny ingest "
                 f"--contract {self.folder.name} --recover`") from None
-        _write_synced(self.staging / _COMMAND_MARK, self.command.encode("utf-8"))
+        try:
+            _write_synced(self.staging / _COMMAND_MARK, self.command.encode("utf-8"))
+        except BaseException:  # __exit__ does not run when __enter__ fails: tidy up here
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc_info) -> None:

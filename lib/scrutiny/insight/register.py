@@ -16,6 +16,7 @@ from scrutiny.core.months import month_label
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 from scrutiny.core.runs import run_lengths_by_kpi
+from scrutiny.core.statuses import CLAIMS
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import schemas
 from scrutiny.load.contract import Contract, overlapping_ranges
@@ -30,6 +31,8 @@ REGISTER_COLUMNS = [
 ]
 #: Where a Blue month's reason came from.
 FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
+#: ``reason_source`` of a month whose return claims relief the council has not decided.
+CLAIM_NOT_DECIDED = "claimed in the return, not decided"
 
 
 def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
@@ -52,7 +55,10 @@ def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=REASON_COLUMNS)
     text = validate(read_csv_text(path), schemas.MITIGATION_REASONS, path.name)
-    text["service"] = text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False)
+    # The KPI's service from kpis.csv; for a KPI it does not define, the code's prefix.
+    defined = contract.kpis.set_index("kpi_id")["service"]
+    text["service"] = text["kpi_id"].map(defined).fillna(
+        text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False))
     fail_at(text, ~text["service"].isin(list(contract.info.services)), path.name, "kpi_id",
             "{kpi_id}: no service {service!r} in this contract",
             hint=f"KPI codes start with a service: {', '.join(contract.info.services)}")
@@ -146,6 +152,10 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     rows["reason_source"] = pd.Series(pd.NA, index=rows.index, dtype="object").mask(
         blue, NONE_RECORDED).mask(glide.notna(), FROM_GLIDE).mask(recorded.notna(),
                                                                    FROM_REASONS_FILE)
+    claimed = rows["status"].astype(object).isin(list(CLAIMS.values()))
+    rows["reason"] = rows["reason"].mask(claimed, "the return claims relief; no council "
+                                                  "decision is recorded (scrutiny mitigate)")
+    rows["reason_source"] = rows["reason_source"].mask(claimed, CLAIM_NOT_DECIDED)
     return rows.reset_index(drop=True)[REGISTER_COLUMNS]
 
 
