@@ -97,6 +97,22 @@ def test_an_overdue_month_scores_every_expected_kpi_red_no_return_received(own):
     assert "  2026-07: due 2026-08-14" in screen
 
 
+def test_status_lists_late_returns_with_their_due_dates(own):
+    # The fixture ingests on the real clock, after every due date of 2026-04..09.
+    received = {line.split(",")[3]: line.split(",")[0][:10] for line in
+                (own / "data" / "north-waste" / "receipts.csv").read_text().splitlines()[1:]}
+    screen = run(own, "status", "--contract", "north-waste").output
+    late = screen.split("Late returns (first received after the due date):\n")[1]
+    assert late.startswith(f"  2026-04: due 2026-05-14, received "
+                           f"{received['return-2026-04.csv']}\n")
+    assert f"  2026-09: due 2026-10-14, received {received['return-2026-09.csv']}" in late
+
+
+def test_an_adopted_transcription_is_never_called_late():
+    screen = CliRunner().invoke(main, ["status", "--contract", LINCS]).output
+    assert "Late returns (first received after the due date):\n  none" in screen
+
+
 def test_a_return_arriving_later_replaces_no_return_received(own):
     result = run(own, "ingest", "--contract", "north-waste", str(OWN / "return-2026-07.csv"),
                  today="2026-10-05")

@@ -272,10 +272,17 @@ def _schedule_lines(c, receipts: pd.DataFrame) -> list[str]:
 
 
 def _first_received(c, receipts: pd.DataFrame) -> dict:
-    """Each month held -> when a value for it was first received (from the stored returns)."""
+    """Each month held -> when a supplier's return first gave a value for it.
+
+    Only returns ingested as received count (their receipt has a rows file): a ``returns.csv``
+    adopted into the store (a transcription, data held before the store) was not received on
+    the date it was adopted, so its months are never called late.
+    """
     if not len(receipts):
         return {}
     values = received_values(c.folder)
+    returned = set(receipts.loc[receipts["rows_file"] != "", "stored_file"])
+    values = values[values["stored_file"].isin(returned)]
     if values.empty:
         return {}
     stamps = pd.to_datetime(values["received_at"], utc=True)
