@@ -380,3 +380,25 @@ def test_bad_terms_are_refused_and_nothing_written(own, setting, says):
     result = run(own, "terms", "--contract", "north-waste", "--set", setting)
     assert result.exit_code == 2 and says in result.output, result.output
     assert folder_bytes(own / "data") == before
+
+
+def test_the_cost_of_mitigation_counts_a_recorded_mitigation(own):
+    from scrutiny.abate.abatement import mitigation_cost
+
+    assert run(own, "terms", "--contract", "north-waste", *TERMS).exit_code == 0
+    # WST_KPI_02 (lower is better, TSL 50, MSL 80): April 40 Green, May 85 Red, June 60 Amber,
+    # July no return received (Red: the fixture leaves July out and it is overdue by
+    # 2026-10-05), August 50 Green. May starts a run of three.
+    data = own / "data"
+    before = contract_abatement(load_contract("north-waste", data)).kpi_months
+    may = before[(before["kpi_id"] == "WST_KPI_02") & (before["month"] == pd.Period("2026-05",
+                                                                                      "M"))]
+    assert may["rag"].iloc[0] == "red" and may["points"].iloc[0] == 20
+    record_mitigation("north-waste", "WST_KPI_02", pd.Period("2026-05", "M"), None,
+                      reason="Road closures", by="Test", data_root=data)
+    by_kpi, _ = mitigation_cost(load_contract("north-waste", data))
+    row = by_kpi.set_index("kpi_id").loc["WST_KPI_02"]
+    # Without relief: May 20 x 1.0 + June 10 x 1.5 + July 20 x 2.0 = 75. With it (Blue ends the
+    # run): May 0 + June 10 x 1.0 + July 20 x 1.5 = 40. Forgone 35 points: GBP 3,500.
+    assert row["relieved_months"] == 1
+    assert row["points_forgone"] == 35 and row["value_forgone_gbp"] == 3500
