@@ -31,15 +31,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
                    "Every KPI that is not Green in a month: thresholds in force, failing run, "
                    "reason."),
     "glide": ("scrutiny.cli.contract:glide_command",
-              "Record a glide period for a KPI over a range of months (scored Blue)."),
+              "Record a glide period for a KPI: those months score Blue (glides.csv, "
+              "decisions.csv)."),
     "history": ("scrutiny.cli.contract:history_command",
                 "Every value received for one KPI, month by month: file, when, which is in "
                 "force."),
     "ingest": ("scrutiny.cli.ingest:ingest_command",
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
     "mitigate": ("scrutiny.cli.contract:mitigate_command",
-                 "Record that the council agreed mitigation for a KPI (scored Blue); "
-                 "--withdraw undoes it."),
+                 "Record that the council agreed mitigation for a KPI: those months score Blue, so "
+                 "no abatement accrues (mitigation_reasons.csv, decisions.csv)."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
     "new-contract": ("scrutiny.cli.contract:new_contract_command",
@@ -73,7 +74,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "summary": ("scrutiny.cli.scorecard:summary",
                 "RAG counts per service and month, plus all services (ALL)."),
     "terms": ("scrutiny.cli.contract:terms_command",
-              "Show a contract's service-credit terms; --set KEY=VALUE changes them."),
+              "Show the contract's service-credit terms; --set changes them (terms.yaml, "
+              "validated)."),
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),
