@@ -193,8 +193,9 @@ def interrupted_command(folder: Path) -> str:
 
 def _plain(command: str) -> str:
     """A command name as recorded, or ``ingest`` if it is not a plain word (a damaged mark)."""
-    word = command.strip()
-    return word if word.replace("-", "").isalpha() and len(word) <= 30 else "ingest"
+    words = command.strip()
+    plain = words.replace("-", "").replace(" ", "")
+    return words if plain.isascii() and plain.isalpha() and len(words) <= 30 else "ingest"
 
 
 def _staging_outcome(staging: Path, command: str) -> str:
