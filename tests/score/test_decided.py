@@ -32,7 +32,7 @@ def points(frame: pd.DataFrame) -> float:
     return float(kpi_points(scored, amber_fraction=0.5, blue_breaks_run=True)["points"].sum())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(month, min_size=1, max_size=12))
 def test_blue_exactly_where_the_council_decided(months):
     frame = frame_of(months)
@@ -43,7 +43,7 @@ def test_blue_exactly_where_the_council_decided(months):
     assert scored.loc[claimed_only, "rag"].eq("red").all()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(month, min_size=1, max_size=12))
 def test_a_decision_never_raises_the_points(months):
     frame = frame_of(months)
