@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exceptions": ("scrutiny.cli.insight:exceptions",
                    "Every KPI that is not Green in a month: thresholds in force, failing run, "
                    "reason."),
+    "failure": ("scrutiny.cli.contract:failure_command",
+                "Record a section 71(5) performance failure decision (failure_decisions.csv)."),
     "glide": ("scrutiny.cli.contract:glide_command",
               "Record a glide period for a KPI: those months score Blue (glides.csv, "
               "decisions.csv)."),

@@ -14,6 +14,7 @@ from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError, MonthFormatError
 from scrutiny.ingest.decisions import (
     REASONS_FILE,
+    record_failure,
     record_glide,
     record_mitigation,
     record_override,
@@ -162,6 +163,25 @@ def terms_command(contract: str, settings: tuple[str, ...], data_dir: Path | Non
         click.echo(f"{contract}: terms.yaml updated")
     for row in table.itertuples(index=False):
         click.echo(f"  {row.term}: {row.value} ({row.basis})")
+
+
+@click.command("failure")
+@CONTRACT_OPTION
+@KPI_OPTION
+@click.option("--decided", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Date of the council's decision, YYYY-MM-DD.")
+@click.option("--kind", required=True, type=click.Choice(["failed-to-improve", "breach"]),
+              help="failed-to-improve: section 71(5)(a); breach: a breach that led to "
+                   "termination, damages or a settlement, section 71(5)(b).")
+@click.option("--reason", required=True, metavar="TEXT",
+              help="What the council decided and why, as the notice should state it.")
+@DATA_DIR_OPTION
+def failure_command(contract: str, kpi: str, decided, kind: str, reason: str,
+                    data_dir: Path | None) -> None:
+    """Record a section 71(5) performance failure decision (failure_decisions.csv)."""
+    row = record_failure(contract, kpi, decided.date(), kind, reason=reason, data_root=data_dir)
+    click.echo(f"{contract}: failure decision recorded: {kpi} {row['kind']} decided "
+               f"{row['decided']}")
 
 
 @click.command("history")
@@ -323,4 +343,4 @@ def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
 
 
 COMMANDS = [new_contract_command, override_command, mitigate_command, glide_command,
-            terms_command, status_command, history_command]
+            terms_command, failure_command, status_command, history_command]

@@ -1,12 +1,16 @@
-"""Recording the council's decisions without editing CSV files: overrides, mitigations, glides.
+"""Recording the council's decisions without editing CSV files: overrides, mitigations, glides,
+failures.
 
 ``scrutiny override`` adds a row to ``overrides.csv`` (revised TSL/MSL for a range of months,
 open-ended when no last month is given); ``scrutiny mitigate`` adds a row to
 ``mitigation_reasons.csv`` (mitigation the council agreed: those KPI-months score Blue, so no
 abatement accrues) and ``scrutiny mitigate --withdraw`` takes months out of it again;
-``scrutiny glide`` adds a row to ``glides.csv`` (a glide period: Blue). Every decision is also
+``scrutiny glide`` adds a row to ``glides.csv`` (a glide period: Blue). Each of these is also
 appended to ``decisions.csv``, the decision log: who decided (``--by``, else the user name from
 the environment), when (UTC), what and why. The log is never rewritten: a withdrawal is a new row.
+``scrutiny failure`` adds a row to ``failure_decisions.csv`` (a section 71(5) decision that the
+supplier failed to improve, or that a breach led to termination, damages or a settlement: the
+only source of a notice's performance failures), with the date decided and recorded.
 
 Each decision is validated like the file it writes: the KPI exists and is in force for every
 month, no month is after the current month or before the contract's start, the range does not
@@ -39,10 +43,15 @@ from scrutiny.load.contract import (
     load_contract,
     overlapping_ranges,
 )
+from scrutiny.load.failures import FAILURE_KINDS, FAILURES_FILE
 from scrutiny.load.schedule import today as today_or
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
 REASONS_FILE = MITIGATIONS_FILE
+#: The decision files, each in the contract folder: overrides.csv, mitigation_reasons.csv,
+#: failure_decisions.csv, glides.csv and the decision log decisions.csv (declared in
+#: ``scrutiny.load`` because the contract loads them).
+DECISION_FILES = (OVERRIDES_FILE, REASONS_FILE, FAILURES_FILE, GLIDES_FILE, DECISIONS_FILE)
 #: Longest reason a decision may carry, in characters (a committee paper's paragraph or two).
 MAX_REASON_CHARS = 2000
 #: Longest name ``--by`` may give.
@@ -149,6 +158,42 @@ def record_glide(name: str, kpi: str, start: pd.Period, end: pd.Period | None, *
         data = _appended(folder / GLIDES_FILE, row, list(schemas.GLIDES.columns))
         _commit(contract, "glide", {GLIDES_FILE: data},
                 _log_row("glide", kpi, start, end, "glide period", reason, who))
+    return row
+
+
+def record_failure(name: str, kpi: str, decided: date, kind: str, *, reason: str,
+                   data_root: Path | None = None,
+                   now: datetime | None = None) -> dict[str, str]:
+    """Record a section 71(5) decision on ``kpi`` taken on ``decided``. Returns the row added.
+
+    Parameters
+    ----------
+    kind : str
+        ``failed-to-improve`` (section 71(5)(a)) or ``breach`` (section 71(5)(b)).
+    decided : datetime.date
+        The date of the council's decision: within the KPI's life, not in the future.
+    now : datetime, optional
+        The time recorded in ``recorded_at`` (UTC); now when omitted.
+    """
+    if kind not in FAILURE_KINDS:
+        raise IngestError(f"--kind {kind!r}: use one of {', '.join(FAILURE_KINDS)}")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    if decided > stamp.date():
+        raise IngestError(f"--decided {decided:%Y-%m-%d} is in the future; record a decision "
+                          "once it has been taken")
+    folder = dataset_dir(name, data_root)
+    with contract_lock(folder):
+        contract = load_contract(name, data_root)
+        month = pd.Period(decided, freq="M")
+        _check_range(contract, kpi, month, month)
+        row = {"kpi_id": kpi, "decided": f"{decided:%Y-%m-%d}", "kind": kind,
+               "reason": _reason(reason),
+               "recorded_at": stamp.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        data = _appended(folder / FAILURES_FILE, row, list(schemas.FAILURE_DECISIONS.columns))
+        with StagedFiles(folder, command="failure") as staged:
+            staged.write(FAILURES_FILE, data)
+            load_contract(name, data_root, staged=staged.paths)  # known KPI, dates, repeats
+            staged.commit([FAILURES_FILE])
     return row
 
 
