@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors clean-venv
+.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors bench-pdf clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-rerender: $(STAMP)
 
 bench-executors: $(STAMP)
 	$(BIN)/python benchmarks/executors.py --reports 17 50 200 --jobs 2
+
+bench-pdf: $(STAMP)
+	$(BIN)/python benchmarks/pdf.py --repeats 1 --jobs 2 --reports 12
 
 clean-venv:
 	rm -rf $(VENV)
