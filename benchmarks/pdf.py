@@ -8,7 +8,10 @@ Renders the first Lincolnshire CSS period report alone, then the first ``--repor
 one batch, each way (HTML only, and ``--pdf``), every run into a fresh temporary folder (never
 ``outputs/``) so every report is rendered. The ways alternate which goes first in each repeat, so
 a noisy machine penalises neither. Each ``--pdf`` run must leave one non-empty PDF per report.
-Prints wall seconds per run, the medians and what the PDFs add, then ONE JSON line. Needs
+Then, apart from any render, the converter alone: one Chromium started in this process prints
+the batch's HTML pages one after another (:class:`scrutiny.render.pdf.Printer`), timing the
+start and each page. Prints wall seconds per run, the medians and what the PDFs add, then ONE
+JSON line. Needs
 Debian's chromium (``apt-get install chromium``) and the ``pdf`` extra.
 """
 
@@ -63,6 +66,22 @@ def render(files: list[Path], folder: Path, jobs: int, options: tuple[str, ...])
     return seconds
 
 
+def print_only(pages: list[Path]) -> dict:
+    """Start one printer and print ``pages`` in turn; return start and per-page seconds."""
+    from scrutiny.render.pdf import Printer
+
+    started = time.perf_counter()
+    with Printer() as printer:
+        launched = time.perf_counter()
+        each = []
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            one = time.perf_counter()
+            printer.pdf(html)
+            each.append(time.perf_counter() - one)
+    return {"start_seconds": launched - started, "page_seconds": each}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=1, help="runs of each way (default 1)")
@@ -88,6 +107,8 @@ def main() -> None:
                         pdf_bytes += [p.stat().st_size for p in folder.rglob("*.pdf")]
                     print(f"repeat {repeat + 1} {size:<5} {len(chosen):>2} reports {way:<4} "
                           f"{taken:7.1f} s", flush=True)
+        converter = print_only(sorted(Path(scratch, "batch-html-0").glob(
+            "lincolnshire-css/*/period_report.html")))
     med = {key: statistics.median(values) for key, values in seconds.items()}
     print(f"\n--jobs {args.jobs}, medians over {args.repeats} repeat(s)")
     print(f"{'':<7} {'reports':>7} {'HTML s':>8} {'+PDF s':>8} {'added s':>8} {'per report':>11}")
@@ -95,6 +116,10 @@ def main() -> None:
         added = med[(size, "pdf")] - med[(size, "html")]
         print(f"{size:<7} {len(chosen):>7} {med[(size, 'html')]:8.1f} {med[(size, 'pdf')]:8.1f} "
               f"{added:8.1f} {added / len(chosen):11.2f}")
+    page = statistics.median(converter["page_seconds"])
+    print(f"converter alone: Chromium started in {converter['start_seconds']:.2f} s, then "
+          f"{len(converter['page_seconds'])} pages printed in a median {page:.2f} s each "
+          f"(max {max(converter['page_seconds']):.2f} s)")
     print(json.dumps({
         "reports": len(files), "jobs": args.jobs, "repeats": args.repeats,
         "one_html_seconds": round(med[("one", "html")], 2),
@@ -103,6 +128,8 @@ def main() -> None:
         "batch_pdf_seconds": round(med[("batch", "pdf")], 2),
         "runs": {f"{size}-{way}": [round(s, 2) for s in values]
                  for (size, way), values in seconds.items()},
+        "converter_start_seconds": round(converter["start_seconds"], 2),
+        "converter_page_seconds_median": round(page, 2),
         "pdf_kib_median": round(statistics.median(pdf_bytes) / 1024) if pdf_bytes else None,
         "cores": os.cpu_count(),
     }))

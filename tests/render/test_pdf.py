@@ -275,6 +275,44 @@ def test_the_row_check_finds_the_rows_cut_without_the_row_rule(runs, browser, mo
     assert found, "without the row rule some row should be cut at one of the sizes tried"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_printing_runs_no_script_and_fetches_nothing(browser, tmp_path, monkeypatch):
+    """Whatever reached a page, printing it neither runs it nor lets it load anything."""
+    import http.server
+    import threading
+
+    asked = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    here = f"http://127.0.0.1:{server.server_port}"
+    page = (f"<!DOCTYPE html><html lang='en'><head><title>T</title>"
+            f"<link rel='stylesheet' href='{here}/style.css'></head><body><main><h1>Plain</h1>"
+            f"<img src='{here}/image.png' alt='an image from outside'>"
+            "<script>document.querySelector('h1').textContent = 'ScriptRan';</script>"
+            "</main></body></html>")
+    monkeypatch.setenv(pdf.BROWSER_ENV, str(browser))
+    try:
+        with pdf.Printer() as printer:
+            out = tmp_path / "page.pdf"
+            out.write_bytes(printer.pdf(page))
+    finally:
+        server.shutdown()
+    text = pdf_checks.words(" ".join(pdf_checks.page_texts(out)))
+    assert "Plain" in text and "ScriptRan" not in text
+    assert asked == []
+
+
 def test_numbers_are_read_as_written():
     assert pdf_checks.numbers("£561,675 over 5,815.75 points, 63.05% in 12 months") == {
         "£561,675", "5,815.75", "63.05%", "12"}
