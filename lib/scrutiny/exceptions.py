@@ -81,6 +81,13 @@ class RenderError(ScrutinyError):
     """Raised when one or more reports failed to render; earlier outputs are left untouched."""
 
 
+class PdfConverterError(ScrutinyError):
+    """Raised when ``--pdf`` is asked for but no converter (playwright and a Chromium) is found.
+
+    Checked before any report runs, so nothing is rendered; the message says how to get one.
+    """
+
+
 class ReportContentError(ScrutinyError):
     """Raised when an executed report notebook shows a traceback or output that is not HTML."""
 
