@@ -84,3 +84,10 @@ class UnknownKpiError(ScrutinyError):
 
 class NoticeError(ScrutinyError):
     """Raised when a contract performance notice would not validate against the OCDS schema."""
+
+
+class EvidenceError(ScrutinyError):
+    """Raised when a contract's store of returns no longer verifies (a stored return edited,
+    deleted, swapped or unregistered, ``receipts.csv`` or ``returns.csv`` edited, a link out of
+    the folder); the message names each problem on its own line. Restore the files from backup,
+    or pass ``--accept-damage "reason"`` to go on (the reason is logged)."""

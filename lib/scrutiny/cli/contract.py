@@ -11,10 +11,12 @@ from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.exceptions import IngestError
+from scrutiny.config import dataset_dir
+from scrutiny.exceptions import EvidenceError, IngestError
 from scrutiny.ingest.decisions import REASONS_FILE, record_mitigation, record_override
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.ingest.store import load_receipts, received_values
+from scrutiny.load.evidence import damaged_store_files, problem_lines, verify_evidence
 from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import load_contract
 from scrutiny.load.tables import read_csv_text
@@ -24,6 +26,8 @@ from scrutiny.render.monthly import with_default_months
 from scrutiny.report.params import find_params, params_root
 
 KPI_OPTION = click.option("--kpi", required=True, metavar="ID", help="KPI code, e.g. WST_KPI_01.")
+#: Starts each line of the status screen that names a problem with the evidence.
+PROBLEM_MARK = "  PROBLEM "
 REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",
                              help="Why the council agreed it, as it should appear in reports.")
 
@@ -90,31 +94,75 @@ def mitigate_command(contract: str, kpi: str, reason: str, data_dir: Path | None
 @FORMAT_OPTION
 @DATA_DIR_OPTION
 def history_command(contract: str, kpi: str, fmt: str, data_dir: Path | None) -> None:
-    """Every value received for one KPI, month by month: file, when, which is in force."""
+    """Every value received for one KPI, month by month: file, when, which is in force.
+
+    A value whose stored return no longer verifies (edited, swapped, its rows file changed) is
+    marked in the ``receipt`` column, and every problem with the store is warned on stderr.
+    """
     loaded = load_contract(contract, data_dir)
     if kpi not in set(loaded.kpis["kpi_id"]):
         raise IngestError(f"{contract}: unknown KPI {kpi!r}; the contract's KPIs are "
                           f"{', '.join(loaded.kpis['kpi_id'])}")
-    values = received_values(loaded.folder)
+    problems = verify_evidence(loaded.folder)
+    for line in problem_lines(contract, problems):
+        click.echo(f"warning: evidence: {line}", err=True)
+    values = received_values(loaded.folder, skip_missing=True)
     values = values[values["kpi_id"] == kpi]
     in_force = ~values.duplicated("month", keep="last")
+    damaged = damaged_store_files(problems)
     table = pd.DataFrame({
         "month": values["month"], "value": values["value"] + values["footnote"],
         "received_at": values["received_at"], "file": values["source_name"],
         "stored_as": values["stored_file"], "in_force": in_force.map({True: "yes", False: ""}),
+        "receipt": [("DOES NOT VERIFY" if {stored, rows} & damaged else "verified")
+                    for stored, rows in zip(values["stored_file"], values["rows_file"],
+                                            strict=True)],
     }).sort_values(["month", "received_at"], kind="stable")
     if fmt == "csv":
         table = table.map(defuse)
     emit(table, fmt, f"{loaded.info.title}: every value received for {kpi}")
 
 
+@click.command("verify")
+@CONTRACT_OPTION
+@DATA_DIR_OPTION
+def verify_command(contract: str, data_dir: Path | None) -> None:
+    """Check every stored return against its SHA-256 and returns.csv against the receipts.
+
+    One line per problem (file, expected and found hash), and a non-zero exit when there is any:
+    a stored return missing, edited or swapped; a file in returns/ no receipt names; receipts.csv
+    or returns.csv edited; a symbolic link out of the contract folder.
+    """
+    folder = dataset_dir(contract, data_dir)
+    problems = problem_lines(contract, verify_evidence(folder))
+    if problems:
+        raise EvidenceError(f"{contract}: the store of returns does not verify "
+                            f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n"
+                            + "\n".join(f"  {line}" for line in problems))
+    receipts = load_receipts(folder)
+    click.echo(f"{contract}: evidence verified: {len(receipts)} stored "
+               f"return{'s' if len(receipts) != 1 else ''} match their SHA-256, and returns.csv "
+               "is what they give")
+
+
 @click.command("status")
 @CONTRACT_OPTION
 @DATA_DIR_OPTION
 def status_command(contract: str, data_dir: Path | None) -> None:
-    """One screen: months held, KPIs not returned, decisions in force, reports out of date."""
-    for line in status_lines(contract, data_dir):
+    """One screen: months held, KPIs not returned, decisions in force, reports out of date.
+
+    It also verifies the store of returns (as ``scrutiny verify`` does) and exits non-zero when
+    it does not.
+    """
+    lines = status_lines(contract, data_dir)
+    for line in lines:
         click.echo(line)
+    problems = [line for line in lines if line.startswith(PROBLEM_MARK)]
+    if problems:
+        raise EvidenceError(f"{contract}: the store of returns does not verify "
+                            f"({len(problems)} problem{'s' if len(problems) > 1 else ''}, "
+                            "listed under Evidence); run scrutiny verify --contract "
+                            f"{contract}")
 
 
 def status_lines(name: str, data_root: Path | None = None) -> list[str]:
@@ -128,6 +176,9 @@ def status_lines(name: str, data_root: Path | None = None) -> list[str]:
         last = receipts.iloc[-1]
         lines.append(f"Returns kept as received: {len(receipts)} (latest {last['source_name']}, "
                      f"{last['received_at']})")
+    problems = problem_lines(name, verify_evidence(c.folder))
+    lines.append("Evidence (stored returns against receipts.csv and returns.csv):")
+    lines += [f"{PROBLEM_MARK}{line}" for line in problems] or ["  verified"]
     missing = missing_kpi_months(c.kpis, c.returns, months)
     lines.append("Expected but not in the return (scored Red, data not available):")
     by_month = missing.groupby("month")["kpi_id"].agg(", ".join)
@@ -183,4 +234,4 @@ def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
 
 
 COMMANDS = [new_contract_command, override_command, mitigate_command, status_command,
-            history_command]
+            history_command, verify_command]

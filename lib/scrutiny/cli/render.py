@@ -35,10 +35,13 @@ from scrutiny.exceptions import ParameterError, RenderError
                    "(pip install 'contract-scrutiny[dask]').")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler to use with --executor dask; default: a local cluster.")
+@click.option("--accept-damage", metavar="REASON",
+              help="Render although a contract's store of returns does not verify (scrutiny "
+                   "verify); the reason is logged in its damage_log.csv.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
                    contract: str | None, latest: bool, council: str | None, jobs: int,
                    kernel: str | None, progress: bool, force: bool, executor: str,
-                   scheduler: str | None) -> None:
+                   scheduler: str | None, accept_damage: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
     --latest), or everything (--all: every parameters file and every month of every contract).
 
@@ -60,7 +63,7 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
-               "executor": executor, "scheduler": scheduler}
+               "executor": executor, "scheduler": scheduler, "accept_damage": accept_damage}
     paths = list(params_files)
     if contract:
         if paths or render_all:
@@ -84,9 +87,11 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
 
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
-         scheduler: str | None) -> None:
-    from scrutiny.render.batch import render, summary_lines
+         scheduler: str | None, accept_damage: str | None) -> None:
+    from scrutiny.render.batch import render, require_evidence, summary_lines
 
+    for line in require_evidence(selected, accept_damage):
+        click.echo(f"warning: evidence damaged, accepted (damage_log.csv): {line}", err=True)
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
                      executor=executor, scheduler=scheduler)

@@ -123,10 +123,17 @@ class StagedFiles:
         if not (self.folder / JOURNAL_FILE).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path."""
+    def write(self, name: str, data: bytes, *, read_only: bool = False) -> Path:
+        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path.
+
+        ``name`` may lie in a subfolder (``returns/<file>``); ``read_only`` stages the file
+        read-only (0444), as the store of returns keeps its files.
+        """
         path = self.staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         _write_synced(path, data)
+        if read_only:
+            os.chmod(path, 0o444)
         self.paths[name] = path
         return path
 
@@ -150,11 +157,14 @@ class StagedFiles:
         try:
             os.replace(journal_staged, journal)
             for name in order:
+                (self.folder / name).parent.mkdir(exist_ok=True)
                 os.replace(self.paths[name], self.folder / name)
         except Exception:
             _roll_back(self.folder, self.staging, existed)
             raise
         # Committed: from here on a failure leaves the journal, and ``recover`` completes.
+        for sub in {(self.folder / name).parent for name in order} - {self.folder}:
+            _fsync_dir(sub)
         _fsync_dir(self.folder)
         # A mark in the staging folder outlives the journal, so a kill while tidying up is
         # recognised by ``recover`` as a completed ingest, not as one that changed nothing.
@@ -179,8 +189,15 @@ def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
             os.replace(backup, folder / name)
         elif not was_there:
             (folder / name).unlink(missing_ok=True)
+            _remove_if_empty(folder, (folder / name).parent)
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
     _fsync_dir(folder)
+
+
+def _remove_if_empty(folder: Path, sub: Path) -> None:
+    """Remove a subfolder the rolled-back change created (e.g. the first ``returns/``)."""
+    if sub != folder and sub.is_dir() and not any(sub.iterdir()):
+        sub.rmdir()
 
 
 def recover(folder: Path) -> str:
