@@ -78,14 +78,15 @@ def verify_evidence(folder: Path) -> list[Problem]:
     receipts = _read_rows(folder / RECEIPTS_FILE) if (folder / RECEIPTS_FILE).exists() else []
     problems += _unregistered(folder, receipts)
     received: list[dict[str, str]] = []
-    damaged: list[Problem] = []
+    intact = True
     for number, receipt in enumerate(receipts, start=2):
         found, rows = _check_receipt(folder, number, receipt)
-        damaged += found
-        received += rows
-    if receipts and not damaged:  # returns.csv can only be checked against intact receipts
-        damaged += _returns_agree(folder, received)
-    return problems + damaged
+        problems += found
+        intact = intact and rows is not None
+        received += rows or []
+    if receipts and intact:  # returns.csv can only be checked against every receipt's rows
+        problems += _returns_agree(folder, received)
+    return problems
 
 
 def problem_lines(contract: str, problems: list[Problem]) -> list[str]:
@@ -146,9 +147,13 @@ def _unregistered(folder: Path, receipts: list[dict[str, str]]) -> list[Problem]
             for p in sorted(store.iterdir()) if p.name not in named]
 
 
-def _check_receipt(folder: Path, number: int,
-                   receipt: dict[str, str]) -> tuple[list[Problem], list[dict[str, str]]]:
-    """Problems of one receipt (row ``number`` of receipts.csv) and the rows it gives."""
+def _check_receipt(folder: Path, number: int, receipt: dict[str, str]
+                   ) -> tuple[list[Problem], list[dict[str, str]] | None]:
+    """Problems of one receipt (row ``number`` of receipts.csv) and the rows it gives.
+
+    The rows are None when the file they are read from (the rows file, or the stored file of a
+    transcription) is missing or changed.
+    """
     stored = receipt.get("stored_file", "")
     recorded = receipt.get("sha256", "")
     where = f"{STORE_DIR}/{stored}"
@@ -167,11 +172,13 @@ def _check_receipt(folder: Path, number: int,
         problems.append(Problem(where, "stored return changed since it was received (edited or "
                                 "swapped); restore it from backup", recorded, found))
     rows_file = receipt.get("rows_file", "")
+    source_ok = found is not None and found == recorded
     source = stored
     if rows_file:
         source = rows_file
         expected = receipt.get("rows_sha256", "")
         found_rows = file_sha256(folder / STORE_DIR / rows_file)
+        source_ok = found_rows is not None and found_rows == expected
         if found_rows is None:
             problems.append(Problem(f"{STORE_DIR}/{rows_file}", "rows file of a stored return "
                                     "missing; restore it from backup", expected, "no file"))
@@ -180,9 +187,7 @@ def _check_receipt(folder: Path, number: int,
                                     "received (or its receipt lacks rows_sha256); restore it "
                                     "from backup", expected or "a recorded rows_sha256",
                                     found_rows))
-    if problems:
-        return problems, []
-    return [], _read_rows(folder / STORE_DIR / source)
+    return problems, _read_rows(folder / STORE_DIR / source) if source_ok else None
 
 
 def _returns_agree(folder: Path, received: list[dict[str, str]]) -> list[Problem]:
