@@ -44,6 +44,9 @@ CONTRACT_FILE = "contract.yaml"
 CHANGES_FILE = "changes.csv"
 RETURNS_FILE = "returns.csv"
 OVERRIDES_FILE = "overrides.csv"
+#: Every file of a contract that loading it may read, in provenance order (absent ones too).
+CONTRACT_FILES = (CONTRACT_FILE, "kpis.csv", RETURNS_FILE, OVERRIDES_FILE, "glides.csv",
+                  "published_summaries.csv", CHANGES_FILE)
 
 
 
@@ -147,9 +150,7 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     published = load_published(published_path) if published_path.exists() else _empty_published()
     changes_path = path(CHANGES_FILE)
     changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
-    files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
-                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
-             if (folder / f).exists()]
+    files = [folder / f for f in CONTRACT_FILES if (folder / f).exists()]
     return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
 
 
