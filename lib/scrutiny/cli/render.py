@@ -99,8 +99,9 @@ def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool
         click.echo(line)
     failed = sum(not r.ok for r in results)
     if failed:
-        raise RenderError(f"{failed} of {len(results)} reports failed; the last good HTML of "
-                          "each is untouched and the failed notebooks are kept for diagnosis")
+        raise RenderError(f"{failed} of {len(results)} reports failed (each line above says "
+                          "why, and what was not written); a report that failed is rendered "
+                          "again next time and its failed notebook is kept for diagnosis")
 
 
 COMMANDS = [render_command]
