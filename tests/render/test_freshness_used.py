@@ -170,3 +170,24 @@ def test_a_file_without_months_counts_whole(tmp_path):
     path.write_text("kpi_id,tsl\nK1,9\n")
     assert fingerprint(path, "2026-05") == fingerprint(path)
     assert len(fingerprint(path)) == 64
+
+
+def test_real_render_then_first_override_then_render_again_re_renders(built, tmp_path):
+    """The sequence of issue 20 with the real renderer: render, first override, render."""
+    shutil.copytree(built / "data", tmp_path / "data")
+    (tmp_path / "data" / SLUG / "overrides.csv").unlink(missing_ok=True)
+    render = ["render", "--contract", SLUG, "--period", "2026-05", "--no-progress"]
+    first = run(tmp_path, *render)
+    assert first.exit_code == 0, first.output
+    assert "ok      north-waste/2026-05/period_report" in first.output
+    assert "  2026-05: up to date" in run(tmp_path, "status", "--contract", SLUG).output
+    assert run(tmp_path, "override", "--contract", SLUG, "--kpi", "WST_KPI_02", "--from",
+               "2026-05", "--to", "2026-06", "--tsl", "60", "--reason", "Depot move"
+               ).exit_code == 0
+    assert "  2026-05: out of date (input north-waste/overrides.csv" in run(
+        tmp_path, "status", "--contract", SLUG).output
+    again = run(tmp_path, *render)
+    assert again.exit_code == 0, again.output
+    assert "ok      north-waste/2026-05/period_report" in again.output
+    html = (tmp_path / "outputs" / SLUG / "2026-05" / "period_report.html").read_text()
+    assert "Depot move" in html
