@@ -9,16 +9,16 @@ import pandas as pd
 
 from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
+from scrutiny.config import dataset_dir
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.config import dataset_dir
 from scrutiny.exceptions import EvidenceError, IngestError
 from scrutiny.ingest.decisions import REASONS_FILE, record_mitigation, record_override
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.ingest.store import load_receipts, received_values
-from scrutiny.load.evidence import damaged_store_files, problem_lines, verify_evidence
 from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import load_contract
+from scrutiny.load.evidence import damaged_store_files, problem_lines, verify_evidence
 from scrutiny.load.tables import read_csv_text
 from scrutiny.render.batch import plan
 from scrutiny.render.freshness import stale_reason

@@ -88,9 +88,11 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
          scheduler: str | None, accept_damage: str | None) -> None:
-    from scrutiny.render.batch import render, require_evidence, summary_lines
+    from scrutiny.ingest.damage import require_evidence_of
+    from scrutiny.render.batch import render, summary_lines
 
-    for line in require_evidence(selected, accept_damage):
+    for line in require_evidence_of((job.parameters.get("contract") for job in selected),
+                                    command="render", accept_damage=accept_damage):
         click.echo(f"warning: evidence damaged, accepted (damage_log.csv): {line}", err=True)
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,

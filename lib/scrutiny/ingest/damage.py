@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from scrutiny.config import data_root
 from scrutiny.core.atomic import atomic_write
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import EvidenceError
@@ -57,6 +59,21 @@ def require_evidence(folder: Path, *, command: str, accept_damage: str | None = 
     if not (accept_damage or "").strip():
         raise EvidenceError(refusal(folder.name, lines, command))
     log_accepted_damage(folder, command, accept_damage.strip(), lines, now)
+    return lines
+
+
+def require_evidence_of(contracts: Iterable[object], *, command: str,
+                        accept_damage: str | None = None) -> list[str]:
+    """:func:`require_evidence` for each named contract that has a folder under the data root.
+
+    ``contracts`` may hold anything a report's parameters name (None and non-text are skipped),
+    so ``render`` passes each job's ``contract`` parameter as it is.
+    """
+    lines = []
+    for name in sorted({c for c in contracts if isinstance(c, str)}):
+        folder = data_root() / name
+        if folder.is_dir():
+            lines += require_evidence(folder, command=command, accept_damage=accept_damage)
     return lines
 
 

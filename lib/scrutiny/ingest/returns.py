@@ -53,7 +53,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.config import dataset_dir
-from scrutiny.core.atomic import JOURNAL_FILE, StagedFiles, recover, sha256_bytes
+from scrutiny.core.atomic import StagedFiles, recover, sha256_bytes
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError

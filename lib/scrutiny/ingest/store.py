@@ -49,8 +49,6 @@ from scrutiny.load.evidence import RECEIPTS_FILE, STORE_DIR
 from scrutiny.load.schemas import RECEIPTS
 from scrutiny.load.tables import read_csv_text, validate
 
-STORE_DIR = "returns"
-RECEIPTS_FILE = "receipts.csv"
 LOCK_WAIT_SECONDS = 60.0
 RECEIPT_COLUMNS = list(RECEIPTS.columns)
 ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote"]

@@ -101,31 +101,6 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
     return sorted(jobs, key=lambda j: j.name)
 
 
-def require_evidence(jobs: Sequence[Job], accept_damage: str | None = None) -> list[str]:
-    """Refuse to render from a contract whose store of returns does not verify.
-
-    Each contract a job names (parameter ``contract``) is checked with
-    :func:`scrutiny.ingest.damage.require_evidence`; with ``accept_damage`` the problems are
-    logged in its ``damage_log.csv`` and returned, one line each, for a warning.
-
-    Raises
-    ------
-    EvidenceError
-        A contract's evidence fails and no reason was given. Nothing has been rendered.
-    """
-    from scrutiny.config import data_root
-    from scrutiny.ingest.damage import require_evidence as check
-
-    names = sorted({str(j.parameters["contract"]) for j in jobs
-                    if isinstance(j.parameters.get("contract"), str)})
-    lines = []
-    for name in names:
-        folder = data_root() / name
-        if folder.is_dir():
-            lines += check(folder, command="render", accept_damage=accept_damage)
-    return lines
-
-
 def _end_with_parent() -> None:
     """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
 

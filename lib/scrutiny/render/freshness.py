@@ -5,7 +5,8 @@ used of its input files (the files its provenance appendix declares: every file 
 an absent one recorded as absent so that its creation counts; a table read by month only in the
 months the report used, so a new month after a report's period leaves it fresh; see
 :mod:`scrutiny.load.fingerprints`), its notebook, or the library (its version and the digest of
-its own source and templates, so an edited checkout counts as a new version). What a report was made from is kept beside its HTML in a small record,
+its own source and templates, so an edited checkout counts as a new version). What a report was
+made from is kept beside its HTML in a small record,
 ``<report>.render.json``, written after the HTML; a report without a record is stale.
 """
 
