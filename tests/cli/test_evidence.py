@@ -281,3 +281,30 @@ def test_recover_after_any_damage_to_receipts_keeps_every_stored_return(built, t
     assert result.exit_code == 0, result.output
     assert {p.name: p.read_bytes() for p in store.iterdir()} == before
     assert "stored returns are never deleted" in result.output
+
+
+def test_a_store_made_before_rows_sha256_gains_the_column_and_still_verifies(tmp_path):
+    """Lincolnshire's receipts.csv predates rows_sha256: a correction adds the column (blank in
+    the old row, whose text is otherwise kept) and the store verifies, a number written with
+    another number of decimals ("96.880" for "96.88") counting as the same value."""
+    from datetime import datetime, timezone
+
+    from ingest_support import contract_copy, seed_wide
+    from scrutiny.config import PROJECT_ROOT
+    from scrutiny.ingest.returns import ingest
+
+    css = PROJECT_ROOT / "data" / "lincolnshire-css"
+    root = contract_copy(tmp_path / "data", css, "lincolnshire-css")
+    wide = seed_wide()[["KPI", "KPI Short Desc", "Freq.", "TSL", "MSL", "Jun - 16"]]
+    wide.loc[wide["KPI"] == "CSC_KPI_09", "Jun - 16"] = "97.10*"
+    wide.loc[wide["KPI"] == "PM_KPI_03", "Jun - 16"] = wide.loc[
+        wide["KPI"] == "PM_KPI_03", "Jun - 16"].astype(str) + "0"
+    source = tmp_path / "css-jun-16.csv"
+    wide.to_csv(source, index=False)
+    ingest("lincolnshire-css", source, replace=True, data_root=root,
+           now=datetime(2016, 7, 15, tzinfo=timezone.utc))
+    lines = (root / "lincolnshire-css" / "receipts.csv").read_text().splitlines()
+    old = (css / "receipts.csv").read_text().splitlines()
+    assert lines[0] == old[0] + ",rows_sha256" and lines[1] == old[1] + ","
+    assert len(lines) == 3 and len(lines[2].rsplit(",", 1)[1]) == 64
+    assert verify_evidence(root / "lincolnshire-css") == []

@@ -23,6 +23,11 @@ to read the contract and ``recover`` (``scrutiny ingest --recover``) decides fro
 if the commit file already has its new bytes the change completed and only the journal and
 staging folder are removed; otherwise the backups are restored. Either way the folder ends up
 exactly as before the ingest or exactly as after it, never in between.
+
+A staged name may lie in a subfolder (``returns/<file>``: the store of returns): a new file there
+is moved in with the others, and removed again (with the subfolder, if the change created it)
+when the change is rolled back. So an ingest that never completed leaves no stored copy behind,
+and nothing else ever has to delete one.
 """
 
 from __future__ import annotations
