@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from ingest_support import CORPUS
 from scrutiny.cli import main
-from scrutiny.ingest.damage import DAMAGE_LOG_FILE
-from scrutiny.ingest.store import load_receipts
 from scrutiny.load.evidence import verify_evidence
+from scrutiny.load.folder import DAMAGE_LOG_FILE
+from scrutiny.load.receipts import load_receipts
 
 OWN = CORPUS / "own-contract"
 MONTHS = ["2026-04", "2026-05", "2026-06"]

@@ -1,38 +1,24 @@
-"""A council's own contract: new-contract, mitigate, override, status and history."""
+"""A council's own contract: new-contract, mitigate, override, failure, status, history, verify."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
 from scrutiny.config import dataset_dir
-from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.exceptions import EvidenceError, IngestError
-from scrutiny.ingest.decisions import (
-    REASONS_FILE,
-    record_failure,
-    record_mitigation,
-    record_override,
-)
+from scrutiny.exceptions import EvidenceError
+from scrutiny.ingest.decisions import record_failure, record_mitigation, record_override
 from scrutiny.ingest.setup import new_contract, parse_services
-from scrutiny.ingest.store import load_receipts, received_values
-from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import load_contract
-from scrutiny.load.evidence import damaged_store_files, problem_lines, verify_evidence
-from scrutiny.load.tables import read_csv_text
-from scrutiny.render.batch import plan
-from scrutiny.render.freshness import stale_reason
-from scrutiny.render.monthly import with_default_months
-from scrutiny.report.params import find_params, params_root
+from scrutiny.load.evidence import problem_lines, verified_returns, verify_evidence
+from scrutiny.load.receipts import kpi_history
+from scrutiny.render.status import status
 
 KPI_OPTION = click.option("--kpi", required=True, metavar="ID", help="KPI code, e.g. WST_KPI_01.")
-#: Starts each line of the status screen that names a problem with the evidence.
-PROBLEM_MARK = "  PROBLEM "
 REASON_OPTION = click.option("--reason", required=True, metavar="TEXT",
                              help="Why the council agreed it, as it should appear in reports.")
 
@@ -124,27 +110,12 @@ def history_command(contract: str, kpi: str, fmt: str, data_dir: Path | None) ->
     marked in the ``receipt`` column, and every problem with the store is warned on stderr.
     """
     loaded = load_contract(contract, data_dir)
-    if kpi not in set(loaded.kpis["kpi_id"]):
-        raise IngestError(f"{contract}: unknown KPI {kpi!r}; the contract's KPIs are "
-                          f"{', '.join(loaded.kpis['kpi_id'])}")
     problems = verify_evidence(loaded.folder)
     for line in problem_lines(contract, problems):
         click.echo(f"warning: evidence: {line}", err=True)
-    values = received_values(loaded.folder, skip_missing=True)
-    values = values[values["kpi_id"] == kpi]
-    in_force = ~values.duplicated("month", keep="last")
-    damaged = damaged_store_files(problems)
-    table = pd.DataFrame({
-        "month": values["month"], "value": values["value"] + values["footnote"],
-        "received_at": values["received_at"], "file": values["source_name"],
-        "stored_as": values["stored_file"], "in_force": in_force.map({True: "yes", False: ""}),
-        "receipt": [("DOES NOT VERIFY" if {stored, rows} & damaged else "verified")
-                    for stored, rows in zip(values["stored_file"], values["rows_file"],
-                                            strict=True)],
-    }).sort_values(["month", "received_at"], kind="stable")
-    if fmt == "csv":
-        table = table.map(defuse)
-    emit(table, fmt, f"{loaded.info.title}: every value received for {kpi}")
+    table = kpi_history(loaded, kpi, problems)
+    emit(table.map(defuse) if fmt == "csv" else table, fmt,
+         f"{loaded.info.title}: every value received for {kpi}")
 
 
 @click.command("verify")
@@ -157,15 +128,9 @@ def verify_command(contract: str, data_dir: Path | None) -> None:
     a stored return missing, edited or swapped; a file in returns/ no receipt names; receipts.csv
     or returns.csv edited; a symbolic link out of the contract folder.
     """
-    folder = dataset_dir(contract, data_dir)
-    problems = problem_lines(contract, verify_evidence(folder))
-    if problems:
-        raise EvidenceError(f"{contract}: the store of returns does not verify "
-                            f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):\n"
-                            + "\n".join(f"  {line}" for line in problems))
-    receipts = load_receipts(folder)
-    click.echo(f"{contract}: evidence verified: {len(receipts)} stored "
-               f"return{'s' if len(receipts) != 1 else ''} match their SHA-256, and returns.csv "
+    count = verified_returns(dataset_dir(contract, data_dir))
+    click.echo(f"{contract}: evidence verified: {count} stored "
+               f"return{'s' if count != 1 else ''} match their SHA-256, and returns.csv "
                "is what they give")
 
 
@@ -178,83 +143,11 @@ def status_command(contract: str, data_dir: Path | None) -> None:
     It also verifies the store of returns (as ``scrutiny verify`` does) and exits non-zero when
     it does not.
     """
-    lines = status_lines(contract, data_dir)
-    for line in lines:
+    screen = status(contract, data_dir)
+    for line in screen.lines():
         click.echo(line)
-    problems = [line for line in lines if line.startswith(PROBLEM_MARK)]
-    if problems:
-        raise EvidenceError(f"{contract}: the store of returns does not verify "
-                            f"({len(problems)} problem{'s' if len(problems) > 1 else ''}, "
-                            "listed under Evidence); run scrutiny verify --contract "
-                            f"{contract}")
-
-
-def status_lines(name: str, data_root: Path | None = None) -> list[str]:
-    """The ``scrutiny status`` screen as lines of text."""
-    c = load_contract(name, data_root)
-    months = c.months
-    lines = [f"{c.info.title} ({name}): {c.info.council} / {c.info.supplier}",
-             f"Months held: {_span(months)}"]
-    receipts = load_receipts(c.folder)
-    if len(receipts):
-        last = receipts.iloc[-1]
-        lines.append(f"Returns kept as received: {len(receipts)} (latest {last['source_name']}, "
-                     f"{last['received_at']})")
-    problems = problem_lines(name, verify_evidence(c.folder))
-    lines.append("Evidence (stored returns against receipts.csv and returns.csv):")
-    lines += [f"{PROBLEM_MARK}{line}" for line in problems] or ["  verified"]
-    missing = missing_kpi_months(c.kpis, c.returns, months)
-    lines.append("Expected but not in the return (scored Red, data not available):")
-    by_month = missing.groupby("month")["kpi_id"].agg(", ".join)
-    lines += [f"  {month_label(m)}: {kpis}" for m, kpis in by_month.items()] or ["  none"]
-    latest = months.max() if len(months) else None
-    lines.append("Overrides" + (f" (in force in {month_label(latest)} marked *)" if latest else "")
-                 + ":")
-    lines += _ranges(c.overrides, latest, lambda r: f"TSL {r.tsl:g} MSL {r.msl:g}: {r.reason}")
-    lines.append("Mitigations recorded:")
-    reasons_path = c.folder / REASONS_FILE
-    reasons = read_csv_text(reasons_path) if reasons_path.exists() else pd.DataFrame(
-        columns=["kpi_id", "from_month", "to_month", "reason"])
-    reasons = reasons.assign(from_month=pd.PeriodIndex(reasons["from_month"], freq="M"),
-                             to_month=pd.PeriodIndex(reasons["to_month"], freq="M"))
-    lines += _ranges(reasons, latest, lambda r: r.reason)
-    lines.append("Period reports (outputs/" + name + "/<month>/period_report.html):")
-    lines += _report_lines(c, months)
-    return lines
-
-
-def _span(months: pd.PeriodIndex) -> str:
-    if not len(months):
-        return "none yet (ingest the first return)"
-    return (f"{month_label(months.min())} to {month_label(months.max())} ({len(months)} "
-            f"month{'s' if len(months) > 1 else ''}: {', '.join(map(month_label, months))})")
-
-
-def _ranges(frame: pd.DataFrame, latest, describe) -> list[str]:
-    lines = []
-    for row in frame.itertuples(index=False):
-        mark = "*" if latest is not None and row.from_month <= latest <= row.to_month else " "
-        lines.append(f" {mark}{row.kpi_id} {month_label(row.from_month)}.."
-                     f"{month_label(row.to_month)}: {describe(row)}")
-    return lines or ["  none"]
-
-
-def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
-    """Each month's period report: up to date, out of date (and why), or not rendered."""
-    own = params_root() / c.name  # a parameters file only changes knobs
-    jobs = with_default_months(plan(find_params(own)) if own.is_dir() else [], [c.name])
-    lines = []
-    for job in jobs:
-        if job.stem.name != "period_report":
-            continue
-        reason = stale_reason(job)
-        state = ("up to date" if reason is None else "not rendered" if reason ==
-                 "not rendered yet" else f"out of date ({reason})")
-        lines.append(f"  {job.stem.parent.name}: {state}")
-    if any("up to date" not in line for line in lines):
-        lines.append(f"  (render: scrutiny render --contract {c.name} --period YYYY-MM, "
-                     "or --latest)")
-    return lines or ["  none (no month held yet)"]
+    if screen.problems:
+        raise EvidenceError(screen.problem_message())
 
 
 COMMANDS = [new_contract_command, override_command, mitigate_command, failure_command,

@@ -21,9 +21,10 @@ from scrutiny.core.atomic import atomic_write
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import EvidenceError
 from scrutiny.load.evidence import problem_lines, verify_evidence
+from scrutiny.load.folder import DAMAGE_LOG_FILE
 
-#: Beside receipts.csv: one row per time someone went on despite damaged evidence.
-DAMAGE_LOG_FILE = "damage_log.csv"
+#: Columns of :data:`~scrutiny.load.folder.DAMAGE_LOG_FILE`, one row per time someone went on
+#: despite damaged evidence.
 DAMAGE_LOG_COLUMNS = ["logged_at", "command", "reason", "problems"]
 
 

@@ -59,12 +59,8 @@ from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
 from scrutiny.ingest.damage import require_evidence
 from scrutiny.ingest.store import (
-    RECEIPT_COLUMNS,
-    RECEIPTS_FILE,
-    STORE_DIR,
     check_new_store_file,
     contract_lock,
-    load_receipts,
     receipts_csv_bytes,
     rows_csv_bytes,
     stored_name,
@@ -73,12 +69,13 @@ from scrutiny.ingest.store import (
 from scrutiny.ingest.workbook import read_workbook
 from scrutiny.load.completeness import QUARTER_END_MONTHS, missing_kpi_months
 from scrutiny.load.contract import (
-    CHANGES_FILE,
     check_known_kpis,
     load_contract,
     read_values,
     value_problems,
 )
+from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
+from scrutiny.load.receipts import RECEIPT_COLUMNS, load_receipts
 from scrutiny.load.schemas import CHANGES
 from scrutiny.load.tables import fail_at, read_csv_text, sheet_row, to_number
 
@@ -208,7 +205,7 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
         staged.write(RECEIPTS_FILE, receipts_csv_bytes(
             (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
             else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS)))
-        staged.write("returns.csv", returns_bytes)
+        staged.write(RETURNS_FILE, returns_bytes)
         order.append(RECEIPTS_FILE)
         if not changes.empty:
             old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
@@ -216,7 +213,7 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
             staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
             order.append(CHANGES_FILE)
         load_contract(name, data_root, staged=staged.paths)
-        staged.commit([*order, "returns.csv"])
+        staged.commit([*order, RETURNS_FILE])
     return IngestResult(**{**result.__dict__, "written": True})
 
 
@@ -234,7 +231,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame, stamp: datetime,
     Returns the receipt rows to add and the store files staged (none when the store already
     exists or nothing is held).
     """
-    current = folder / "returns.csv"
+    current = folder / RETURNS_FILE
     if len(receipts) or not current.exists() or read_csv_text(current).empty:
         return [], []
     data = current.read_bytes()
@@ -243,7 +240,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame, stamp: datetime,
     stored = stored_name(earlier, digest, ".csv")
     check_new_store_file(folder, stored)
     staged.write(f"{STORE_DIR}/{stored}", data, read_only=True)
-    return ([_receipt(earlier, stored, "", "returns.csv (held before the store of returns)",
+    return ([_receipt(earlier, stored, "", f"{RETURNS_FILE} (held before the store of returns)",
                       digest, False)], [f"{STORE_DIR}/{stored}"])
 
 

@@ -13,7 +13,8 @@ Stored files are staged and moved into ``returns/`` in the same atomic change as
 ``receipts.csv`` (``core.atomic.StagedFiles``), so an interrupted ingest leaves no stored file
 that no receipt names. Nothing here ever deletes a stored file: one that ``receipts.csv`` does
 not name (a lost row) is reported by ``scrutiny verify`` and ``ingest --recover`` and kept.
-:mod:`scrutiny.load.evidence` checks the whole store on read.
+:mod:`scrutiny.load.evidence` checks the whole store on read; :mod:`scrutiny.load.receipts`
+reads it.
 
 A writer holds an exclusive ``fcntl.flock`` on the contract folder itself (no lock file, so a
 refused command leaves the folder's bytes exactly as they were).
@@ -45,13 +46,10 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.exceptions import IngestError, ScrutinyError
-from scrutiny.load.evidence import RECEIPTS_FILE, STORE_DIR
-from scrutiny.load.schemas import RECEIPTS
-from scrutiny.load.tables import read_csv_text, validate
+from scrutiny.load.folder import STORE_DIR
+from scrutiny.load.receipts import RECEIPT_COLUMNS, ROWS_COLUMNS, load_receipts
 
 LOCK_WAIT_SECONDS = 60.0
-RECEIPT_COLUMNS = list(RECEIPTS.columns)
-ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
 
 
 @contextmanager
@@ -105,18 +103,6 @@ def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def load_receipts(folder: Path) -> pd.DataFrame:
-    """Read ``receipts.csv`` (empty frame when the contract has no stored return yet).
-
-    A store made before ``rows_sha256`` was recorded reads with that column blank.
-    """
-    path = Path(folder) / RECEIPTS_FILE
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=str) for c in RECEIPT_COLUMNS})
-    receipts = validate(read_csv_text(path), RECEIPTS, path.name)
-    return receipts.reindex(columns=RECEIPT_COLUMNS, fill_value="")
-
-
 def receipts_csv_bytes(existing: bytes, new_rows: pd.DataFrame) -> bytes:
     """``receipts.csv`` with ``new_rows`` appended, earlier rows kept as they were.
 
@@ -137,47 +123,6 @@ def receipts_csv_bytes(existing: bytes, new_rows: pd.DataFrame) -> bytes:
         head = b""
     writer.writerows(new_rows[RECEIPT_COLUMNS].itertuples(index=False, name=None))
     return head + buffer.getvalue().encode("utf-8")
-
-
-def receipt_rows(folder: Path, receipt: pd.Series) -> pd.DataFrame:
-    """The KPI-months one stored return holds (text columns :data:`ROWS_COLUMNS`)."""
-    path = Path(folder) / STORE_DIR / (receipt["rows_file"] or receipt["stored_file"])
-    if not path.is_file():
-        raise IngestError(f"{Path(folder).name}/{STORE_DIR}/{path.name}: a stored return named in "
-                          f"{RECEIPTS_FILE} is missing; restore it from backup")
-    rows = read_csv_text(path)
-    if "footnote" not in rows:
-        rows["footnote"] = ""
-    return rows[ROWS_COLUMNS]
-
-
-def received_values(folder: Path, *, skip_missing: bool = False) -> pd.DataFrame:
-    """Every KPI-month value of every stored return, in receipt order.
-
-    Parameters
-    ----------
-    folder : pathlib.Path
-        The contract folder.
-    skip_missing : bool
-        Leave out a stored return whose file is missing instead of refusing (``history``,
-        which warns of it through :func:`scrutiny.load.evidence.verify_evidence`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`ROWS_COLUMNS` plus ``received_at``, ``stored_file``, ``rows_file``,
-        ``source_name`` and ``receipt`` (0 for the first stored return).
-    """
-    receipts = load_receipts(folder)
-    store = Path(folder) / STORE_DIR
-    frames = [receipt_rows(folder, r).assign(
-        received_at=r["received_at"], stored_file=r["stored_file"], rows_file=r["rows_file"],
-        source_name=r["source_name"], receipt=i) for i, r in receipts.iterrows()
-        if not skip_missing or (store / (r["rows_file"] or r["stored_file"])).is_file()]
-    if not frames:
-        return pd.DataFrame(columns=[*ROWS_COLUMNS, "received_at", "stored_file", "rows_file",
-                                     "source_name", "receipt"])
-    return pd.concat(frames, ignore_index=True)
 
 
 def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:

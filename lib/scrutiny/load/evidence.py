@@ -33,10 +33,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-#: File names of the store (the writer, :mod:`scrutiny.ingest.store`, uses the same).
-STORE_DIR = "returns"
-RECEIPTS_FILE = "receipts.csv"
-RETURNS_FILE = "returns.csv"
+from scrutiny.exceptions import EvidenceError
+from scrutiny.load.folder import RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
+
 _DIGEST_IN_NAME = re.compile(r"^\d{8}T\d{12}Z-([0-9a-f]{12})\.")
 _ROW_KEY = ("kpi_id", "month")
 
@@ -87,6 +86,39 @@ def verify_evidence(folder: Path) -> list[Problem]:
     if receipts and intact:  # returns.csv can only be checked against every receipt's rows
         problems += _returns_agree(folder, received)
     return problems
+
+
+def verified_returns(folder: Path) -> int:
+    """Verify a contract's evidence (``scrutiny verify``); how many stored returns it holds.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The contract folder, ``data/<contract>/``.
+
+    Returns
+    -------
+    int
+        The number of receipts, every one of which verified.
+
+    Raises
+    ------
+    EvidenceError
+        Any problem :func:`verify_evidence` finds, each on its own line.
+    """
+    folder = Path(folder)
+    lines = problem_lines(folder.name, verify_evidence(folder))
+    if lines:
+        raise EvidenceError(not_verified(folder.name, lines))
+    path = folder / RECEIPTS_FILE
+    return len(_read_rows(path)) if path.exists() else 0
+
+
+def not_verified(contract: str, lines: list[str]) -> str:
+    """The message for evidence that does not verify: a count, then each problem on its line."""
+    return (f"{contract}: the store of returns does not verify ({len(lines)} "
+            f"problem{'s' if len(lines) > 1 else ''}):\n"
+            + "\n".join(f"  {line}" for line in lines))
 
 
 def problem_lines(contract: str, problems: list[Problem]) -> list[str]:
