@@ -59,8 +59,10 @@ def scores(contract: str, fmt: str, output, **months) -> None:
     if fmt == "csv":
         columns.append("override_reason")
     else:
-        table["basis"] = table["basis"].where(table["override_reason"].isna(),
-                                              table["basis"] + " (revised thresholds)")
+        # basis is categorical: build the text per row rather than adding a str to the column
+        basis = table["basis"].astype(object)
+        revised = table["override_reason"].notna()
+        table["basis"] = basis.where(~revised, basis.map(lambda b: f"{b} (revised thresholds)"))
     emit(table[columns], fmt, title)
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
-from scrutiny.report.charts.style import SERVICE_PALETTE, apply_style
+from scrutiny.report.charts.style import SERVICE_PALETTE, styled
 
 _MARKERS = ["o", "s", "^", "D", "v"]
 
@@ -18,6 +18,7 @@ def _label(metrics: pd.DataFrame, metric: str) -> tuple[str, str]:
     return row["label"], unit
 
 
+@styled
 def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown: list[str], *,
                         council: str, councils: list[str]) -> Figure:
     """Small multiples: one panel per metric, one line per council, ``council`` drawn heaviest.
@@ -39,7 +40,6 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
     -------
     matplotlib.figure.Figure
     """
-    apply_style()
     fig = Figure(figsize=(4.2 * len(shown), 3.6))
     axes = fig.subplots(1, len(shown), squeeze=False)
     months = held_months(performance)
