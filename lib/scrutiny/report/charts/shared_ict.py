@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -10,6 +12,8 @@ from scrutiny.core.periods import held_months
 from scrutiny.report.charts.style import SERVICE_PALETTE, styled
 
 _MARKERS = ["o", "s", "^", "D", "v"]
+#: Characters per line of a panel title (matplotlib's own wrapping parses mathtext, see style).
+_TITLE_WIDTH = 48
 
 
 def _label(metrics: pd.DataFrame, metric: str) -> tuple[str, str]:
@@ -54,7 +58,7 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
                     linewidth=2.6 if own else 1.2, linestyle="-" if own else "--",
                     label=name + (" (this report)" if own else ""))
         ax.set_xticks(range(len(months)), [m.strftime("%b %y") for m in months], fontsize=8)
-        ax.set_title(label, fontsize=9.5, loc="left", wrap=True)
+        ax.set_title(textwrap.fill(label, _TITLE_WIDTH), fontsize=9.5, loc="left")
         ax.set_ylabel(unit)
     axes[0][-1].legend(title="Council", frameon=False, fontsize=8, loc="upper left",
                        bbox_to_anchor=(1.02, 1))

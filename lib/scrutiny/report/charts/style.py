@@ -65,6 +65,9 @@ def literal(fig: Figure) -> Figure:
     """
     for text in fig.findobj(Text):
         text.set_parse_math(False)
+        # matplotlib measures wrapped text as mathtext whatever parse_math says (3.10): charts
+        # wrap their own text with textwrap instead.
+        text.set_wrap(False)
     return fig
 
 
