@@ -63,6 +63,7 @@ from scrutiny.ingest.store import (
     load_receipts,
     remove_orphans,
     rows_csv_bytes,
+    safe_rows,
     stored_name,
     write_immutable,
 )
@@ -438,7 +439,7 @@ def append_csv_bytes(existing: bytes, rows: pd.DataFrame, columns: list[str]) ->
     writer = csv.writer(buffer, lineterminator="\n")
     if not existing.strip():
         writer.writerow(columns)
-    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[columns]))  # logs are opened in spreadsheets: no formulas
     head = existing if existing.strip() else b""
     if head and not head.endswith(b"\n"):
         head += b"\n"

@@ -23,6 +23,7 @@ import yaml
 
 from scrutiny.config import data_root as default_data_root
 from scrutiny.core.months import month_label
+from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError, InputValidationError
 from scrutiny.load.contract import CONTRACT_FILE, load_contract
 from scrutiny.load.schemas import KPIS
@@ -113,7 +114,7 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
         (staging / CONTRACT_FILE).write_text(
             f"# {title}: set up with `scrutiny new-contract` from {schedule.name}.\n"
             + yaml.safe_dump(info, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        table.to_csv(staging / KPIS_FILE, index=False, lineterminator="\n")
+        table.map(defuse).to_csv(staging / KPIS_FILE, index=False, lineterminator="\n")
         try:
             load_contract(slug, staging_root)
         except InputValidationError as err:

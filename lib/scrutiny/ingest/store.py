@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError
 from scrutiny.load.schemas import RECEIPTS
 from scrutiny.load.tables import read_csv_text, validate
@@ -102,8 +103,18 @@ def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ROWS_COLUMNS)
-    writer.writerows(rows[ROWS_COLUMNS].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[ROWS_COLUMNS]))
     return buffer.getvalue().encode("utf-8")
+
+
+def safe_rows(rows: pd.DataFrame) -> Iterator[tuple[object, ...]]:
+    """The rows of ``rows`` as tuples, every text cell defused (:func:`defuse`).
+
+    The logs and tables the toolkit writes (``receipts.csv``, ``changes.csv``, the decision
+    files) are opened in spreadsheets: a file name or reason starting ``=`` stays text.
+    """
+    for row in rows.itertuples(index=False, name=None):
+        yield tuple(defuse(value) for value in row)
 
 
 def load_receipts(folder: Path) -> pd.DataFrame:
