@@ -58,3 +58,12 @@ def unsafe_characters(text: str) -> list[str]:
     ['\\\\u200b', '\\\\x0a']
     """
     return [_escape(ch) for ch in text if _is_unsafe(ch)]
+
+
+def one_line(text: str) -> str:
+    """Like :func:`printable`, but newline and tab are escaped too: for a name quoted in a message.
+
+    >>> one_line("north-waste\\n")
+    'north-waste\\\\x0a'
+    """
+    return "".join(_escape(ch) if _is_unsafe(ch) else ch for ch in text)
