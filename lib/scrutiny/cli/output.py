@@ -86,6 +86,20 @@ def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     click.echo(out.astype(object).where(out.notna(), "").astype(str).to_string(index=False))
 
 
+def received_text(values: pd.Series) -> pd.Series:
+    """A KPI result as the supplier sent it: two decimals, more when it had more; NaN -> ''.
+
+    97.995 shows as ``97.995``, never as the ``98.00`` it is compared as (the comparison's
+    rounding is a rule of scoring, docs/assumptions.md, not of the value).
+    """
+    def text(v: float) -> str:
+        if pd.isna(v):
+            return ""
+        fixed = f"{v:.2f}"
+        return fixed if float(fixed) == v else repr(float(v))
+    return values.map(text)
+
+
 def number_text(values: pd.Series, decimals: int | None = None) -> pd.Series:
     """Format numbers for output: fixed decimals when given, else shortest form; NaN -> ''."""
     if decimals is None:

@@ -67,7 +67,7 @@ def plan(paths: Iterable[Path], *, period: str | None = None,
     ParameterError, NoDataForPeriodError
         Before anything runs, naming every invalid file and key.
     """
-    source_date_epoch()  # a bad SOURCE_DATE_EPOCH: one line now, not one per report or a hung kernel
+    source_date_epoch()  # refuse a bad SOURCE_DATE_EPOCH once, before any kernel hangs on it
     with reuse_loaded_contracts():  # one read of each data folder for the whole batch
         return _plan(paths, period=period, council=council)
 

@@ -72,7 +72,7 @@ def literal(fig: Figure) -> Figure:
 
 
 def styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
-    """Decorate a chart function: draw inside :func:`chart_style` and return a :func:`literal` figure."""
+    """Decorate a chart function: draw in :func:`chart_style`, return a :func:`literal` figure."""
     @functools.wraps(draw)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with chart_style():
