@@ -59,6 +59,15 @@ class SetupError(InputValidationError):
         return "\n".join(InputValidationError._format(p) for p in self.problems)
 
 
+class ProtectedFileError(ScrutinyError):
+    """Raised when a command would write over a read-only file or into a contract's data folder.
+
+    Read-only files are evidence (the store of returns) or files someone protected on purpose;
+    the data folder is changed only by ``ingest``, ``override``, ``mitigate`` and
+    ``new-contract``. Nothing has been written: choose another output path.
+    """
+
+
 class UnknownContractError(ScrutinyError):
     """Raised when no data folder exists for the contract, portfolio or service asked for."""
 

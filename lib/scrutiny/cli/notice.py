@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scrutiny.cli.output import CONTRACT_OPTION, month_option
+from scrutiny.cli.output import CONTRACT_OPTION, check_output, month_option
 
 
 @click.command()
@@ -23,6 +23,8 @@ def notice(contract: str, ocid: str, output: Path | None, **months) -> None:
     from scrutiny.core.atomic import atomic_write
     from scrutiny.insight.workbench import open_contract
 
+    if output is not None:
+        check_output(output)  # before any work: never over evidence or into data/
     package = open_contract(contract).notice(months["from"], months["to"], ocid)
     text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -55,12 +55,32 @@ def for_output(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_output(output: Path) -> Path:
+    """Refuse an ``--output`` inside the contracts' data folder or over a read-only file.
+
+    Exports and notices are outputs: they never replace a contract's files or the evidence in
+    its store of returns (``scrutiny.core.atomic.refuse_read_only`` covers every other writer).
+    """
+    from scrutiny.config import data_root
+    from scrutiny.core.atomic import refuse_read_only
+    from scrutiny.exceptions import ProtectedFileError
+
+    target = Path(output).resolve()
+    if target.is_relative_to(data_root().resolve()):
+        raise ProtectedFileError(f"--output {output}: this is inside the data folder "
+                                 f"({data_root()}), which only ingest and the decision commands "
+                                 "change; write the file elsewhere, e.g. under outputs/")
+    refuse_read_only(target)
+    return output
+
+
 def save_workbook(output: Path | None, sheets: dict[str, pd.DataFrame], title: str) -> None:
     """Write ``sheets`` to the ``--output`` workbook (refused without one) and say where."""
     if output is None:
         raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
     from scrutiny.report.excel import write_workbook
 
+    check_output(output)
     write_workbook(output, sheets, titles={name: title for name in sheets})
     click.echo(f"wrote {output}")
 
