@@ -171,7 +171,9 @@ def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, obje
 
 
 def _positive(name: str, value: object, *, allow_zero: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TermsError(f"{name}: {value!r} is not a number")
+    if not math.isfinite(value):
         raise TermsError(f"{name}: {value!r} is not a finite number; give a number such as 10")
     if value < 0 or (value == 0 and not allow_zero):
         raise TermsError(f"{name}: {value!r} must be {'at least' if allow_zero else 'above'} 0")

@@ -1,23 +1,21 @@
 """Printing tables for people (aligned, titled) or for programs (CSV on stdout).
 
-Every command's terminal output passes through :func:`printable_output` (the command group
-installs it), so stored text (a reason, a file name) can never send a terminal escape: control
-and format characters are shown as visible escapes (:func:`scrutiny.core.text.printable`).
+Every command's terminal output passes through :func:`scrutiny.cli.terminal.printable_output`
+(the command group installs it; its own module, so ``--help`` needs no pandas): stored text (a
+reason, a file name) can never send a terminal escape. Control and format characters are shown
+as visible escapes (:func:`scrutiny.core.text.printable`).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from scrutiny.cli.terminal import PrintableStream, printable_output  # noqa: F401 - the layer
 from scrutiny.core.rag import RagWord
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.core.text import printable
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv"]),
                              default="table", show_default=True,
@@ -126,35 +124,3 @@ def number_text(values: pd.Series, decimals: int | None = None) -> pd.Series:
         return values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
     return values.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
 
-
-class PrintableStream:
-    """A text stream that writes everything through :func:`printable`; the rest is delegated.
-
-    Binary writes (``click.echo`` of bytes goes to ``.buffer``) pass unchanged: they are files
-    the user asked for on stdout, not text for a terminal.
-    """
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        self._stream.write(printable(text))
-        return len(text)
-
-    def writelines(self, lines) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-@contextmanager
-def printable_output() -> Iterator[None]:
-    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`PrintableStream` for a command."""
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
