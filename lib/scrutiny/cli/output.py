@@ -53,8 +53,10 @@ def for_output(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_output(output: Path) -> Path:
-    """Refuse an ``--output`` inside the contracts' data folder or over a read-only file.
+def check_output(output: Path, data_dir: Path | None = None) -> Path:
+    """Refuse an output file inside the contracts' data folder(s) or over a read-only file.
+
+    ``data_dir`` is a command's ``--data-dir``, checked besides ``SCRUTINY_DATA``/``data/``.
 
     Exports and notices are outputs: they never replace a contract's files or the evidence in
     its store of returns (``scrutiny.core.atomic.refuse_read_only`` covers every other writer).
@@ -64,10 +66,11 @@ def check_output(output: Path) -> Path:
     from scrutiny.exceptions import ProtectedFileError
 
     target = Path(output).resolve()
-    if target.is_relative_to(data_root().resolve()):
-        raise ProtectedFileError(f"--output {output}: this is inside the data folder "
-                                 f"({data_root()}), which only ingest and the decision commands "
-                                 "change; write the file elsewhere, e.g. under outputs/")
+    for root in {data_root(), *([Path(data_dir)] if data_dir is not None else [])}:
+        if target.is_relative_to(root.resolve()):
+            raise ProtectedFileError(f"{output}: this is inside the data folder ({root}), which "
+                                     "only ingest and the decision commands change; write the "
+                                     "file elsewhere, e.g. under outputs/")
     refuse_read_only(target)
     return output
 
