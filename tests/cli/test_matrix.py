@@ -104,6 +104,8 @@ def contract_args(command: str, shape: str) -> list[str]:
         "override": ["--kpi", kpi, "--from", last, "--to", last, "--tsl", "1", "--msl", "1",
                      "--reason", "matrix"],
         "mitigate": ["--kpi", kpi, "--from", last, "--reason", "matrix"],
+        "failure": ["--kpi", kpi, "--decided", "2026-10-01", "--kind", "breach", "--reason",
+                    "matrix"],
         "ingest": [str(OWN / "return-2026-09.csv")],
     }.get(command, [])
 
@@ -114,7 +116,7 @@ SYSTEMS = {"action-plan": ["--plan", "south-vale-capita"],
            "risks": ["--service", "brent-lewisham-southwark"],
            "shared-ict": ["--service", "brent-lewisham-southwark"]}
 #: Commands that write into the contract folder: each run gets its own copy.
-WRITERS = {"override", "mitigate", "ingest", "new-contract"}
+WRITERS = {"override", "mitigate", "ingest", "new-contract", "failure"}
 READERS = sorted(set(COMMANDS) - set(SYSTEMS) - WRITERS - {"render"})
 
 

@@ -91,3 +91,14 @@ def test_every_excel_export_holds_text_never_formulas(hostile, args):
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+def test_the_toolkit_reads_the_words_back_exactly(hostile):
+    """Files hold ``'=1+2``; every reader gets ``=1+2`` (``core.spreadsheet.restore``)."""
+    from scrutiny.load.contract import load_contract
+
+    tmp, _ = hostile
+    contract = load_contract("hostile", tmp / "data")
+    assert contract.overrides["reason"].tolist() == ["=1+2"]
+    assert contract.kpis.set_index("kpi_id").loc["WST_KPI_01", "description"] == \
+        '=HYPERLINK("http://evil","x")'

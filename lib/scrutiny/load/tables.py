@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from scrutiny.core.spreadsheet import restore
 from scrutiny.exceptions import InputValidationError
 
 HEADER_ROWS = 1
@@ -75,6 +76,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
                 hint="the file may be truncated or a value may contain an unquoted comma",
             )
     rows = _without_empty_trailing_columns(rows)
+    rows = [[restore(cell) for cell in row] for row in rows]  # the words, not defuse's apostrophe
     header = rows[0]
     _check_header(header, path.name)
     kept = [(position, row) for position, row in enumerate(rows[1:]) if row]
