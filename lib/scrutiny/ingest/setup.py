@@ -26,7 +26,8 @@ from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.core.text import one_line, unsafe_characters
 from scrutiny.exceptions import IngestError, InputValidationError, SetupError
-from scrutiny.load.contract import CONTRACT_FILE, load_contract
+from scrutiny.load.contract import load_contract
+from scrutiny.load.folder import CONTRACT_FILE, KPIS_FILE
 from scrutiny.load.schemas import KPIS
 
 #: A contract slug: lower-case ASCII letters, digits and hyphens, starting with a letter or digit;
@@ -37,7 +38,6 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 #: What the messages say a code may hold.
 CODE_RULE = "ASCII letters, digits, '_' and '-' (up to 40, starting with a letter or digit)"
-KPIS_FILE = "kpis.csv"
 
 
 def check_slug(slug: str, root: Path) -> Path:

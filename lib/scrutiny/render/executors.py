@@ -19,7 +19,6 @@ from scrutiny.exceptions import RenderError
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
-EXECUTORS = ("local", "dask")
 #: A scheduler address the toolkit can connect to: plain TCP, ``[tcp://]HOST:PORT``. TLS needs a
 #: security configuration (certificates) that ``render`` has no options for.
 SCHEDULER_ADDRESS = re.compile(r"(tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):\d{1,5}")
