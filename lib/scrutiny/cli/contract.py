@@ -15,7 +15,7 @@ from scrutiny.exceptions import IngestError
 from scrutiny.ingest.decisions import REASONS_FILE, record_mitigation, record_override
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.ingest.store import load_receipts, received_values
-from scrutiny.load.completeness import missing_kpi_months
+from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.load.contract import load_contract
 from scrutiny.load.tables import read_csv_text
 from scrutiny.render.batch import plan
@@ -128,7 +128,7 @@ def status_lines(name: str, data_root: Path | None = None) -> list[str]:
         last = receipts.iloc[-1]
         lines.append(f"Returns kept as received: {len(receipts)} (latest {last['source_name']}, "
                      f"{last['received_at']})")
-    missing = missing_kpi_months(c.kpis, c.returns, months)
+    missing = missing_kpi_months(c.kpis, c.returns, months, DueMonths.of(c.info))
     lines.append("Expected but not in the return (scored Red, data not available):")
     by_month = missing.groupby("month")["kpi_id"].agg(", ".join)
     lines += [f"  {month_label(m)}: {kpis}" for m, kpis in by_month.items()] or ["  none"]

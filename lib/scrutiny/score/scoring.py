@@ -24,13 +24,13 @@ from scrutiny.core.rag import (
     UNBANDED,
 )
 from scrutiny.core.statuses import BLANK, NOT_IN_RETURN, STATUS_WORDS, status_codes
-from scrutiny.load.completeness import missing_kpi_months
+from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.load.contract import Contract
 from scrutiny.score.banding import band_codes
 
 SCORE_COLUMNS = [
     "kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction", "unit",
-    "basis", "override_reason", "glide_reason", "footnote", "description",
+    "basis", "override_reason", "glide_reason", "footnote", "description", "frequency",
 ]
 
 
@@ -42,11 +42,12 @@ def score(contract: Contract) -> pd.DataFrame:
     pandas.DataFrame
         One row per KPI-month, sorted by service (contract order), KPI and month, with columns
         ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
-        override_reason, glide_reason, footnote, description``. ``value`` is NaN where the return
+        override_reason, glide_reason, footnote, description, frequency``. ``value`` is NaN where the return
         has no number; ``status`` is the return's word (``""`` for a number); ``tsl``/``msl`` are
         the thresholds in force that month.
     """
-    kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit"]]
+    kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit",
+                          "frequency"]]
     frame = with_missing_rows(contract).merge(kpis, on="kpi_id", how="left", validate="many_to_one")
     frame = _apply_ranges(frame, contract.overrides, ["tsl", "msl", "reason"], "override")
     frame = _apply_ranges(frame, contract.glides[contract.glides["kpi_id"] != ""], ["reason"],
@@ -63,10 +64,12 @@ def with_missing_rows(contract: Contract) -> pd.DataFrame:
 
     Added rows have status ``NOT_IN_RETURN``, an empty value and no number.
     """
-    missing = missing_kpi_months(contract.kpis, contract.returns, contract.months)
+    missing = missing_kpi_months(contract.kpis, contract.returns, contract.months,
+                                 DueMonths.of(contract.info))
     if missing.empty:
         return contract.returns
-    added = missing.assign(value="", footnote="", status=NOT_IN_RETURN, number=float("nan"))
+    added = missing.assign(value="", footnote="", comment="", status=NOT_IN_RETURN,
+                           number=float("nan"))
     return pd.concat([contract.returns, added[list(contract.returns.columns)]],
                      ignore_index=True)
 
