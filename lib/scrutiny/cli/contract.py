@@ -90,7 +90,10 @@ def mitigate_command(contract: str, kpi: str, reason: str, data_dir: Path | None
 @FORMAT_OPTION
 @DATA_DIR_OPTION
 def history_command(contract: str, kpi: str, fmt: str, data_dir: Path | None) -> None:
-    """Every value received for one KPI, month by month: file, when, which is in force."""
+    """Every value received for one KPI, month by month: file, when, which is in force.
+
+    The ``comment`` column shows the supplier's commentary sent with each value.
+    """
     loaded = load_contract(contract, data_dir)
     if kpi not in set(loaded.kpis["kpi_id"]):
         raise IngestError(f"{contract}: unknown KPI {kpi!r}; the contract's KPIs are "
@@ -102,6 +105,7 @@ def history_command(contract: str, kpi: str, fmt: str, data_dir: Path | None) ->
         "month": values["month"], "value": values["value"] + values["footnote"],
         "received_at": values["received_at"], "file": values["source_name"],
         "stored_as": values["stored_file"], "in_force": in_force.map({True: "yes", False: ""}),
+        "comment": values["comment"],
     }).sort_values(["month", "received_at"], kind="stable")
     if fmt == "csv":
         table = table.map(defuse)

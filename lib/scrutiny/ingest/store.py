@@ -4,7 +4,8 @@ Layout inside ``data/<contract>/``::
 
     returns/<received>-<sha256[:12]>.<ext>        the file as received, byte for byte, read-only
     returns/<received>-<sha256[:12]>.rows.csv     its KPI-months as read (kpi_id,month,value,
-                                                  footnote); absent when the file is already in
+                                                  footnote, and comment when the return had
+                                                  any); absent when the file is already in
                                                   that long layout (a transcription)
     receipts.csv                                  one row per stored return, oldest first
 
@@ -45,7 +46,16 @@ STORE_DIR = "returns"
 RECEIPTS_FILE = "receipts.csv"
 LOCK_WAIT_SECONDS = 60.0
 RECEIPT_COLUMNS = list(RECEIPTS.columns)
-ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
+ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote", "comment"]
+#: The optional last column: written only when some row has a comment, so files of contracts
+#: whose suppliers never comment keep their four columns byte for byte.
+OPTIONAL_COLUMN = "comment"
+
+
+def columns_to_write(rows: pd.DataFrame) -> list[str]:
+    """:data:`ROWS_COLUMNS`, without ``comment`` when no row has one."""
+    has_comment = OPTIONAL_COLUMN in rows and rows[OPTIONAL_COLUMN].fillna("").ne("").any()
+    return ROWS_COLUMNS if has_comment else ROWS_COLUMNS[:-1]
 
 
 @contextmanager
@@ -98,11 +108,12 @@ def write_immutable(path: Path, data: bytes) -> None:
 
 
 def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
-    """Serialise KPI-month rows (``kpi_id, month, value, footnote``) as CSV text."""
+    """Serialise KPI-month rows (``kpi_id, month, value, footnote[, comment]``) as CSV text."""
+    columns = columns_to_write(rows)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROWS_COLUMNS)
-    writer.writerows(rows[ROWS_COLUMNS].itertuples(index=False, name=None))
+    writer.writerow(columns)
+    writer.writerows(rows[columns].itertuples(index=False, name=None))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -121,8 +132,9 @@ def receipt_rows(folder: Path, receipt: pd.Series) -> pd.DataFrame:
         raise IngestError(f"{Path(folder).name}/{STORE_DIR}/{path.name}: a stored return named in "
                           f"{RECEIPTS_FILE} is missing; restore it from backup")
     rows = read_csv_text(path)
-    if "footnote" not in rows:
-        rows["footnote"] = ""
+    for optional in ("footnote", OPTIONAL_COLUMN):
+        if optional not in rows:
+            rows[optional] = ""
     return rows[ROWS_COLUMNS]
 
 
@@ -146,9 +158,19 @@ def received_values(folder: Path) -> pd.DataFrame:
 
 
 def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:
-    """The value in force for each KPI-month: the one from the latest return that gave it."""
-    latest = values.drop_duplicates(["kpi_id", "month"], keep="last")
-    return latest[ROWS_COLUMNS].reset_index(drop=True)
+    """The value in force for each KPI-month: the one from the latest return that gave it.
+
+    Its comment is the latest one given for it (a return that leaves the comment out keeps the
+    earlier one). Columns as ``returns.csv`` has them (``comment`` only when some row has one).
+    """
+    keys = ["kpi_id", "month"]
+    latest = values.drop_duplicates(keys, keep="last")
+    # A return that leaves a comment out keeps the one given before (as ingest stores it).
+    comments = values[values[OPTIONAL_COLUMN].fillna("") != ""].drop_duplicates(keys, keep="last")
+    latest = latest.drop(columns=OPTIONAL_COLUMN).merge(
+        comments[[*keys, OPTIONAL_COLUMN]], on=keys, how="left")
+    latest[OPTIONAL_COLUMN] = latest[OPTIONAL_COLUMN].fillna("")
+    return latest[columns_to_write(latest)].reset_index(drop=True)
 
 
 def remove_orphans(folder: Path) -> int:
