@@ -26,8 +26,10 @@ REASON_COLUMNS = ["kpi_id", "service", "short_description", "from_month", "to_mo
                   "source", "kpi_defined"]
 REGISTER_COLUMNS = [
     "kpi_id", "service", "description", "month", "rag", "basis", "value", "status", "tsl", "msl",
-    "override_reason", "run_length", "reason", "reason_source",
+    "override_reason", "run_length", "reason", "reason_source", "unit", "unit_label", "comment",
 ]
+#: Score columns a register shows when present (blank otherwise): no label, no comment.
+OPTIONAL_SCORE_COLUMNS = ("unit_label", "comment")
 #: Where a Blue month's reason came from.
 FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
 
@@ -122,7 +124,8 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     pandas.DataFrame
         Columns :data:`REGISTER_COLUMNS` in the order of ``scores``: ``tsl``/``msl`` are those in
         force (``override_reason`` names a revision), ``run_length`` counts consecutive failing
-        months (0 for Blue), ``reason`` is the mitigation reason for Blue rows.
+        months (0 for Blue), ``reason`` is the mitigation reason for Blue rows, ``unit`` and
+        ``unit_label`` say how to show ``value``, ``comment`` is the supplier's commentary.
 
     Raises
     ------
@@ -146,6 +149,9 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     rows["reason_source"] = pd.Series(pd.NA, index=rows.index, dtype="object").mask(
         blue, NONE_RECORDED).mask(glide.notna(), FROM_GLIDE).mask(recorded.notna(),
                                                                    FROM_REASONS_FILE)
+    for optional in OPTIONAL_SCORE_COLUMNS:  # scores built by hand may leave them out
+        if optional not in rows:
+            rows[optional] = ""
     return rows.reset_index(drop=True)[REGISTER_COLUMNS]
 
 

@@ -31,6 +31,7 @@ from scrutiny.score.banding import band_codes
 SCORE_COLUMNS = [
     "kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction", "unit",
     "basis", "override_reason", "glide_reason", "footnote", "description", "frequency",
+    "unit_label", "comment",
 ]
 
 
@@ -42,12 +43,13 @@ def score(contract: Contract) -> pd.DataFrame:
     pandas.DataFrame
         One row per KPI-month, sorted by service (contract order), KPI and month, with columns
         ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
-        override_reason, glide_reason, footnote, description, frequency``. ``value`` is NaN where the return
+        override_reason, glide_reason, footnote, description, frequency, unit_label, comment``
+        (``comment``: the supplier's commentary, ``""`` for none). ``value`` is NaN where the return
         has no number; ``status`` is the return's word (``""`` for a number); ``tsl``/``msl`` are
         the thresholds in force that month.
     """
     kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit",
-                          "frequency"]]
+                          "frequency", "unit_label"]]
     frame = with_missing_rows(contract).merge(kpis, on="kpi_id", how="left", validate="many_to_one")
     frame = _apply_ranges(frame, contract.overrides, ["tsl", "msl", "reason"], "override")
     frame = _apply_ranges(frame, contract.glides[contract.glides["kpi_id"] != ""], ["reason"],
