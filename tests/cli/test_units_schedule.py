@@ -97,7 +97,8 @@ def expected_rag() -> dict[tuple[str, str], str]:
     rag = {}
     for kpi, values in MONTHLY.items():
         _, tsl, msl, direction = KPIS[kpi]
-        rag.update({(kpi, m): band(v, tsl, msl, direction) for m, v in zip(MONTHS, values)})
+        rag.update({(kpi, m): band(v, tsl, msl, direction)
+                    for m, v in zip(MONTHS, values, strict=True)})
     for kpi, values in QUARTERLY.items():
         _, tsl, msl, direction = KPIS[kpi]
         rag.update({(kpi, m): band(v, tsl, msl, direction) for m, v in values.items()})

@@ -71,7 +71,7 @@ class ContractInfo(BaseModel):
     def _quarters_three_apart(cls, months: tuple[int, ...]) -> tuple[int, ...]:
         ordered = sorted(months)
         if any(not 1 <= m <= 12 for m in ordered) or any(
-                b - a != 3 for a, b in zip(ordered, ordered[1:])):
+                b - a != 3 for a, b in zip(ordered, ordered[1:], strict=False)):
             raise ValueError("give four months (1-12) three apart, e.g. [3, 6, 9, 12] or "
                              "[2, 5, 8, 11]")
         return tuple(ordered)
