@@ -123,6 +123,21 @@ def with_unit(number: str, unit: str, label: str = "", *, singular: bool = False
     return f"{text} {label}" if label else text
 
 
+def axis_label(unit: str, label: str = "") -> str:
+    """A chart's value-axis title: ``per cent``, ``count``, ``days``, ``GBP``, or the label.
+
+    Examples
+    --------
+    >>> axis_label("percent"), axis_label("count"), axis_label("rate", "per 1,000")
+    ('per cent', 'count', 'per 1,000')
+    """
+    if unit == "percent":
+        return "per cent"
+    if (label or "").strip():
+        return label.strip()
+    return {"gbp": "GBP"}.get(unit, unit)
+
+
 def format_value(value: float, unit: str, label: str = "") -> str:
     """Show a result with its unit: ``97.5%``, ``4.5 days``, ``GBP 1,200``, ``12.3 per 1,000``.
 
