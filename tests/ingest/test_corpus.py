@@ -160,3 +160,31 @@ def test_a_contract_without_comments_keeps_four_columns(tmp_path):
     assert result.exit_code == 0, result.stderr
     first = (root / "mini" / "returns.csv").read_text(encoding="utf-8").splitlines()[0]
     assert first == "kpi_id,month,value,footnote"
+
+
+def test_a_different_comment_is_a_correction_and_a_left_out_one_is_kept(tmp_path):
+    from scrutiny.load.contract import load_contract
+
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    first = run(["ingest", "--contract", "mini", "--data-dir", str(root),
+                 str(RETURNS / "supplier_layout.csv")])
+    assert first.exit_code == 0, first.stderr
+    changed = tmp_path / "changed.csv"
+    changed.write_text((RETURNS / "supplier_layout.csv").read_text(encoding="utf-8").replace(
+        "root cause fixed", "root cause still open"), encoding="utf-8")
+    before = folder_bytes(root)
+    refused = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(changed)])
+    assert_one_line_error(refused, ["changed.csv", "row 5", "IMT_KPI_02 2016-07",
+                                    "different comment", "--replace"])
+    assert folder_bytes(root) == before
+    accepted = run(["ingest", "--contract", "mini", "--data-dir", str(root), "--replace",
+                    str(changed)])
+    assert accepted.exit_code == 0, accepted.stderr
+    # The same values again without the Comment column: nothing changes, comments are kept.
+    again = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(RETURNS / "ok.csv")])
+    assert again.exit_code == 0, again.stderr
+    held = load_contract("mini", root).returns.set_index("kpi_id")
+    july = held[held["month"].astype(str) == "2016-07"]
+    assert july.loc["IMT_KPI_02", "comment"] == "Two incidents, both on the 14th; root cause " \
+                                                "still open"
+    assert july.loc["CSC_KPI_04", "comment"] == "- telephony outage"

@@ -182,12 +182,15 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
     replaced = merged[merged["_state"] == "replaced"]
     if len(replaced) and not replace:
         first = replaced.iloc[0]
+        old, new = (_shown(first["value_old"], first["footnote_old"]),
+                    _shown(first["value"], first["footnote"]))
+        what = (f"is {old!r} in returns.csv but {new!r} here" if old != new else
+                f"has a different comment in returns.csv ({_clip(first['comment_old'])!r}) "
+                f"than here ({_clip(first['comment'])!r})")
         raise IngestError(
             f"{path.name}, row {first['row']}, column '{first['header']}': {first['kpi_id']} "
-            f"{first['month']} is {_shown(first['value_old'], first['footnote_old'])!r} in "
-            f"returns.csv but {_shown(first['value'], first['footnote'])!r} here "
-            f"({_count(len(replaced))}). Check the return, or pass --replace to correct the "
-            "stored values (logged in changes.csv)")
+            f"{first['month']} {what} ({_count(len(replaced))}). Check the return, or pass "
+            "--replace to correct the stored values (logged in changes.csv)")
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     changes = _change_rows(replaced, stamp, path.name, digest)
     union = _merge(contract.returns, merged)
@@ -569,6 +572,12 @@ def _change_rows(replaced: pd.DataFrame, stamp: datetime, source: str,
         "changed_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "source_file": source,
         "source_sha256": digest,
     }, columns=CHANGE_COLUMNS).reset_index(drop=True)
+
+
+def _clip(text: object, width: int = 40) -> str:
+    """A comment shortened for a one-line message."""
+    text = "" if pd.isna(text) else str(text)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _shown(value: str, footnote: str) -> str:
