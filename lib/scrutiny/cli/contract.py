@@ -12,7 +12,12 @@ from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_opti
 from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError
-from scrutiny.ingest.decisions import REASONS_FILE, record_mitigation, record_override
+from scrutiny.ingest.decisions import (
+    REASONS_FILE,
+    record_failure,
+    record_mitigation,
+    record_override,
+)
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.ingest.store import load_receipts, received_values
 from scrutiny.load.completeness import DueMonths, missing_kpi_months
@@ -82,6 +87,25 @@ def mitigate_command(contract: str, kpi: str, reason: str, data_dir: Path | None
     row = record_mitigation(contract, kpi, months["from"], months["to"], reason=reason,
                             data_root=data_dir)
     click.echo(f"{contract}: mitigation recorded: {kpi} {row['from_month']}..{row['to_month']}")
+
+
+@click.command("failure")
+@CONTRACT_OPTION
+@KPI_OPTION
+@click.option("--decided", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Date of the council's decision, YYYY-MM-DD.")
+@click.option("--kind", required=True, type=click.Choice(["failed-to-improve", "breach"]),
+              help="failed-to-improve: section 71(5)(a); breach: a breach that led to "
+                   "termination, damages or a settlement, section 71(5)(b).")
+@click.option("--reason", required=True, metavar="TEXT",
+              help="What the council decided and why, as the notice should state it.")
+@DATA_DIR_OPTION
+def failure_command(contract: str, kpi: str, decided, kind: str, reason: str,
+                    data_dir: Path | None) -> None:
+    """Record a section 71(5) performance failure decision (failure_decisions.csv)."""
+    row = record_failure(contract, kpi, decided.date(), kind, reason=reason, data_root=data_dir)
+    click.echo(f"{contract}: failure decision recorded: {kpi} {row['kind']} decided "
+               f"{row['decided']}")
 
 
 @click.command("history")
@@ -186,5 +210,5 @@ def _report_lines(c, months: pd.PeriodIndex) -> list[str]:
     return lines or ["  none (no month held yet)"]
 
 
-COMMANDS = [new_contract_command, override_command, mitigate_command, status_command,
-            history_command]
+COMMANDS = [new_contract_command, override_command, mitigate_command, failure_command,
+            status_command, history_command]

@@ -12,6 +12,7 @@ constant. The command line prints these same tables, so there is one implementat
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -247,9 +248,13 @@ class ContractHandle:
         """Procurement Act 2023 rating of each KPI from ``start`` to ``end``, with the counts."""
         return procurement_ratings(self.scored, month(start), month(end), rules or RatingRules())
 
-    def notice(self, start: object, end: object, ocid: str,
-               rules: RatingRules | None = None) -> dict:
+    def notice(self, start: object, end: object, ocid: str | None = None, *,
+               draft: bool = False, rules: RatingRules | None = None,
+               published: datetime | None = None) -> dict:
         """The UK9 contract performance notice for ``start``..``end``, checked against OCDS.
+
+        ``ocid`` overrides contract.yaml's; ``draft`` builds a notice marked as a draft when
+        contract.yaml lacks fields a notice needs; ``published`` fixes the release date.
 
         Returns
         -------
@@ -259,12 +264,14 @@ class ContractHandle:
         Raises
         ------
         NoticeError
-            If the package would not validate against the merged OCDS schema.
+            If contract.yaml lacks required fields (and not ``draft``), the ocid is not an
+            OCDS ocid, or the package would not validate against OCDS 1.1.5 plus extensions.
         """
         from scrutiny.insight.notice import notice_errors, performance_notice
 
         first, last = self._range(start, end)
-        package = performance_notice(self.contract, self.scored, first, last, ocid, rules=rules)
+        package = performance_notice(self.contract, self.scored, first, last, ocid=ocid,
+                                     draft=draft, rules=rules, published=published)
         errors = notice_errors(package)
         if errors:
             raise NoticeError(f"the notice would not validate against the OCDS schema: "

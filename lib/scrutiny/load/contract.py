@@ -13,6 +13,8 @@ Layout of ``data/<contract>/``::
     glides.csv                 glide periods (scored Blue), with the reason (optional)
     published_summaries.csv    summary counts as published, for reconciliation (optional)
     changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
+    failure_decisions.csv      the council's section 71(5) failure decisions, written by
+                               ``scrutiny failure`` (optional; see scrutiny.load.failures)
 
 Only ``contract.yaml`` and ``kpis.csv`` are required: an absent optional file means "none".
 """
@@ -38,6 +40,8 @@ from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.core.units import unit_problems
 from scrutiny.exceptions import IngestError
 from scrutiny.load import schemas
+from scrutiny.load.failures import FAILURES_FILE, load_failure_decisions
+from scrutiny.load.parties import OGL, PartyDetails, Procurement
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
 
@@ -83,9 +87,16 @@ class ContractInfo(BaseModel):
             return self.year_end_month
         return (self.service_commencement.month - 2) % 12 + 1
 
-    #: Open Contracting ID of the contracting process on Find a Tender, when known (optional):
-    #: the period report's contract performance notice uses it.
+    #: Open Contracting ID of the contracting process on Find a Tender, when known (optional).
+    #: This and the fields below are what a contract performance notice (UK9) needs; see
+    #: :mod:`scrutiny.load.parties`.
     ocid: str = ""
+    fts_contract_id: str = ""
+    procurement: Procurement = Procurement()
+    publication_url: str = ""
+    license: str = OGL
+    buyer_details: PartyDetails = PartyDetails()
+    supplier_details: PartyDetails = PartyDetails()
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,8 @@ class Contract:
     published: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     changes: pd.DataFrame = field(default_factory=lambda: _empty(schemas.CHANGES))
+    #: The council's section 71(5) failure decisions (see :mod:`scrutiny.load.failures`).
+    failures: pd.DataFrame = field(default_factory=lambda: _empty(schemas.FAILURE_DECISIONS))
 
     @property
     def name(self) -> str:
@@ -172,10 +185,13 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     published = load_published(published_path) if published_path.exists() else _empty_published()
     changes_path = path(CHANGES_FILE)
     changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
+    failures = load_failure_decisions(path(FAILURES_FILE), kpis)
     files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
-                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
+                                  "glides.csv", "published_summaries.csv", CHANGES_FILE,
+                                  FAILURES_FILE)
              if (folder / f).exists()]
-    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
+    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes,
+                    failures)
 
 
 def check_no_interrupted_ingest(folder: Path) -> None:
