@@ -11,7 +11,7 @@ import pandas as pd
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import BLUE, RAG_LABELS
-from scrutiny.core.units import format_value, with_unit
+from scrutiny.core.units import format_value
 from scrutiny.exceptions import NoticeError
 from scrutiny.insight.narrative import join_words
 from scrutiny.insight.notice import notice_errors, performance_notice, undecided_inadequate
@@ -58,14 +58,14 @@ def result_text(value: pd.Series, unit: pd.Series, basis: pd.Series,
 
 def levels_text(tsl: pd.Series, msl: pd.Series, unit: pd.Series,
                 label: pd.Series | None = None) -> list[str]:
-    """``TSL / MSL`` with their unit: ``95% / 90%``, ``1 / 5``, ``2 days / 5 days``."""
+    """``TSL / MSL`` with their unit: ``95% / 90%``, ``1 / 5``, ``GBP 1,000 / GBP 800``."""
     labels = label if label is not None else pd.Series("", index=tsl.index)
     return [f"{_level(t, u, lab)} / {_level(n, u, lab)}"
             for t, n, u, lab in zip(tsl, msl, unit, labels.fillna(""), strict=True)]
 
 
 def _level(value: float, unit: str, label: str) -> str:
-    return with_unit(f"{value:g}", unit, label, singular=value == 1)
+    return format_value(value, unit, label)
 
 
 # ----------------------------------------------------------------------------------------------
