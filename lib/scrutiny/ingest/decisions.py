@@ -24,13 +24,13 @@ from scrutiny.core.months import month_label
 from scrutiny.exceptions import IngestError
 from scrutiny.ingest.store import contract_lock
 from scrutiny.load import schemas
-from scrutiny.load.contract import OVERRIDES_FILE, Contract, load_contract, overlapping_ranges
-from scrutiny.load.failures import FAILURE_KINDS, FAILURES_FILE
+from scrutiny.load.contract import Contract, load_contract, overlapping_ranges
+from scrutiny.load.failures import FAILURE_KINDS
+from scrutiny.load.folder import FAILURES_FILE, OVERRIDES_FILE, REASONS_FILE
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
-REASONS_FILE = "mitigation_reasons.csv"
 #: The decision files, each in the contract folder: overrides.csv, mitigation_reasons.csv and
-#: failure_decisions.csv (declared in ``scrutiny.load`` because the contract loads them).
+#: failure_decisions.csv (named in ``scrutiny.load.folder``).
 DECISION_FILES = (OVERRIDES_FILE, REASONS_FILE, FAILURES_FILE)
 
 

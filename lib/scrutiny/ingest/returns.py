@@ -73,13 +73,7 @@ from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
 from scrutiny.ingest.store import (
-    RECEIPT_COLUMNS,
-    RECEIPTS_FILE,
-    ROWS_COLUMNS,
-    STORE_DIR,
-    columns_to_write,
     contract_lock,
-    load_receipts,
     remove_orphans,
     rows_csv_bytes,
     stored_name,
@@ -88,11 +82,17 @@ from scrutiny.ingest.store import (
 from scrutiny.ingest.workbook import read_workbook
 from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.load.contract import (
-    CHANGES_FILE,
     check_known_kpis,
     load_contract,
     read_values,
     value_problems,
+)
+from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
+from scrutiny.load.receipts import (
+    RECEIPT_COLUMNS,
+    ROWS_COLUMNS,
+    columns_to_write,
+    load_receipts,
 )
 from scrutiny.load.schemas import CHANGES
 from scrutiny.load.tables import fail_at, read_csv_text, sheet_row, to_number
@@ -220,13 +220,13 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
             staged.write(RECEIPTS_FILE, append_csv_bytes(
                 (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
                 else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS), RECEIPT_COLUMNS))
-            staged.write("returns.csv", returns_bytes)
-            order = [RECEIPTS_FILE, "returns.csv"]
+            staged.write(RETURNS_FILE, returns_bytes)
+            order = [RECEIPTS_FILE, RETURNS_FILE]
             if not changes.empty:
                 old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
                     else b""
                 staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
-                order = [RECEIPTS_FILE, CHANGES_FILE, "returns.csv"]
+                order = [RECEIPTS_FILE, CHANGES_FILE, RETURNS_FILE]
             load_contract(name, data_root, staged=staged.paths)
             staged.commit(order)
     except BaseException:
@@ -249,7 +249,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
 
     Returns the receipt rows to add (none when the store already exists or nothing is held).
     """
-    current = folder / "returns.csv"
+    current = folder / RETURNS_FILE
     if len(receipts) or not current.exists() or read_csv_text(current).empty:
         return []
     data = current.read_bytes()
@@ -257,7 +257,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
     earlier = stamp - timedelta(microseconds=1)  # received before the return being ingested
     stored = stored_name(earlier, digest, ".csv")
     write_immutable(folder / STORE_DIR / stored, data)
-    return [_receipt(earlier, stored, "", "returns.csv (held before the store of returns)",
+    return [_receipt(earlier, stored, "", f"{RETURNS_FILE} (held before the store of returns)",
                      digest, False)]
 
 

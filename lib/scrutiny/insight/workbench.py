@@ -19,10 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
-from scrutiny.abate.terms import TERMS_FILE, Terms, load_terms
+from scrutiny.abate.terms import Terms, load_terms
 from scrutiny.abate.whatif import (
     COMPARE_COLUMNS,
-    PLAIN_TERMS,
     WhatIf,
     apply_settings,
     compare,
@@ -34,9 +33,11 @@ from scrutiny.core.rag import rag_words
 from scrutiny.exceptions import NoticeError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
-from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.folder import TERMS_FILE
+from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.score.scoring import score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
@@ -44,8 +45,6 @@ HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "ov
                    "allocation", "base_points", "run_length", "multiplier", "points"]
 #: Columns of :meth:`ContractHandle.whatif`, in order (GBP after the cap; totals over the range).
 WHATIF_COLUMNS = COMPARE_COLUMNS["service"]
-#: Terms a what-if may change by name (others: ``volume.SERVICE``, ``points.KPI_ID``, ...).
-SETTABLE_TERMS = PLAIN_TERMS
 ABATEMENT_VIEWS = ("service", "kpi", "month")
 
 

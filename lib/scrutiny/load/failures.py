@@ -19,8 +19,6 @@ import pandas as pd
 from scrutiny.load import schemas
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
-#: The decisions file in a contract folder (absent: no decision recorded).
-FAILURES_FILE = "failure_decisions.csv"
 #: The two grounds of section 71(5), as ``kind`` values.
 FAILED_TO_IMPROVE, BREACH = "failed-to-improve", "breach"
 FAILURE_KINDS = (FAILED_TO_IMPROVE, BREACH)

@@ -330,7 +330,8 @@ class CouncilReportParams(ReportParams):
 
     def load_subject(self) -> tuple[SharedService, str]:
         """The shared service and the council's name as its data spell it, checked for data."""
-        from scrutiny.systems.shared_ict import known_council, load_shared_service, require_month
+        from scrutiny.load.shared_service import load_shared_service
+        from scrutiny.systems.shared_ict import known_council, require_month
 
         service = load_shared_service(self.service)
         council = known_council(service, self.council)
@@ -354,7 +355,8 @@ class PortfolioReportParams(ReportParams):
 
     def load_subject(self) -> Portfolio:
         """The portfolio, checked to have project rows at the snapshot."""
-        from scrutiny.systems.projects import load_portfolio, require_snapshot
+        from scrutiny.load.portfolio import load_portfolio
+        from scrutiny.systems.projects import require_snapshot
 
         portfolio = load_portfolio(self.portfolio)
         require_snapshot(portfolio, self.month)
@@ -428,7 +430,8 @@ class ActionPlanReportParams(QuarterReportParams):
 
     def load_subject(self):
         """The action plan, checked to have the quarter."""
-        from scrutiny.systems.action_plan import load_action_plan, require_quarter
+        from scrutiny.load.action_plan import load_action_plan
+        from scrutiny.systems.action_plan import require_quarter
 
         plan = load_action_plan(self.plan)
         require_quarter(plan.info, self.quarter)
@@ -460,7 +463,8 @@ class PartnershipReportParams(QuarterReportParams):
 
     def load_subject(self):
         """The partnership, checked to have statements for the quarter."""
-        from scrutiny.systems.partnership import load_partnership, require_quarter
+        from scrutiny.load.partnership import load_partnership
+        from scrutiny.systems.partnership import require_quarter
 
         partnership = load_partnership(self.partnership)
         require_quarter(partnership, self.quarter)

@@ -15,13 +15,16 @@ from functools import cached_property
 import pandas as pd
 
 from scrutiny.abate.abatement import Abatement, contract_abatement
-from scrutiny.abate.terms import NO_TERMS, TERMS_FILE, Terms, has_terms, load_terms
+from scrutiny.abate.terms import NO_TERMS, Terms, load_terms
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
-from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import kpi_trends
 from scrutiny.load.contract import Contract
+from scrutiny.load.folder import REASONS_FILE, TERMS_FILE
+from scrutiny.load.reasons import load_mitigation_reasons
+from scrutiny.load.terms import has_terms
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
@@ -143,7 +146,7 @@ def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
     if terms is None and has_terms(contract):
         terms = load_terms(contract)
     folder = contract.folder
-    extra = [folder / TERMS_FILE, folder / "mitigation_reasons.csv"]
+    extra = [folder / TERMS_FILE, folder / REASONS_FILE]
     if terms is not None:
         extra.insert(1, folder / terms.params.points_file)
     return [*contract.files, *(f for f in extra if f.exists())]
