@@ -15,8 +15,8 @@ from __future__ import annotations
 
 #: Public names and the module that holds each, imported on first access.
 _LAZY = {
-    "open_contract": "scrutiny.insight.workbench",
-    "ContractHandle": "scrutiny.insight.workbench",
+    "open_contract": "scrutiny.insight.contract_handle",
+    "ContractHandle": "scrutiny.insight.contract_handle",
     "RAG": "scrutiny.core.rag",
 }
 __all__ = ["__version__", *_LAZY]

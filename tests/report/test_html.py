@@ -16,6 +16,7 @@ from scrutiny.render import committee
 from scrutiny.report import html as report
 from scrutiny.report.charts.style import apply_style
 from scrutiny.report.period import scorecard as period_report
+from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.score.scoring import summary_counts
 
 SCRIPT = "<script>alert('x')</script>"
@@ -165,8 +166,8 @@ def test_reconciliation_lists_each_differing_cell(june):
     row = published.index[(published["service"] == "PM")
                           & (published["month"] == june.period)][0]
     published.loc[row, ["green", "red"]] = published.loc[row, ["green", "red"]] + [1, -1]
-    doctored = dataclasses.replace(june, contract=dataclasses.replace(june.contract,
-                                                                      published=published))
+    doctored = dataclasses.replace(june, handle=ContractHandle(
+        dataclasses.replace(june.contract, published=published)))
     found = period_report.reconciliation(doctored)
     assert sorted(found["category"]) == ["green", "red"]
     markup = period_report.reconciliation_section(doctored).markup

@@ -21,7 +21,7 @@ from scrutiny.cli.output import CONTRACT_OPTION, month_option
 def notice(contract: str, ocid: str, output: Path | None, **months) -> None:
     """Contract performance notice (UK9) for a period, as an OCDS release package."""
     from scrutiny.core.atomic import atomic_write
-    from scrutiny.insight.workbench import open_contract
+    from scrutiny.insight.contract_handle import open_contract
 
     package = open_contract(contract).notice(months["from"], months["to"], ocid)
     text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"

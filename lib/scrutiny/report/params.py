@@ -58,7 +58,7 @@ from scrutiny.exceptions import (
 from scrutiny.load.yaml_files import read_yaml
 
 if TYPE_CHECKING:
-    from scrutiny.load.contract import Contract
+    from scrutiny.insight.contract_handle import ContractHandle
     from scrutiny.systems.projects import Portfolio
     from scrutiny.systems.shared_ict import SharedService
 
@@ -282,31 +282,22 @@ class PeriodReportParams(ReportParams):
     def target(self) -> str:
         return self.contract
 
-    def load_subject(self) -> Contract:
-        """The contract, checked to have KPI results for the period."""
-        from scrutiny.load.contract import load_contract
+    def load_subject(self) -> ContractHandle:
+        """The contract's handle, checked to have KPI results for the period."""
+        from scrutiny.insight.contract_handle import open_contract
 
-        contract = load_contract(self.contract)
-        months = contract.months
+        handle = open_contract(self.contract)
+        months = handle.contract.months
         if self.month not in months:
             raise NoDataForPeriodError(
                 f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
                 f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
-        if self.scenario_list:
-            self._check_scenarios(contract)
-        return contract
-
-    def _check_scenarios(self, contract: Contract) -> None:
-        """Refuse a scenario whose settings the terms refuse, before any notebook starts."""
-        from scrutiny.abate.terms import load_terms
-        from scrutiny.abate.whatif import apply_settings
-
-        terms = load_terms(contract)
-        for scenario in self.scenario_list:
+        for scenario in self.scenario_list:  # refused here, before any notebook starts
             try:
-                apply_settings(contract, terms, scenario.settings)
+                handle.plan_whatif(scenario.settings)
             except TermsError as err:
                 raise ParameterError(f"key 'scenarios' ({scenario.name}): {err}") from None
+        return handle
 
 
 class CouncilReportParams(ReportParams):

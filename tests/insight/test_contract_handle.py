@@ -12,7 +12,7 @@ from scrutiny.exceptions import (
     UnknownContractError,
     UnknownKpiError,
 )
-from scrutiny.insight.workbench import HISTORY_COLUMNS, WHATIF_COLUMNS
+from scrutiny.insight.contract_handle import HISTORY_COLUMNS, WHATIF_COLUMNS
 
 
 @pytest.fixture(scope="module")
