@@ -20,7 +20,8 @@ from scrutiny.exceptions import NoDataForPeriodError, ParameterError
 from scrutiny.render import batch as render
 from scrutiny.render import kernels
 from scrutiny.report.params import notebooks_root
-from scrutiny.report.period.scorecard import headline_counts, open_period_report
+from scrutiny.report.period.scorecard import headline_counts
+from scrutiny.report.registry import open_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
 ALL_KINDS = ["period_report", "council_report", "portfolio_report", "action_plan_report",
@@ -45,8 +46,8 @@ def test_second_render_is_byte_identical(rendered, name):
 def test_report_has_no_code_prompts_scripts_or_paths(rendered, name):
     root, pages, _ = rendered
     html = pages[name].decode("utf-8")
-    for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
-                 "cr.", "por.", "apr.", "ptr.", "insight.", "money.", "open_council_report",
+    for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_report",
+                 "cr.", "por.", "apr.", "ptr.", "insight.", "money.", "open_report",
                  "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
                  str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
         assert leak.lower() not in html.lower(), leak
@@ -71,7 +72,7 @@ def test_report_has_title_contents_and_sections(rendered):
 def test_headline_numbers_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     now = headline_counts(rep)[rep.period]
     sentence = re.search(r"(\d+) of (\d+) KPIs met their target \(Green\).*?; (\d+) met only the "
                          r"minimum \(Amber\), (\d+) were Red and (\d+) were Blue", html)
@@ -83,7 +84,7 @@ def test_headline_numbers_equal_the_librarys(rendered):
 def test_abatement_totals_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     months = contract_abatement(rep.contract).service_months
     months = months[(months["service"] == "ALL") & (months["month"] <= rep.period)]
     now = months[months["month"] == rep.period].iloc[0]

@@ -5,11 +5,12 @@ scores the contract once and owns the caching of its scores, terms, mitigation r
 abatement (as charged, without relief, under changed terms), exceptions registers, trends,
 ratings and what-ifs. Period reports (:mod:`scrutiny.report.period`: the handle plus a window),
 the explorer and the command line all read through it, so nothing is loaded or computed twice
-and no other module keeps a second cache. Every public method returns a pandas DataFrame. Months may be given as ``"2016-06"``,
-``"Jun-16"`` or a ``pandas.Period``. RAG columns hold :class:`~scrutiny.core.rag.RagWord` values
-(``Green``, ``Amber``, ``Red``, ``Blue``) that compare equal in any case, so
-``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work; ``scrutiny.RAG.GREEN`` is the
-constant. The command line prints these same tables, so there is one implementation of each.
+and no other module keeps a second cache. Every public method returns a pandas DataFrame.
+
+Months may be given as ``"2016-06"``, ``"Jun-16"`` or a ``pandas.Period``. RAG columns hold
+:class:`~scrutiny.core.rag.RagWord` values (``Green``, ``Amber``, ``Red``, ``Blue``) that
+compare equal in any case, so ``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work;
+``scrutiny.RAG.GREEN`` is the constant. The command line prints these same tables, so there is one implementation of each.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from scrutiny.config import data_root
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
-from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.insight.contract_handle import ContractHandle, open_contract
+from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend
@@ -243,8 +243,8 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
               blue_breaks_run: bool | None = None) -> pd.DataFrame:
     """One KPI's months in the range as a DataFrame: the history and abatement tables in one.
 
-    Columns as :meth:`~scrutiny.insight.contract_handle.ContractHandle.kpi_history`; points follow the
-    what-if values given (the contract's own terms when ``None``).
+    Columns as :meth:`~scrutiny.insight.contract_handle.ContractHandle.kpi_history`; points
+    follow the what-if values given (the contract's own terms when ``None``).
     """
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)

@@ -8,17 +8,17 @@ import pytest
 from scrutiny.abate.abatement import mitigation_cost
 from scrutiny.insight.procurement import procurement_ratings, rating_counts
 from scrutiny.report.period import insight, money
-from scrutiny.report.period import scorecard as period_report
+from scrutiny.report.registry import open_report
 
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    return open_report("period_report", contract="lincolnshire-css", period="2016-06")
 
 
 @pytest.fixture(scope="module")
 def september():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2015-09")
+    return open_report("period_report", contract="lincolnshire-css", period="2015-09")
 
 
 def test_exceptions_register_has_a_labelled_row_per_kpi_not_green(june):
@@ -39,7 +39,7 @@ def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):
 
 def test_trends_list_green_drifting_kpis_only_when_there_are_some(june, monkeypatch):
     assert "Green, drifting" not in insight.trends_section(june).markup  # none in the seed
-    drifting = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    drifting = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     trends = june.trends.copy()
     pick = trends["kpi_id"].isin(["CSC_KPI_06", "CSC_KPI_07"])
     trends.loc[pick, "drifting"] = True
@@ -118,7 +118,7 @@ def test_each_table_is_computed_once_per_report(monkeypatch):
                         counted("trends", contract_handle.kpi_trends))
     monkeypatch.setattr(contract_handle, "summary_counts",
                         counted("counts", contract_handle.summary_counts))
-    rep = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     for section in (scorecard.headline, scorecard.summary_by_service, scorecard.kpi_heatmap,
                     insight.exceptions_section, insight.trends_section, money.abatement_section,
                     money.mitigation_section, insight.procurement_section,

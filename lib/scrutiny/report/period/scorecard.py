@@ -1,6 +1,7 @@
 """The period report: one contract's KPI performance for one month, section by section.
 
-``notebooks/period_report.ipynb`` opens the report with :func:`open_period_report` and displays one
+``notebooks/period_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and displays one
 section per cell. Every section function takes the :class:`PeriodReport` and returns
 :class:`~scrutiny.report.html.Html`. This module holds the scorecard sections; the others live in
 :mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
@@ -25,8 +26,9 @@ from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport, PeriodReportParams
+from scrutiny.report.params import OpenedReport
 from scrutiny.report.period.money import terms_table
+from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.score.reconcile import reconcile
 
 
@@ -142,32 +144,6 @@ class PeriodReport(OpenedReport):
     def input_files(self) -> list:
         """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
         return self.handle.input_files
-
-
-def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
-                       **values) -> PeriodReport:
-    """Open a period report from its validated parameters, or from their values.
-
-    Parameters
-    ----------
-    params : PeriodReportParams, optional
-        Already validated parameters (e.g. from :func:`scrutiny.report.params.load_params`).
-    params_file : str
-        The parameters file of the run, for the provenance appendix.
-    **values
-        Otherwise the parameters by name (``contract``, ``period``, knobs: see
-        :class:`~scrutiny.report.params.PeriodReportParams`), as a notebook passes them with
-        ``open_period_report(**PeriodReportParams.values_in(globals()))``.
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        The contract has no KPI results for the period.
-    """
-    params = params if params is not None else PeriodReportParams.from_values(values)
-    return PeriodReport(params, params.load_subject(), params_file)
 
 
 def title(rep: PeriodReport) -> Html:
