@@ -10,7 +10,8 @@ and no other module keeps a second cache. Every public method returns a pandas D
 Months may be given as ``"2016-06"``, ``"Jun-16"`` or a ``pandas.Period``. RAG columns hold
 :class:`~scrutiny.core.rag.RagWord` values (``Green``, ``Amber``, ``Red``, ``Blue``) that
 compare equal in any case, so ``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work;
-``scrutiny.RAG.GREEN`` is the constant. The command line prints these same tables, so there is one implementation of each.
+``scrutiny.RAG.GREEN`` is the constant. The command line prints these same tables, so there is
+one implementation of each.
 """
 
 from __future__ import annotations
