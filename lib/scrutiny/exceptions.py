@@ -84,3 +84,8 @@ class UnknownKpiError(ScrutinyError):
 
 class NoticeError(ScrutinyError):
     """Raised when a contract performance notice would not validate against the OCDS schema."""
+
+
+class SelectionError(ScrutinyError):
+    """Raised when the options of a render select no coherent set of reports (e.g. ``--latest``
+    without ``--contract``); the message names the options to give instead."""
