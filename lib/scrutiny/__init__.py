@@ -32,7 +32,7 @@ def _version() -> str:
 
 
 def __getattr__(name: str):
-    # Looked up on first use: the installed metadata costs ~50 ms and the workbench pulls in
+    # Looked up on first use: the installed metadata costs ~50 ms and the contract handle pulls in
     # pandas, neither of which every command needs.
     if name == "__version__":
         value = _version()
