@@ -70,3 +70,10 @@ def test_kind_is_registered_once_and_preloaded():
     assert "scrutiny.report.kpi_card" in registry.preload_modules()
     assert registry.model("kpi_card").__name__ == "KpiCardParams"
     assert registry.report_class("kpi_card") is kc.KpiCard
+
+
+def test_warm_kernel_preloads_every_registered_kind():
+    from scrutiny.render.warm import PRELOAD
+
+    assert set(registry.preload_modules()) <= set(PRELOAD)
+    assert "scrutiny.report.kpi_card" in PRELOAD
