@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from ingest_support import CORPUS, folder_bytes
 from scrutiny.cli import main
-from scrutiny.ingest.store import fold_receipts, received_values
+from scrutiny.ingest.store import fold_receipts
 from scrutiny.load.contract import load_contract
+from scrutiny.load.receipts import received_values
 
 OWN = CORPUS / "own-contract"
 MONTHS = ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]

@@ -12,9 +12,10 @@ from scrutiny.insight.narrative import (
     runs_sentence,
     trend_sentences,
 )
-from scrutiny.insight.register import exceptions_register, load_mitigation_reasons
+from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import kpi_trends
 from scrutiny.load.contract import load_contract
+from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.score.scoring import score, summary_counts
 
 JUNE_2016 = [

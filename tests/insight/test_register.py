@@ -12,14 +12,14 @@ from scrutiny.insight.register import (
     FROM_GLIDE,
     FROM_REASONS_FILE,
     NONE_RECORDED,
-    REASONS_FILE,
     exceptions_register,
     failing_run_lengths,
-    load_mitigation_reasons,
     reasons_for_period,
     reasons_without_results,
 )
 from scrutiny.load.contract import load_contract
+from scrutiny.load.folder import REASONS_FILE
+from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.score.scoring import score
 
 JUNE = pd.Period("2016-06", "M")

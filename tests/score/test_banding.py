@@ -79,7 +79,8 @@ def test_band_codes_match_the_int64_rule(rows):
 
 
 def test_band_codes_across_row_blocks():
-    from scrutiny.score.banding import band_codes, row_blocks
+    from scrutiny.core.blocks import row_blocks
+    from scrutiny.score.banding import band_codes
     rng = np.random.default_rng(7)
     n = 3 * len(range(*row_blocks(10**6)[0].indices(10**6))) + 17  # spans several blocks
     value = np.round(rng.uniform(0, 100, n), 3)

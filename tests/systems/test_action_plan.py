@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
+from scrutiny.load.action_plan import load_action_plan
 from scrutiny.systems import action_plan
 from systems_helpers import DATA, copy_dataset, replace_in
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return action_plan.load_action_plan("south-vale-capita", data_root=DATA)
+    return load_action_plan("south-vale-capita", data_root=DATA)
 
 
 def test_transcription_reproduces_the_published_totals_138_and_37(plan):
@@ -61,7 +62,7 @@ def test_status_words_are_checked_against_the_plans_key(tmp_path):
     lines[3] = lines[3].rsplit(",", 1)[0] + ",Purple"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputValidationError, match="unknown RAG word 'Purple'") as err:
-        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+        load_action_plan("south-vale-capita", data_root=tmp_path)
     assert (err.value.file, err.value.column, err.value.row) == ("milestones.csv", "status", 4)
 
 
@@ -71,7 +72,7 @@ def test_known_status_words_give_a_rag(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",status"] + [line + ",Blue" for line in lines[1:]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    plan = action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    plan = load_action_plan("south-vale-capita", data_root=tmp_path)
     assert set(action_plan.milestones_by_quarter(plan)["rag"]) == {"blue"}
 
 
@@ -79,7 +80,7 @@ def test_money_that_is_not_a_number_is_refused(tmp_path):
     folder = copy_dataset("south-vale-capita", tmp_path)
     replace_in(folder / "actions.csv", "new devices for CILrs,40,", "new devices for CILrs,40k,")
     with pytest.raises(InputValidationError) as err:
-        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+        load_action_plan("south-vale-capita", data_root=tmp_path)
     assert (err.value.file, err.value.column, err.value.row) == ("actions.csv", "budget_2018_19", 3)
 
 
@@ -87,7 +88,7 @@ def test_unknown_quarter_is_refused(tmp_path):
     folder = copy_dataset("south-vale-capita", tmp_path)
     replace_in(folder / "milestones.csv", "5,Q1,", "5,Q6,")
     with pytest.raises(InputValidationError, match="unknown quarter 'Q6'"):
-        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+        load_action_plan("south-vale-capita", data_root=tmp_path)
 
 
 def test_five_contract_changes_with_their_stated_cost_and_plan_rows(plan):
@@ -108,7 +109,7 @@ def test_contract_change_naming_a_missing_plan_row_is_refused(tmp_path):
     replace_in(folder / "contract_changes.csv", ",Scope near completion (paragraph 5),13",
                ",Scope near completion (paragraph 5),13;99")
     with pytest.raises(InputValidationError, match=r"change e: plan row\(s\) 13;99") as err:
-        action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+        load_action_plan("south-vale-capita", data_root=tmp_path)
     assert (err.value.file, err.value.row, err.value.column) == (
         "contract_changes.csv", 6, "plan_rows")
 
@@ -116,7 +117,7 @@ def test_contract_change_naming_a_missing_plan_row_is_refused(tmp_path):
 def test_a_plan_without_contract_changes_loads_with_none(tmp_path):
     folder = copy_dataset("south-vale-capita", tmp_path)
     (folder / "contract_changes.csv").unlink()
-    loaded = action_plan.load_action_plan("south-vale-capita", data_root=tmp_path)
+    loaded = load_action_plan("south-vale-capita", data_root=tmp_path)
     assert loaded.contract_changes.empty
     assert "contract_changes.csv" not in [f.name for f in loaded.files]
 

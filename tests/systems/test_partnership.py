@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from scrutiny.exceptions import InputValidationError
 from scrutiny.load.contract import load_contract
+from scrutiny.load.partnership import load_partnership
 from scrutiny.score.scoring import score
 from scrutiny.systems import partnership
 from systems_helpers import DATA, copy_dataset, replace_in
@@ -16,7 +17,7 @@ from systems_helpers import DATA, copy_dataset, replace_in
 
 @pytest.fixture(scope="module")
 def lancashire():
-    return partnership.load_partnership("lancashire-bt", data_root=DATA)
+    return load_partnership("lancashire-bt", data_root=DATA)
 
 
 def test_statements_cover_q3_and_q4_for_both_services(lancashire):
@@ -43,7 +44,7 @@ def test_bad_quarter_label_is_refused(tmp_path):
     folder = copy_dataset("lancashire-bt", tmp_path)
     replace_in(folder / "statements.csv", "2014/15 Q4,ICT", "2014/16 Q4,ICT")
     with pytest.raises(InputValidationError, match="second year must follow") as err:
-        partnership.load_partnership("lancashire-bt", data_root=tmp_path)
+        load_partnership("lancashire-bt", data_root=tmp_path)
     assert (err.value.column, err.value.row) == ("quarter", 4)
 
 
@@ -99,7 +100,7 @@ def test_figure_not_in_its_quote_is_refused(tmp_path):
                "77% were incidents fixed within eight hours,")
     with pytest.raises(InputValidationError, match="'77% were .*' is not in its source quote") \
             as err:
-        partnership.load_partnership("lancashire-bt", data_root=tmp_path)
+        load_partnership("lancashire-bt", data_root=tmp_path)
     assert (err.value.file, err.value.row, err.value.column) == ("figures.csv", 6, "as_written")
 
 
@@ -123,7 +124,7 @@ def test_partnership_without_figures_or_targets_loads(tmp_path):
     folder = copy_dataset("lancashire-bt", tmp_path)
     (folder / "figures.csv").unlink()
     (folder / "targets.csv").unlink()
-    loaded = partnership.load_partnership("lancashire-bt", data_root=tmp_path)
+    loaded = load_partnership("lancashire-bt", data_root=tmp_path)
     assert loaded.figures.empty and loaded.targets.empty
     assert partnership.quarter_on_quarter(loaded.figures, "2014/15 Q4").empty
     assert partnership.targets_by_quarter(loaded, "2014/15 Q4")["all_met"].isna().all()

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrutiny.exceptions import InputValidationError, NoDataForPeriodError
+from scrutiny.load.portfolio import load_portfolio
 from scrutiny.score.milestones import milestone_kpi_results
 from scrutiny.systems import projects
 from systems_helpers import DATA, copy_dataset, replace_in
@@ -17,7 +18,7 @@ from systems_helpers import DATA, copy_dataset, replace_in
 
 @pytest.fixture(scope="module")
 def imt():
-    return projects.load_portfolio("lincolnshire-imt", data_root=DATA)
+    return load_portfolio("lincolnshire-imt", data_root=DATA)
 
 
 def test_aug_2019_counts_0_red_7_amber_13_green(imt):
@@ -135,7 +136,7 @@ def test_malformed_date_names_file_row_and_column(tmp_path):
     folder = copy_dataset("lincolnshire-imt", tmp_path)
     replace_in(folder / "milestones.csv", "2019-09-02,2019-10-02", "2019-09-02,02/10/2019")
     with pytest.raises(InputValidationError) as err:
-        projects.load_portfolio("lincolnshire-imt", data_root=tmp_path)
+        load_portfolio("lincolnshire-imt", data_root=tmp_path)
     assert err.value.file == "milestones.csv" and err.value.column == "forecast"
     assert err.value.row is not None and "02/10/2019" in str(err.value)
 
@@ -144,7 +145,7 @@ def test_impossible_day_is_refused(tmp_path):
     folder = copy_dataset("lincolnshire-imt", tmp_path)
     replace_in(folder / "projects.csv", "2019-12-06", "2019-02-30")
     with pytest.raises(InputValidationError, match="not a real day") as err:
-        projects.load_portfolio("lincolnshire-imt", data_root=tmp_path)
+        load_portfolio("lincolnshire-imt", data_root=tmp_path)
     assert err.value.column == "forecast_closure"
 
 
@@ -152,7 +153,7 @@ def test_unknown_rag_word_names_file_row_and_column(tmp_path):
     folder = copy_dataset("lincolnshire-imt", tmp_path)
     replace_in(folder / "projects.csv", "In Progress,Amber,", "In Progress,Ambre,")
     with pytest.raises(InputValidationError, match="unknown RAG word 'Ambre'") as err:
-        projects.load_portfolio("lincolnshire-imt", data_root=tmp_path)
+        load_portfolio("lincolnshire-imt", data_root=tmp_path)
     assert (err.value.file, err.value.column) == ("projects.csv", "rag")
     assert err.value.row == 57  # header is row 1; the first 2019 row follows 55 rows of 2016
 
@@ -161,4 +162,4 @@ def test_milestone_for_an_unknown_project_is_refused(tmp_path):
     folder = copy_dataset("lincolnshire-imt", tmp_path)
     replace_in(folder / "milestones.csv", "2019-08,Commvault,", "2019-08,Commvalt,")
     with pytest.raises(InputValidationError, match="no project 'Commvalt'"):
-        projects.load_portfolio("lincolnshire-imt", data_root=tmp_path)
+        load_portfolio("lincolnshire-imt", data_root=tmp_path)

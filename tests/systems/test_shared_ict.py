@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrutiny.exceptions import InputValidationError
+from scrutiny.load.shared_service import load_shared_service
 from scrutiny.systems import shared_ict
 from systems_helpers import DATA, copy_dataset, replace_in
 
@@ -16,7 +17,7 @@ NOV, DEC, JAN = (pd.Period(m, freq="M") for m in ("2017-11", "2017-12", "2018-01
 
 @pytest.fixture(scope="module")
 def pack():
-    return shared_ict.load_shared_service("brent-lewisham-southwark", data_root=DATA)
+    return load_shared_service("brent-lewisham-southwark", data_root=DATA)
 
 
 def value(frame, council, month, metric, column="value"):
@@ -133,7 +134,7 @@ def test_unknown_metric_names_file_row_and_column(tmp_path):
     folder = copy_dataset("brent-lewisham-southwark", tmp_path)
     replace_in(folder / "performance.csv", "Brent,2017-11,sla_overall", "Brent,2017-11,sla_all")
     with pytest.raises(InputValidationError, match="unknown metric 'sla_all'") as err:
-        shared_ict.load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
+        load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
     assert (err.value.file, err.value.column) == ("performance.csv", "metric")
     assert err.value.row is not None
 
@@ -143,7 +144,7 @@ def test_malformed_month_is_refused(tmp_path):
     replace_in(folder / "performance.csv", "Brent,2017-11,p1_incidents",
                "Brent,Nov-17,p1_incidents")
     with pytest.raises(InputValidationError) as err:
-        shared_ict.load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
+        load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
     assert (err.value.column, err.value.row) == ("month", 2)
 
 
@@ -151,5 +152,5 @@ def test_likelihood_off_the_scale_is_refused(tmp_path):
     folder = copy_dataset("brent-lewisham-southwark", tmp_path)
     replace_in(folder / "risks.csv", "Delivery,3,2,6,", "Delivery,3,4,12,")
     with pytest.raises(InputValidationError, match="outside the scale 1-3") as err:
-        shared_ict.load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
+        load_shared_service("brent-lewisham-southwark", data_root=tmp_path)
     assert (err.value.file, err.value.column, err.value.row) == ("risks.csv", "likelihood", 2)

@@ -5,75 +5,21 @@ Layout, beside the contract's other files in ``data/<contract>/``::
     terms.yaml                 parameters (pydantic-validated), which of them are illustrative
     abatement_points.csv       points per KPI with effective dates (pandera-validated)
 
-The terms are checked against the contract before use: every KPI in force in a month has exactly
-one allocation, the allocations in force sum to the published total for that month, and every
-service has a monthly volume.
+Both files are read and validated by ``scrutiny.load.terms``. The terms are checked against the
+contract before use: every KPI in force in a month has exactly one allocation, the allocations in
+force sum to the published total for that month, and every service has a monthly volume.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from scrutiny.config import NAME_PATTERN
-from scrutiny.core.months import MONTH_PATTERN
-from scrutiny.exceptions import InputValidationError, TermsError
-from scrutiny.load import schemas
+from scrutiny.exceptions import TermsError
 from scrutiny.load.contract import Contract
-from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
-from scrutiny.load.yaml_files import load_yaml
-
-TERMS_FILE = "terms.yaml"
-MonthText = Annotated[str, Field(pattern=MONTH_PATTERN)]
-
-
-class PointsTotal(BaseModel):
-    """Total points in force over a range of months (``to_month`` blank: still in force)."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    from_month: MonthText
-    to_month: MonthText | None = None
-    points: float = Field(gt=0)
-
-
-class ServiceVolume(BaseModel):
-    """A service's monthly financial volume in GBP over its life in the contract."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    monthly_volume_gbp: float = Field(ge=0)
-    effective_from: MonthText
-    effective_to: MonthText | None = None
-
-
-class TermsFile(BaseModel):
-    """What ``terms.yaml`` holds."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    contract: str
-    illustrative: bool
-    illustrative_note: str = ""
-    illustrative_terms: list[str] = Field(default_factory=list)
-    source: str
-    points_file: str = Field("abatement_points.csv", pattern=NAME_PATTERN)
-    amber_fraction: float = Field(ge=0, le=1)
-    multipliers: list[float] = Field(min_length=1)
-    blue_breaks_run: bool
-    point_value_gbp: float = Field(ge=0)
-    cap_fraction: float = Field(ge=0, le=1)
-    total_points: list[PointsTotal] = Field(default_factory=list)
-    services: dict[str, ServiceVolume]
-
-    @field_validator("multipliers")
-    @classmethod
-    def _non_decreasing(cls, values: list[float]) -> list[float]:
-        if any(v < 1 for v in values) or values != sorted(values):
-            raise ValueError("multipliers must be at least 1.0 and never fall (e.g. 1.0, 1.5, 2.0)")
-        return values
-
+from scrutiny.load.folder import TERMS_FILE
+from scrutiny.load.terms import TermsFile, read_terms
 
 #: How each term is described in reports: (label, unit or meaning).
 _TERM_LABELS = {
@@ -157,13 +103,8 @@ NO_TERMS = ("No service-credit terms are recorded for this contract, so no abate
             "calculated.")
 
 
-def has_terms(contract: Contract) -> bool:
-    """True when the contract records abatement terms (``terms.yaml``); many contracts have none."""
-    return (contract.folder / TERMS_FILE).exists()
-
-
 def load_terms(contract: Contract) -> Terms:
-    """Load and check ``terms.yaml`` and the points file of a contract.
+    """Load the terms of a contract (``terms.yaml`` and its points file) and check them.
 
     Raises
     ------
@@ -172,35 +113,9 @@ def load_terms(contract: Contract) -> Terms:
     TermsError
         When the allocation does not cover the KPIs in force or does not sum to the total.
     """
-    path = contract.folder / TERMS_FILE
-    params = load_yaml(path, TermsFile, hint=f"add {TERMS_FILE} to data/{contract.name}/ "
-                                             "(see data/lincolnshire-css/terms.yaml)")
-    unknown = sorted(set(params.services) ^ set(contract.info.services))
-    if unknown:
-        raise InputValidationError(
-            f"services {', '.join(unknown)} differ from contract.yaml", file=path.name,
-            column="services", hint="give every service of contract.yaml a monthly volume")
-    allocation = load_allocation(contract.folder / params.points_file, contract.kpis)
-    terms = Terms(params, allocation)
+    terms = Terms(*read_terms(contract))
     check_allocation(terms, contract.kpis)
     return terms
-
-
-def load_allocation(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
-    """Read the points per KPI with their effective dates."""
-    text = validate(read_csv_text(path), schemas.ABATEMENT_POINTS, path.name)
-    fail_at(text, ~text["kpi_id"].isin(kpis["kpi_id"]), path.name, "kpi_id",
-            "unknown KPI code {kpi_id!r}", hint="add it to kpis.csv or correct the code")
-    allocation = text.assign(
-        points=to_number(text, "points", path.name),
-        effective_from=pd.PeriodIndex(text["effective_from"], freq="M"),
-        effective_to=pd.PeriodIndex(text["effective_to"].replace("", None), freq="M"),
-    )
-    fail_at(allocation, allocation["points"] <= 0, path.name, "points",
-            "{kpi_id}: points must be above zero")
-    fail_at(allocation, allocation["effective_to"] < allocation["effective_from"], path.name,
-            "effective_to", "{kpi_id}: the allocation ends before it starts")
-    return allocation
 
 
 def in_force(rows: pd.DataFrame, ranges: pd.DataFrame, key: str) -> pd.DataFrame:

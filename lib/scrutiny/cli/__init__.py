@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exceptions": ("scrutiny.cli.insight:exceptions",
                    "Every KPI that is not Green in a month: thresholds in force, failing run, "
                    "reason."),
+    "failure": ("scrutiny.cli.contract:failure_command",
+                "Record a section 71(5) performance failure decision (failure_decisions.csv)."),
     "history": ("scrutiny.cli.contract:history_command",
                 "Every value received for one KPI, month by month: file, when, which is in "
                 "force."),

@@ -10,6 +10,7 @@ import pandas as pd
 from scrutiny.cli.output import CONTRACT_OPTION
 from scrutiny.exceptions import IngestError
 from scrutiny.ingest.returns import IngestResult, ingest, recover_contract
+from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
 
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -42,7 +43,7 @@ def ingest_command(contract: str, file: Path | None, replace: bool, recover_only
 def report(result: IngestResult) -> None:
     """Print what an ingest changed: counts, and each new and replaced KPI-month."""
     click.echo(f"{result.source.name} (SHA-256 {result.source_sha256[:12]}...) -> "
-               f"{result.contract}/returns.csv")
+               f"{result.contract}/{RETURNS_FILE}")
     click.echo(f"new KPI-months: {len(result.new)}")
     for line in _lines(result.new["kpi_id"], result.new["month"],
                        result.new["value"] + result.new["footnote"]):
@@ -58,11 +59,11 @@ def report(result: IngestResult) -> None:
         click.echo(f"warning: {month}: not in the return: {', '.join(kpis)} (expected that "
                    "month; scored Red, data not available; nothing stored)", err=True)
     if not result.written:
-        click.echo("nothing to write: returns.csv already holds this return")
+        click.echo(f"nothing to write: {RETURNS_FILE} already holds this return")
         return
-    click.echo(f"kept as received in {result.contract}/returns/ (see receipts.csv)")
+    click.echo(f"kept as received in {result.contract}/{STORE_DIR}/ (see {RECEIPTS_FILE})")
     if len(replaced):
-        click.echo(f"corrections logged in {result.contract}/changes.csv")
+        click.echo(f"corrections logged in {result.contract}/{CHANGES_FILE}")
 
 
 def _lines(kpi: pd.Series, month: pd.Series, text: pd.Series) -> list[str]:

@@ -1,4 +1,5 @@
-"""``scrutiny notice``: the Procurement Act 2023 contract performance notice (UK9) as OCDS JSON."""
+"""``scrutiny notice``: the Procurement Act 2023 contract performance notice (UK9) as OCDS JSON,
+and the filing sheet a contract manager copies into Find a Tender's form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, month_option
 
 
@@ -14,16 +16,34 @@ from scrutiny.cli.output import CONTRACT_OPTION, month_option
 @CONTRACT_OPTION
 @month_option("--from", "First month of the assessment period.", required=True)
 @month_option("--to", "Last month of the assessment period.", required=True)
-@click.option("--ocid", required=True, metavar="OCID",
-              help="The contracting process's Open Contracting ID, e.g. ocds-h6vhtk-0123ab.")
+@click.option("--ocid", metavar="OCID",
+              help="The contracting process's Open Contracting ID, e.g. ocds-h6vhtk-0123ab "
+                   "(default: contract.yaml's ocid).")
+@click.option("--draft", is_flag=True,
+              help="Build a notice marked DRAFT even when contract.yaml lacks identifiers, "
+                   "addresses or emails a notice needs.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the JSON here (default: print it).")
-def notice(contract: str, ocid: str, output: Path | None, **months) -> None:
+@click.option("--sheet", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the filing sheet for Find a Tender's form, FILE.html or "
+                   "FILE.xlsx.")
+@DATA_DIR_OPTION
+def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
+           sheet: Path | None, data_dir: Path | None, **months) -> None:
     """Contract performance notice (UK9) for a period, as an OCDS release package."""
     from scrutiny.core.atomic import atomic_write
+    from scrutiny.exceptions import NoticeError
     from scrutiny.insight.contract_handle import open_contract
 
-    package = open_contract(contract).notice(months["from"], months["to"], ocid)
+    if sheet is not None and sheet.suffix.lower() not in (".html", ".xlsx"):
+        raise NoticeError(f"--sheet {sheet}: name the filing sheet FILE.html or FILE.xlsx")
+    package = open_contract(contract, data_dir).notice(months["from"], months["to"], ocid,
+                                                       draft=draft)
+    if sheet is not None:
+        from scrutiny.report.notice_sheet import write_sheet
+
+        write_sheet(package, sheet)
+        click.echo(f"wrote {sheet}", err=output is None)
     text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)

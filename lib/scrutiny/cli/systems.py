@@ -7,6 +7,9 @@ import pandas as pd
 
 from scrutiny.cli.output import FORMAT_OPTION, emit, month_option, number_text
 from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.load.action_plan import load_action_plan
+from scrutiny.load.portfolio import load_portfolio
+from scrutiny.load.shared_service import load_shared_service
 from scrutiny.systems import action_plan, shared_ict
 from scrutiny.systems import projects as portfolio_lib
 
@@ -22,7 +25,7 @@ SERVICE_OPTION = click.option("--service", required=True, metavar="NAME",
 @FORMAT_OPTION
 def projects(portfolio: str, snapshot, fmt: str) -> None:
     """One row per project per snapshot: next milestone, baseline, forecast, slippage, RAG."""
-    p = portfolio_lib.load_portfolio(portfolio)
+    p = load_portfolio(portfolio)
     if snapshot is not None and snapshot not in set(p.snapshots):
         raise NoDataForPeriodError(
             f"{portfolio} has no project rows for snapshot {snapshot}; "
@@ -43,7 +46,7 @@ def projects(portfolio: str, snapshot, fmt: str) -> None:
 @FORMAT_OPTION
 def shared_ict_command(service: str, fmt: str) -> None:
     """One row per council per month per metric: council, month, metric, value."""
-    s = shared_ict.load_shared_service(service)
+    s = load_shared_service(service)
     decimals = s.performance["metric"].map(s.metrics.set_index("metric")["decimals"])
     pairs = zip(s.performance["value"], decimals, strict=True)
     values = pd.Series([f"{v:.{d}f}" for v, d in pairs], index=s.performance.index)
@@ -56,7 +59,7 @@ def shared_ict_command(service: str, fmt: str) -> None:
 @FORMAT_OPTION
 def risks(service: str, fmt: str) -> None:
     """The risk register with score recomputed as impact x likelihood, highest first."""
-    s = shared_ict.load_shared_service(service)
+    s = load_shared_service(service)
     table = shared_ict.risk_scores(s.risks)
     columns = ["risk_id", "risk", "owner", "impact", "likelihood", "score", "computed_score",
                "score_matches"]
@@ -69,7 +72,7 @@ def risks(service: str, fmt: str) -> None:
 @FORMAT_OPTION
 def action_plan_command(plan: str, fmt: str) -> None:
     """Milestones by quarter with stream and project; totals by stream on the table view."""
-    p = action_plan.load_action_plan(plan)
+    p = load_action_plan(plan)
     table = action_plan.milestones_by_quarter(p).drop(columns=["start", "end"])
     emit(table, fmt, f"{p.info.title}: milestones by quarter")
     if fmt == "table":

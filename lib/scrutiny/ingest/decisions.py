@@ -1,16 +1,19 @@
-"""Recording the council's decisions without editing CSV files: overrides and mitigations.
+"""Recording the council's decisions without editing CSV files: overrides, mitigations, failures.
 
 ``scrutiny override`` adds a row to ``overrides.csv`` (revised TSL/MSL for a range of months);
 ``scrutiny mitigate`` adds a row to ``mitigation_reasons.csv`` (the reason the council agreed
-mitigation for a range of months). Each is validated like the file it writes: the KPI exists and
-is in force for every month, the range lies within the contract's life and does not overlap an
-earlier row for the KPI, thresholds agree with the KPI's direction. The new file is loaded with
+mitigation for a range of months); ``scrutiny failure`` adds a row to ``failure_decisions.csv``
+(a section 71(5) decision that the supplier failed to improve, or that a breach led to
+termination, damages or a settlement: the only source of a notice's performance failures).
+Each is validated like the file it writes: the KPI exists and is in force for every month, the
+range lies within the contract's life and does not overlap an earlier row for the KPI,
+thresholds agree with the KPI's direction. The new file is loaded with
 the whole contract before it replaces the old one, atomically, under the contract's write lock.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -21,10 +24,14 @@ from scrutiny.core.months import month_label
 from scrutiny.exceptions import IngestError
 from scrutiny.ingest.store import contract_lock
 from scrutiny.load import schemas
-from scrutiny.load.contract import OVERRIDES_FILE, Contract, load_contract, overlapping_ranges
+from scrutiny.load.contract import Contract, load_contract, overlapping_ranges
+from scrutiny.load.failures import FAILURE_KINDS
+from scrutiny.load.folder import FAILURES_FILE, OVERRIDES_FILE, REASONS_FILE
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
-REASONS_FILE = "mitigation_reasons.csv"
+#: The decision files, each in the contract folder: overrides.csv, mitigation_reasons.csv and
+#: failure_decisions.csv (named in ``scrutiny.load.folder``).
+DECISION_FILES = (OVERRIDES_FILE, REASONS_FILE, FAILURES_FILE)
 
 
 def record_override(name: str, kpi: str, start: pd.Period, end: pd.Period, *,
@@ -67,6 +74,42 @@ def record_mitigation(name: str, kpi: str, start: pd.Period, end: pd.Period | No
             staged.write(REASONS_FILE, data)
             _check_reasons(staged.paths[REASONS_FILE])
             staged.commit([REASONS_FILE])
+    return row
+
+
+def record_failure(name: str, kpi: str, decided: date, kind: str, *, reason: str,
+                   data_root: Path | None = None,
+                   now: datetime | None = None) -> dict[str, str]:
+    """Record a section 71(5) decision on ``kpi`` taken on ``decided``. Returns the row added.
+
+    Parameters
+    ----------
+    kind : str
+        ``failed-to-improve`` (section 71(5)(a)) or ``breach`` (section 71(5)(b)).
+    decided : datetime.date
+        The date of the council's decision: within the KPI's life, not in the future.
+    now : datetime, optional
+        The time recorded in ``recorded_at`` (UTC); now when omitted.
+    """
+    if kind not in FAILURE_KINDS:
+        raise IngestError(f"--kind {kind!r}: use one of {', '.join(FAILURE_KINDS)}")
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    if decided > stamp.date():
+        raise IngestError(f"--decided {decided:%Y-%m-%d} is in the future; record a decision "
+                          "once it has been taken")
+    folder = dataset_dir(name, data_root)
+    with contract_lock(folder):
+        contract = load_contract(name, data_root)
+        month = pd.Period(decided, freq="M")
+        _check_range(contract, kpi, month, month)
+        row = {"kpi_id": kpi, "decided": f"{decided:%Y-%m-%d}", "kind": kind,
+               "reason": _reason(reason),
+               "recorded_at": stamp.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        data = _appended(folder / FAILURES_FILE, row, list(schemas.FAILURE_DECISIONS.columns))
+        with StagedFiles(folder) as staged:
+            staged.write(FAILURES_FILE, data)
+            load_contract(name, data_root, staged=staged.paths)  # known KPI, dates, repeats
+            staged.commit([FAILURES_FILE])
     return row
 
 

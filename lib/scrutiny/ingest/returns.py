@@ -56,11 +56,7 @@ from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
 from scrutiny.ingest.store import (
-    RECEIPT_COLUMNS,
-    RECEIPTS_FILE,
-    STORE_DIR,
     contract_lock,
-    load_receipts,
     remove_orphans,
     rows_csv_bytes,
     stored_name,
@@ -69,12 +65,13 @@ from scrutiny.ingest.store import (
 from scrutiny.ingest.workbook import read_workbook
 from scrutiny.load.completeness import QUARTER_END_MONTHS, missing_kpi_months
 from scrutiny.load.contract import (
-    CHANGES_FILE,
     check_known_kpis,
     load_contract,
     read_values,
     value_problems,
 )
+from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
+from scrutiny.load.receipts import RECEIPT_COLUMNS, load_receipts
 from scrutiny.load.schemas import CHANGES
 from scrutiny.load.tables import fail_at, read_csv_text, sheet_row, to_number
 
@@ -188,13 +185,13 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
             staged.write(RECEIPTS_FILE, append_csv_bytes(
                 (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
                 else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS), RECEIPT_COLUMNS))
-            staged.write("returns.csv", returns_bytes)
-            order = [RECEIPTS_FILE, "returns.csv"]
+            staged.write(RETURNS_FILE, returns_bytes)
+            order = [RECEIPTS_FILE, RETURNS_FILE]
             if not changes.empty:
                 old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
                     else b""
                 staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
-                order = [RECEIPTS_FILE, CHANGES_FILE, "returns.csv"]
+                order = [RECEIPTS_FILE, CHANGES_FILE, RETURNS_FILE]
             load_contract(name, data_root, staged=staged.paths)
             staged.commit(order)
     except BaseException:
@@ -217,7 +214,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
 
     Returns the receipt rows to add (none when the store already exists or nothing is held).
     """
-    current = folder / "returns.csv"
+    current = folder / RETURNS_FILE
     if len(receipts) or not current.exists() or read_csv_text(current).empty:
         return []
     data = current.read_bytes()
@@ -225,7 +222,7 @@ def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
     earlier = stamp - timedelta(microseconds=1)  # received before the return being ingested
     stored = stored_name(earlier, digest, ".csv")
     write_immutable(folder / STORE_DIR / stored, data)
-    return [_receipt(earlier, stored, "", "returns.csv (held before the store of returns)",
+    return [_receipt(earlier, stored, "", f"{RETURNS_FILE} (held before the store of returns)",
                      digest, False)]
 
 

@@ -24,13 +24,13 @@ import yaml
 from scrutiny.config import data_root as default_data_root
 from scrutiny.core.months import month_label
 from scrutiny.exceptions import IngestError, InputValidationError
-from scrutiny.load.contract import CONTRACT_FILE, load_contract
+from scrutiny.load.contract import load_contract
+from scrutiny.load.folder import CONTRACT_FILE, KPIS_FILE
 from scrutiny.load.schemas import KPIS
 
 #: A contract slug: lower-case letters, digits and hyphens; it becomes a folder name.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 SERVICE_CODE = re.compile(r"^[A-Z]+$")
-KPIS_FILE = "kpis.csv"
 
 
 def check_slug(slug: str, root: Path) -> Path:

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Mapping
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from scrutiny.abate.abatement import ALL_SERVICES, Abatement, contract_abatement
-from scrutiny.abate.terms import TERMS_FILE, Terms, has_terms, load_terms
+from scrutiny.abate.terms import Terms, load_terms
 from scrutiny.abate.whatif import (
     COMPARE_COLUMNS,
-    PLAIN_TERMS,
     WhatIf,
     apply_settings,
     compare,
@@ -39,13 +39,12 @@ from scrutiny.core.rag import rag_words
 from scrutiny.exceptions import NoticeError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
-from scrutiny.insight.register import (
-    REASONS_FILE,
-    exceptions_register,
-    load_mitigation_reasons,
-)
+from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.folder import REASONS_FILE, TERMS_FILE
+from scrutiny.load.reasons import load_mitigation_reasons
+from scrutiny.load.terms import has_terms
 from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
 
@@ -54,8 +53,6 @@ HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "ov
                    "allocation", "base_points", "run_length", "multiplier", "points"]
 #: Columns of :meth:`ContractHandle.whatif`, in order (GBP after the cap; totals over the range).
 WHATIF_COLUMNS = COMPARE_COLUMNS["service"]
-#: Terms a what-if may change by name (others: ``volume.SERVICE``, ``points.KPI_ID``, ...).
-SETTABLE_TERMS = PLAIN_TERMS
 ABATEMENT_VIEWS = ("service", "kpi", "month")
 
 
@@ -330,9 +327,13 @@ class ContractHandle:
         return self._cached("ratings", (first, last, rules.model_dump_json()),
                             lambda: procurement_ratings(self.scored, first, last, rules))
 
-    def notice(self, start: object, end: object, ocid: str,
-               rules: RatingRules | None = None) -> dict:
+    def notice(self, start: object, end: object, ocid: str | None = None, *,
+               draft: bool = False, rules: RatingRules | None = None,
+               published: datetime | None = None) -> dict:
         """The UK9 contract performance notice for ``start``..``end``, checked against OCDS.
+
+        ``ocid`` overrides contract.yaml's; ``draft`` builds a notice marked as a draft when
+        contract.yaml lacks fields a notice needs; ``published`` fixes the release date.
 
         Returns
         -------
@@ -342,12 +343,14 @@ class ContractHandle:
         Raises
         ------
         NoticeError
-            If the package would not validate against the merged OCDS schema.
+            If contract.yaml lacks required fields (and not ``draft``), the ocid is not an
+            OCDS ocid, or the package would not validate against OCDS 1.1.5 plus extensions.
         """
         from scrutiny.insight.notice import notice_errors, performance_notice
 
         first, last = self._range(start, end)
-        package = performance_notice(self.contract, self.scored, first, last, ocid, rules=rules)
+        package = performance_notice(self.contract, self.scored, first, last, ocid=ocid,
+                                     draft=draft, rules=rules, published=published)
         errors = notice_errors(package)
         if errors:
             raise NoticeError(f"the notice would not validate against the OCDS schema: "

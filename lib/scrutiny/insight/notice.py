@@ -3,34 +3,46 @@
 Find a Tender publishes a contract performance notice (section 71; regulation 39 of the
 Procurement Regulations 2024) as an OCDS release tagged ``implementation``:
 
-* the KPIs are ``contracts[0].agreedMetrics`` (metrics extension), each KPI's TSL, MSL and
-  direction in its description;
+* the buyer and supplier are ``parties`` with identifier, address and email, the procurement is
+  ``tender`` (id, title) and the contract has the id Find a Tender holds, all from
+  ``contract.yaml`` (:mod:`scrutiny.load.parties`);
+* the KPIs are ``contracts[0].agreedMetrics`` (metrics extension): one target observation per
+  level and per run of months it was in force (an override gives a second), with its unit;
 * the assessment is ``contracts[0].implementation.metrics[].observations[]`` with
   ``measureClassification`` (UK extension) ``met``, ``slightlyBelow``, ``below``,
   ``significantlyBelow`` or ``other`` for Good, Approaching target, Requires improvement,
-  Inadequate and Other: the same rating :func:`~scrutiny.insight.procurement.procurement_ratings`
+  Inadequate and Other: the rating :func:`~scrutiny.insight.procurement.procurement_ratings`
   gives the reports, with the result counts in ``notes``;
-* the notice itself is a document of type ``implementationNotice``;
-* Inadequate KPIs are ``implementation.performanceFailures`` (performance failures extension).
+* the notice itself is a document of type ``implementationNotice`` with ``noticeType`` UK9;
+* ``implementation.performanceFailures`` holds the council's recorded section 71(5) decisions
+  (``scrutiny failure``) taken within the period, each with its ``decisionDate``, and nothing
+  else: a rating is not a decision.
 
-The schemas are package data (``ocds/``, with their licences); :func:`merged_schema` builds the
-profile at run time by applying each extension to the core release schema as a JSON Merge Patch
-(RFC 7386), in the order core, metrics, performance failures, UK. See
-``docs/procurement_ratings.md`` for what the council adds by hand before publishing.
+Identifiers are stable: the release id is ``uk9-<start>-<end>-<hash>`` where the hash covers the
+whole release except its id and dates, so re-running an unchanged notice gives the same id and a
+changed one a new id; the document id carries the same hash. The package is checked against the
+released OCDS 1.1.5 schema with the pinned extensions (:mod:`scrutiny.insight.ocds_profile`).
 """
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import json
 from datetime import datetime, timezone
-from functools import cache
-from importlib import resources
 
 import pandas as pd
 
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import BLUE, RED
+from scrutiny.exceptions import NoticeError
+from scrutiny.insight.ocds_profile import (
+    OCID_PATTERN,
+    extension_urls,
+    merge_patch,
+    patched_schema,
+    profile_errors,
+    schema_errors,
+)
 from scrutiny.insight.procurement import (
     APPROACHING,
     GOOD,
@@ -42,168 +54,248 @@ from scrutiny.insight.procurement import (
     rating_counts,
 )
 from scrutiny.load.contract import Contract
+from scrutiny.load.failures import BREACH
+from scrutiny.load.parties import PartyDetails, missing_notice_fields
+
+__all__ = ["CLASSIFICATION", "merge_patch", "merged_schema", "notice_errors",
+           "notice_file_name", "performance_notice", "decisions_in", "undecided_inadequate"]
 
 #: The UK extension's measureClassification code for each Procurement Act rating.
 CLASSIFICATION = {GOOD: "met", APPROACHING: "slightlyBelow", REQUIRES_IMPROVEMENT: "below",
                   INADEQUATE: "significantlyBelow", OTHER: "other"}
-#: Extension schemas applied to the core release schema, in order.
-EXTENSION_FILES = ("metrics-release-schema.json", "performance-failures-release-schema.json",
-                   "uk-release-schema.json")
-#: Where each extension is published (listed in the package's ``extensions``).
-EXTENSION_URLS = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/"
-    "master/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/"
-    "ocds_performance_failures_extension/master/extension.json",
-    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json",
-)
 RATING_SCHEME = "Procurement Act 2023 KPI rating"
-
-
-def merge_patch(target: object, patch: object) -> object:
-    """Apply a JSON Merge Patch (RFC 7386) to ``target``; neither argument is changed."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
-def _schema_file(name: str) -> dict:
-    return json.loads(resources.files("scrutiny.insight").joinpath("ocds", name)
-                      .read_text(encoding="utf-8"))
-
-
-@cache
-def _merged() -> str:
-    schema = _schema_file("core-release-schema.json")
-    for name in EXTENSION_FILES:
-        schema = merge_patch(schema, _schema_file(name))
-    return json.dumps(schema)
+#: UN/CEFACT Recommendation 20 codes for the units kpis.csv uses (P1 percent, C62 one).
+UNITS = {"percent": {"scheme": "UNCEFACT", "id": "P1", "name": "percent"},
+         "count": {"scheme": "UNCEFACT", "id": "C62", "name": "count"}}
+#: The ocid a draft carries when contract.yaml has none (prefix-shaped, marked as a draft).
+DRAFT_OCID = "ocds-000000-draft-{contract}"
+KIND_TEXT = {
+    "failed-to-improve": "The council decided that the supplier failed to improve its "
+                         "performance after being given the opportunity to do so "
+                         "(Procurement Act 2023 section 71(5)(a))",
+    BREACH: "The council decided that a breach of contract resulted in termination, damages or "
+            "a settlement (Procurement Act 2023 section 71(5)(b))",
+}
 
 
 def merged_schema() -> dict:
-    """The OCDS 1.1 release schema with the metrics, performance failures and UK extensions."""
-    return json.loads(_merged())
+    """The OCDS 1.1.5 release schema with every bundled extension (see ``ocds_profile``)."""
+    return patched_schema()
 
 
 def notice_errors(package: dict) -> list[str]:
-    """Schema errors of a release package (empty when it validates), one line each.
+    """Everything wrong with a release package (empty when it is publishable), one line each:
+    schema errors against 1.1.5 plus extensions with formats checked, a bad ocid, an extension
+    used but not declared."""
+    return schema_errors(package) + profile_errors(package)
 
-    The package is checked against the core package schema, its releases against
-    :func:`merged_schema` (JSON Schema draft 4).
-    """
-    from jsonschema import Draft4Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT4
 
-    release = merged_schema()
-    registry = Registry().with_resource(release["id"], Resource(release, DRAFT4))
-    validator = Draft4Validator(_schema_file("core-release-package-schema.json"),
-                                registry=registry)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(package)'}: {e.message}"
-            for e in sorted(validator.iter_errors(package), key=lambda e: list(e.path))]
+def notice_file_name(start: pd.Period, end: pd.Period) -> str:
+    """The notice's file name, e.g. ``contract-performance-notice-2015-07-2016-06.json``."""
+    return f"contract-performance-notice-{start}-{end}.json"
 
 
 def performance_notice(contract: Contract, scores: pd.DataFrame, start: pd.Period,
-                       end: pd.Period, ocid: str, *, rules: RatingRules | None = None,
+                       end: pd.Period, *, ocid: str | None = None, draft: bool = False,
+                       rules: RatingRules | None = None,
                        published: datetime | None = None) -> dict:
     """Build the UK9 contract performance notice for ``start``..``end`` as a release package.
 
     Parameters
     ----------
     contract : Contract
-        Names the buyer (council), supplier and contract.
+        Its ``contract.yaml`` names the buyer, supplier, procurement, ocid and where notices
+        are published; its ``failures`` are the recorded section 71(5) decisions.
     scores : pandas.DataFrame
-        Output of :func:`scrutiny.score.scoring.score`.
+        Output of :func:`scrutiny.score.scoring.score` (thresholds in force per month).
     start, end : pandas.Period
         First and last month of the assessment period.
-    ocid : str
-        The contracting process's Open Contracting ID (from Find a Tender).
+    ocid : str, optional
+        Overrides ``contract.yaml``'s ocid.
+    draft : bool
+        Build even when contract.yaml lacks fields a notice needs; the package's ``uri``, the
+        release id and the notice document's title then say it is a draft.
     rules : RatingRules, optional
         Rating thresholds; the defaults (as ``scrutiny ratings``) when omitted.
     published : datetime, optional
-        Release and package date; now (UTC) when omitted.
+        Release and package date; now (UTC) when omitted. Not part of the release id.
 
     Returns
     -------
     dict
         An OCDS release package (``version`` 1.1) holding one release.
+
+    Raises
+    ------
+    NoticeError
+        Not a draft and contract.yaml lacks required fields (all named), or the ocid is not an
+        OCDS ocid.
     """
+    info = contract.info
+    ocid = ocid or info.ocid
+    missing = [f for f in missing_notice_fields(info) if not (f == "ocid" and ocid)]
+    if missing and not draft:
+        raise NoticeError(
+            f"{contract.name}/contract.yaml lacks what a contract performance notice needs: "
+            f"{', '.join(missing)}; add them (see docs/notice.md), or pass --draft for a draft")
+    ocid = ocid or DRAFT_OCID.format(contract=contract.name)
+    if not OCID_PATTERN.match(ocid):
+        raise NoticeError(f"ocid {ocid!r} is not an Open Contracting ID: it must start with "
+                          "ocds-, a six-character prefix of lower-case letters or digits, and a "
+                          "hyphen (e.g. ocds-h6vhtk-04f1a2); copy it from Find a Tender")
     ratings = procurement_ratings(scores, start, end, rules or RatingRules())
     rows = scores[scores["month"].between(start, end)]
-    info = contract.info
     when = (published or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
     period = {"startDate": f"{start.start_time.date()}T00:00:00Z",
               "endDate": f"{end.end_time.date()}T23:59:59Z"}
     span = f"{month_name(start)} to {month_name(end)}"
-    buyer = {"id": f"buyer-{contract.name}", "name": info.council}
-    supplier = {"id": f"supplier-{contract.name}", "name": info.supplier}
-    implementation = {
-        "metrics": [_observed(r, rows, period, span) for r in ratings.itertuples(index=False)],
-        "documents": [_notice_document(ratings, info.title, span, when)],
-    }
-    failures = [_failure(r, rows, period, supplier) for r in ratings.itertuples(index=False)
-                if r.rating == INADEQUATE]
-    if failures:
-        implementation["performanceFailures"] = failures
+    buyer = _party(contract, "buyer", info.council, info.buyer_details)
+    supplier = _party(contract, "supplier", info.supplier, info.supplier_details)
+    reference = {"id": supplier["id"], "name": supplier["name"]}
+    decisions = decisions_in(contract, start, end)
     release = {
         "ocid": ocid,
-        "id": f"{ocid}-performance-{start}-{end}",
         "date": when,
         "tag": ["implementation"],
         "initiationType": "tender",
         "language": "en",
-        "parties": [{**buyer, "roles": ["buyer"]}, {**supplier, "roles": ["supplier"]}],
-        "buyer": buyer,
+        "parties": [buyer, supplier],
+        "buyer": {"id": buyer["id"], "name": buyer["name"]},
         "contracts": [{
-            "id": contract.name,
-            "awardID": contract.name,
+            "id": info.fts_contract_id or contract.name,
+            "awardID": info.fts_contract_id or contract.name,
             "title": info.title,
-            "agreedMetrics": _agreed_metrics(contract, ratings, end),
-            "implementation": implementation,
+            "agreedMetrics": _agreed_metrics(rows, ratings),
+            "implementation": {
+                "metrics": [_observed(r, rows, period) for r in ratings.itertuples(index=False)],
+            },
         }],
     }
-    return {
-        "uri": f"urn:contract-scrutiny:performance-notice:{ocid}:{start}:{end}",
+    if info.procurement.id:
+        release["tender"] = {"id": info.procurement.id,
+                             **({"title": info.procurement.title}
+                                if info.procurement.title else {})}
+    failures = [_failure(d, rows, period, reference, start, end)
+                for d in decisions.itertuples(index=False)]
+    if failures:
+        release["contracts"][0]["implementation"]["performanceFailures"] = failures
+    digest = _content_hash(release)
+    label = f"{start}-{end}-{digest}"
+    release["id"] = ("draft-" if draft else "") + f"uk9-{label}"
+    url = _notice_url(info.publication_url, start, end)
+    release["contracts"][0]["implementation"]["documents"] = [
+        _notice_document(ratings, decisions, info.title, span, when, label, url,
+                         missing if draft else None)]
+    package = {
+        "uri": (url if url and not draft
+                else f"urn:contract-scrutiny:draft:{contract.name}:{start}:{end}:{digest}"),
         "version": "1.1",
+        "extensions": extension_urls(),
         "publishedDate": when,
         "publisher": {"name": info.council},
-        "extensions": list(EXTENSION_URLS),
+        "license": info.license,
         "releases": [release],
     }
+    if info.buyer_details.identifier.id:
+        package["publisher"].update(scheme=info.buyer_details.identifier.scheme,
+                                    uid=info.buyer_details.identifier.id)
+    return package
 
 
-def _agreed_metrics(contract: Contract, ratings: pd.DataFrame, end: pd.Period) -> list[dict]:
-    """Each rated KPI with the thresholds in force at the end of the period."""
-    kpis = contract.kpis
-    live = kpis[(kpis["effective_from"] <= end)
-                & (kpis["effective_to"].isna() | (kpis["effective_to"] >= end))]
-    latest = pd.concat([live, kpis]).drop_duplicates("kpi_id").set_index("kpi_id")
+def decisions_in(contract: Contract, start: pd.Period, end: pd.Period) -> pd.DataFrame:
+    """The recorded section 71(5) decisions taken within ``start``..``end``, oldest first."""
+    failures = contract.failures
+    months = failures["decided"].dt.to_period("M")
+    return failures[months.between(start, end)].sort_values(["decided", "kpi_id"],
+                                                            kind="stable")
+
+
+def undecided_inadequate(contract: Contract, ratings: pd.DataFrame, start: pd.Period,
+                         end: pd.Period) -> list[str]:
+    """KPIs rated Inadequate over the period with no failure decision recorded within it."""
+    decided = set(decisions_in(contract, start, end)["kpi_id"])
+    inadequate = ratings.loc[ratings["rating"] == INADEQUATE, "kpi_id"]
+    return [k for k in inadequate if k not in decided]
+
+
+def _party(contract: Contract, role: str, name: str, details: PartyDetails) -> dict:
+    """An OCDS party from contract.yaml; blank details are left out (only in a draft)."""
+    ident = details.identifier
+    party: dict = {"id": f"{ident.scheme}-{ident.id}" if ident.scheme and ident.id
+                   else f"{role}-{contract.name}", "name": name}
+    if ident.scheme and ident.id:
+        party["identifier"] = {"scheme": ident.scheme, "id": ident.id, "legalName": name}
+    address = {key: value for key, value in (
+        ("streetAddress", details.address.street_address),
+        ("locality", details.address.locality), ("region", details.address.region),
+        ("postalCode", details.address.postal_code),
+        ("countryName", details.address.country_name)) if value}
+    if address:
+        party["address"] = address
+    if details.email:
+        party["contactPoint"] = {"email": details.email}
+    party["roles"] = [role]
+    return party
+
+
+def _content_hash(release: dict) -> str:
+    """12 hex digits of SHA-256 over the release as canonical JSON, without ``date``."""
+    content = {k: v for k, v in release.items() if k not in ("id", "date")}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _notice_url(base: str, start: pd.Period, end: pd.Period) -> str:
+    """Where the notice will be published: ``publication_url`` plus its file name."""
+    return f"{base.rstrip('/')}/{notice_file_name(start, end)}" if base else ""
+
+
+def _agreed_metrics(rows: pd.DataFrame, ratings: pd.DataFrame) -> list[dict]:
+    """Each rated KPI with the TSL and MSL in force, one observation per run of months."""
     metrics = []
     for kpi_id in ratings["kpi_id"]:
-        k = latest.loc[kpi_id]
-        unit = f" {k['unit']}" if isinstance(k["unit"], str) and k["unit"] else ""
-        better = "higher" if k["direction"] == "higher" else "lower"
+        kpi = rows[rows["kpi_id"] == kpi_id].sort_values("month")
+        first = kpi.iloc[0]
+        unit = UNITS.get(first["unit"])
+        better = "higher" if first["direction"] == "higher" else "lower"
+        runs = _threshold_runs(kpi)
+        levels = "; ".join(
+            f"{_month_span(r)}: TSL {r['tsl']:g}, MSL {r['msl']:g}" for r in runs)
         metrics.append({
             "id": kpi_id,
-            "title": k["description"],
-            "description": (f"{k['service']} service. Target service level (TSL) "
-                            f"{k['tsl']:g}{unit}; minimum service level (MSL) {k['msl']:g}"
-                            f"{unit}; {better} is better. Monthly results are Green at or "
-                            "better than TSL, Amber between MSL and TSL, Red worse than MSL."),
-            "observations": [
-                {"id": f"{kpi_id}-tsl", "measure": float(k["tsl"]),
-                 "notes": "Target service level (TSL)"},
-                {"id": f"{kpi_id}-msl", "measure": float(k["msl"]),
-                 "notes": "Minimum service level (MSL)"},
-            ],
+            "title": first["description"],
+            "description": (f"{first['service']} service. Target service level (TSL) and "
+                            f"minimum service level (MSL) in force ({first['unit']}): {levels}; "
+                            f"{better} is better. Monthly results are Green at or better than "
+                            "TSL, Amber between MSL and TSL, Red worse than MSL."),
+            "observations": [obs for r in runs for obs in _level_observations(kpi_id, r, unit)],
         })
     return metrics
+
+
+def _threshold_runs(kpi: pd.DataFrame) -> list[dict]:
+    """Consecutive months with the same TSL and MSL: ``{first, last, tsl, msl}`` each."""
+    levels = kpi[["tsl", "msl"]].astype(float)
+    change = levels.ne(levels.shift()).any(axis=1).cumsum()
+    return [{"first": g["month"].iloc[0], "last": g["month"].iloc[-1],
+             "tsl": float(g["tsl"].iloc[0]), "msl": float(g["msl"].iloc[0])}
+            for _, g in kpi.groupby(change.to_numpy(), sort=True)]
+
+
+def _month_span(run: dict) -> str:
+    first, last = month_name(run["first"]), month_name(run["last"])
+    return first if first == last else f"{first} to {last}"
+
+
+def _level_observations(kpi_id: str, run: dict, unit: dict | None) -> list[dict]:
+    period = {"startDate": f"{run['first'].start_time.date()}T00:00:00Z",
+              "endDate": f"{run['last'].end_time.date()}T23:59:59Z"}
+    span = f"{run['first']}-{run['last']}"
+    return [{"id": f"{kpi_id}-{level.lower()}-{span}", "period": period,
+             "measure": run[level.lower()], **({"unit": dict(unit)} if unit else {}),
+             "notes": f"{name} ({level})"}
+            for level, name in (("TSL", "Target service level"),
+                                ("MSL", "Minimum service level"))]
 
 
 def _counts_text(r) -> str:
@@ -215,7 +307,7 @@ def _counts_text(r) -> str:
     return "; ".join(parts) + "."
 
 
-def _observed(r, rows: pd.DataFrame, period: dict, span: str) -> dict:
+def _observed(r, rows: pd.DataFrame, period: dict) -> dict:
     """One KPI's assessment over the period."""
     notes = f"{r.rating}: {r.rule}. {_counts_text(r)}"
     if r.rating == OTHER:
@@ -245,33 +337,48 @@ def _blue_reason(rows: pd.DataFrame) -> str:
     return text + (", " + "; ".join(reasons) if reasons else "") + "."
 
 
-def _failure(r, rows: pd.DataFrame, period: dict, supplier: dict) -> dict:
-    """A performance failure entry for an Inadequate KPI, naming its Red months."""
-    kpi = rows[rows["kpi_id"] == r.kpi_id].sort_values("month")
+def _failure(d, rows: pd.DataFrame, period: dict, supplier: dict, start: pd.Period,
+             end: pd.Period) -> dict:
+    """A performance failure from one recorded decision, with the KPI's Red months."""
+    kpi = rows[rows["kpi_id"] == d.kpi_id].sort_values("month")
     red = kpi.loc[kpi["rag"] == RED, "month"]
-    months = ", ".join(month_name(m) for m in red)
+    description = kpi["description"].iloc[0] if len(kpi) else d.kpi_id
+    months = (f" Red in {', '.join(month_name(m) for m in red)}." if len(red)
+              else " No Red month in the period.")
     return {
-        "id": f"{r.kpi_id}-{period['startDate'][:7]}-{period['endDate'][:7]}",
+        "id": f"{d.kpi_id}-{d.kind}-{d.decided:%Y-%m-%d}-{start}-{end}",
         "period": period,
-        "category": f"{r.kpi_id}: {r.description}",
+        "category": f"{d.kpi_id}: {description}",
         "events": int(len(red)),
-        "requirement": r.description,
-        "description": f"Rated Inadequate: {r.rule}. Red in {months}.",
+        "requirement": description,
+        "description": f"{KIND_TEXT[d.kind]}: {d.reason}.{months}",
+        "decisionDate": f"{d.decided:%Y-%m-%d}T00:00:00Z",
         "suppliers": [supplier],
     }
 
 
-def _notice_document(ratings: pd.DataFrame, title: str, span: str, when: str) -> dict:
+def _notice_document(ratings: pd.DataFrame, decisions: pd.DataFrame, title: str, span: str,
+                     when: str, label: str, url: str, missing: list[str] | None) -> dict:
     """The implementationNotice document: what the notice covers and the rating counts."""
     counts = rating_counts(ratings)
     summary = ", ".join(f"{row.rating} {row.kpis}" for row in counts.itertuples(index=False))
-    return {
-        "id": "contract-performance-notice",
+    failures = (f" Performance failures decided by the council: {len(decisions)}."
+                if len(decisions) else " No performance failure decision was recorded.")
+    draft = ("DRAFT, not for publication (contract.yaml lacks: " + ", ".join(missing) + "). "
+             if missing is not None else "")
+    document = {
+        "id": f"uk9-notice-{label}",
         "documentType": "implementationNotice",
-        "title": f"Contract performance notice: {title}, {span}",
-        "description": (f"Assessment of the supplier's performance against the contract's "
-                        f"{len(ratings)} KPIs from {span} (Procurement Act 2023 section 71). "
-                        f"KPIs by rating: {summary}."),
+        "noticeType": "UK9",
+        "title": f"{'DRAFT ' if missing is not None else ''}Contract performance notice: "
+                 f"{title}, {span}",
+        "description": (f"{draft}Assessment of the supplier's performance against the "
+                        f"contract's {len(ratings)} KPIs from {span} (Procurement Act 2023 "
+                        f"section 71). KPIs by rating: {summary}.{failures}"),
         "datePublished": when,
+        "format": "application/json",
         "language": "en",
     }
+    if url:
+        document["url"] = url
+    return document

@@ -1,11 +1,9 @@
 """The exceptions register: every KPI-month that is not Green, with why and for how long.
 
 Mitigation reasons are data (``data/<contract>/mitigation_reasons.csv``), keyed by KPI and an
-inclusive month range. A reason may name a KPI that ``kpis.csv`` does not define (seed 001's
-Table 2 names ACF_KPI_10 and IMT_KPI_15, which were added to the contract after the 2015-16
-results held), so each reason carries its own ``short_description``; ``kpi_defined`` says which.
-A reason whose months have no results is listed by :func:`reasons_without_results` rather than
-silently dropped, so a report can say which periods have results and which only have reasons.
+inclusive month range, read by :func:`scrutiny.load.reasons.load_mitigation_reasons`. A reason
+whose months have no results is listed by :func:`reasons_without_results` rather than silently
+dropped, so a report can say which periods have results and which only have reasons.
 """
 
 from __future__ import annotations
@@ -17,62 +15,14 @@ from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 from scrutiny.core.runs import run_lengths_by_kpi
 from scrutiny.exceptions import NoDataForPeriodError
-from scrutiny.load import schemas
-from scrutiny.load.contract import Contract, overlapping_ranges
-from scrutiny.load.tables import fail_at, read_csv_text, validate
+from scrutiny.load.folder import REASONS_FILE
 
-REASONS_FILE = "mitigation_reasons.csv"
-REASON_COLUMNS = ["kpi_id", "service", "short_description", "from_month", "to_month", "reason",
-                  "source", "kpi_defined"]
 REGISTER_COLUMNS = [
     "kpi_id", "service", "description", "month", "rag", "basis", "value", "status", "tsl", "msl",
     "override_reason", "run_length", "reason", "reason_source",
 ]
 #: Where a Blue month's reason came from.
 FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
-
-
-def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
-    """Read the contract's mitigation reasons; an absent file means none are recorded.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`REASON_COLUMNS`; months as ``pandas.Period``; ``service`` from the code's
-        prefix; ``kpi_defined`` True where ``kpis.csv`` defines the KPI.
-
-    Raises
-    ------
-    InputValidationError
-        Naming file, row and column: schema failures, a service prefix the contract does not have,
-        a range that ends before it starts, overlapping ranges for one KPI, or months outside a
-        defined KPI's life.
-    """
-    path = contract.folder / REASONS_FILE
-    if not path.exists():
-        return pd.DataFrame(columns=REASON_COLUMNS)
-    text = validate(read_csv_text(path), schemas.MITIGATION_REASONS, path.name)
-    text["service"] = text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False)
-    fail_at(text, ~text["service"].isin(list(contract.info.services)), path.name, "kpi_id",
-            "{kpi_id}: no service {service!r} in this contract",
-            hint=f"KPI codes start with a service: {', '.join(contract.info.services)}")
-    reasons = text.assign(from_month=pd.PeriodIndex(text["from_month"], freq="M"),
-                          to_month=pd.PeriodIndex(text["to_month"], freq="M"))
-    fail_at(reasons, reasons["from_month"] > reasons["to_month"], path.name, "to_month",
-            "{kpi_id}: the range ends before it starts")
-    fail_at(reasons, overlapping_ranges(reasons), path.name, "from_month",
-            "{kpi_id}: this reason's months overlap an earlier reason for the same KPI",
-            hint="give each month of a KPI one reason")
-    life = contract.kpis.set_index("kpi_id")[["effective_from", "effective_to"]]
-    reasons["kpi_defined"] = reasons["kpi_id"].isin(life.index)
-    known = life.reindex(reasons["kpi_id"]).set_axis(reasons.index)
-    outside = reasons["kpi_defined"] & (
-        (reasons["from_month"] < known["effective_from"])
-        | (known["effective_to"].notna() & (reasons["to_month"] > known["effective_to"])))
-    fail_at(reasons, outside, path.name, "from_month",
-            "{kpi_id} was not part of the contract for all of this reason's months",
-            hint="check the months here and effective_from/effective_to in kpis.csv")
-    return reasons[REASON_COLUMNS]
 
 
 def reasons_by_month(reasons: pd.DataFrame) -> pd.DataFrame:

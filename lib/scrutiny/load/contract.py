@@ -13,6 +13,8 @@ Layout of ``data/<contract>/``::
     glides.csv                 glide periods (scored Blue), with the reason (optional)
     published_summaries.csv    summary counts as published, for reconciliation (optional)
     changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
+    failure_decisions.csv      the council's section 71(5) failure decisions, written by
+                               ``scrutiny failure`` (optional; see scrutiny.load.failures)
 
 Only ``contract.yaml`` and ``kpis.csv`` are required: an absent optional file means "none".
 """
@@ -37,15 +39,22 @@ from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.exceptions import IngestError
 from scrutiny.load import schemas
+from scrutiny.load.failures import load_failure_decisions
+from scrutiny.load.folder import (
+    CHANGES_FILE,
+    CONTRACT_FILE,
+    CONTRACT_FILES,
+    FAILURES_FILE,
+    GLIDES_FILE,
+    KPIS_FILE,
+    OVERRIDES_FILE,
+    PUBLISHED_FILE,
+    RETURNS_FILE,
+    existing,
+)
+from scrutiny.load.parties import OGL, PartyDetails, Procurement
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
-
-CONTRACT_FILE = "contract.yaml"
-CHANGES_FILE = "changes.csv"
-RETURNS_FILE = "returns.csv"
-OVERRIDES_FILE = "overrides.csv"
-
-
 
 
 class ContractInfo(BaseModel):
@@ -58,9 +67,16 @@ class ContractInfo(BaseModel):
     supplier: str
     service_commencement: date
     services: dict[str, str]
-    #: Open Contracting ID of the contracting process on Find a Tender, when known (optional):
-    #: the period report's contract performance notice uses it.
+    #: Open Contracting ID of the contracting process on Find a Tender, when known (optional).
+    #: This and the fields below are what a contract performance notice (UK9) needs; see
+    #: :mod:`scrutiny.load.parties`.
     ocid: str = ""
+    fts_contract_id: str = ""
+    procurement: Procurement = Procurement()
+    publication_url: str = ""
+    license: str = OGL
+    buyer_details: PartyDetails = PartyDetails()
+    supplier_details: PartyDetails = PartyDetails()
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,8 @@ class Contract:
     published: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     changes: pd.DataFrame = field(default_factory=lambda: _empty(schemas.CHANGES))
+    #: The council's section 71(5) failure decisions (see :mod:`scrutiny.load.failures`).
+    failures: pd.DataFrame = field(default_factory=lambda: _empty(schemas.FAILURE_DECISIONS))
 
     @property
     def name(self) -> str:
@@ -117,7 +135,7 @@ def load_contract(name: str, data_root: Path | None = None, *,
     data_root : pathlib.Path, optional
         Folder holding the contract folders; default ``paths.data_root()`` (``SCRUTINY_DATA``).
     staged : mapping of file name to pathlib.Path, optional
-        Files to read instead of the folder's own, e.g. ``{"returns.csv": candidate}``: how
+        Files to read instead of the folder's own, e.g. ``{RETURNS_FILE: candidate}``: how
         ``scrutiny ingest`` validates a candidate before it replaces the real file. Errors
         name the file by its base name, so stage a candidate under the real file's name
         (in a staging folder).
@@ -139,18 +157,18 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
         return Path(staged[file]) if file in staged else folder / file
 
     info = load_info(folder / CONTRACT_FILE)
-    kpis = load_kpis(path("kpis.csv"), info)
-    returns = load_returns(path("returns.csv"), kpis)
+    kpis = load_kpis(path(KPIS_FILE), info)
+    returns = load_returns(path(RETURNS_FILE), kpis)
     overrides = load_overrides(path(OVERRIDES_FILE), kpis)
-    glides = load_glides(path("glides.csv"), kpis, info)
-    published_path = path("published_summaries.csv")
+    glides = load_glides(path(GLIDES_FILE), kpis, info)
+    published_path = path(PUBLISHED_FILE)
     published = load_published(published_path) if published_path.exists() else _empty_published()
     changes_path = path(CHANGES_FILE)
     changes = load_changes(changes_path) if changes_path.exists() else _empty(schemas.CHANGES)
-    files = [folder / f for f in (CONTRACT_FILE, "kpis.csv", "returns.csv", "overrides.csv",
-                                  "glides.csv", "published_summaries.csv", CHANGES_FILE)
-             if (folder / f).exists()]
-    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes)
+    failures = load_failure_decisions(path(FAILURES_FILE), kpis)
+    files = existing(folder, CONTRACT_FILES)
+    return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes,
+                    failures)
 
 
 def check_no_interrupted_ingest(folder: Path) -> None:

@@ -110,6 +110,18 @@ MITIGATION_REASONS = pa.DataFrameSchema(
     name="mitigation_reasons",
 )
 
+FAILURE_DECISIONS = pa.DataFrameSchema(
+    {
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "decided": text_column(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "kind": text_column(pa.Check.isin(["failed-to-improve", "breach"])),
+        "reason": text_column(nonblank()),
+        "recorded_at": text_column(pa.Check.str_matches(UTC_TIMESTAMP)),
+    },
+    strict=True,
+    name="failure_decisions",
+)
+
 ABATEMENT_POINTS = pa.DataFrameSchema(
     {
         "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),

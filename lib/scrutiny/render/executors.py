@@ -18,8 +18,6 @@ from scrutiny.exceptions import RenderError
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
-EXECUTORS = ("local", "dask")
-
 
 def run_local(render_one: Callable[[Job], Result], jobs: Sequence[Job], *, workers: int,
               initializer: Callable[[], None] | None = None) -> Iterator[Result]:

@@ -10,21 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from scrutiny.config import data_root
 from scrutiny.core.months import month_label
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
+from scrutiny.load.folder import kpi_contracts
 from scrutiny.render.batch import Job, plan
 from scrutiny.report.period.params import PeriodReportParams
 
 #: What the provenance appendix names instead of a parameters file.
 DEFAULTS_SOURCE = "defaults of period_report (no parameters file)"
 
-
-def kpi_contracts(root: Path | None = None) -> list[str]:
-    """Names of the KPI contracts under the data root (folders holding ``kpis.csv``)."""
-    root = data_root() if root is None else Path(root)
-    return sorted(p.parent.name for p in root.glob("*/kpis.csv"))
 
 
 def default_job(contract: str, period: str) -> Job:

@@ -12,17 +12,16 @@ breaks a run; a button that hands the KPI's table over as a DataFrame) to those 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.config import data_root
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
 from scrutiny.insight.contract_handle import ContractHandle, open_contract
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.load.contract import Contract
+from scrutiny.load.folder import kpi_contracts
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend
 from scrutiny.report.html import Html
@@ -32,11 +31,6 @@ TREND_MIN_POINTS = MIN_POINTS
 #: Name of the variable the explorer's button fills with the current KPI's table.
 TABLE_VARIABLE = "kpi_table"
 
-
-def kpi_contracts(root: Path | None = None) -> list[str]:
-    """Return the data folders that hold a KPI contract (those with ``kpis.csv``), sorted."""
-    root = data_root() if root is None else Path(root)
-    return sorted(p.parent.name for p in root.glob("*/kpis.csv"))
 
 
 @lru_cache(maxsize=8)

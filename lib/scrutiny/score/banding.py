@@ -9,22 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scrutiny.core.blocks import row_blocks  # noqa: F401 - re-exported
-from scrutiny.core.rag import (  # noqa: F401 - re-exported for scoring
-    AMBER,
-    AMBER_CODE,
-    BLUE,
-    BLUE_CODE,
-    GREEN,
-    GREEN_CODE,
-    RAG_DTYPE,
-    RAG_LABELS,
-    RAG_ORDER,
-    RAG_RANK,
-    RED,
-    RED_CODE,
-    UNBANDED,
-)
+from scrutiny.core.blocks import row_blocks
+from scrutiny.core.rag import AMBER, AMBER_CODE, GREEN, GREEN_CODE, RED, RED_CODE, UNBANDED
 
 _RAG_BY_CODE = np.array([GREEN, AMBER, RED, np.nan], dtype=object)  # index -1 is NaN
 

@@ -15,95 +15,13 @@ Layout of ``data/<plan>/``::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.config import dataset_dir
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load import system_schemas as ss
-from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
-from scrutiny.load.yaml_files import load_yaml
-from scrutiny.systems.projects import check_rag_words
-
-MONEY_COLUMNS = ["budget_2018_19", "pressure_2018_19"]
-
-
-@dataclass(frozen=True)
-class ActionPlan:
-    """A validated action plan."""
-
-    info: ss.ActionPlanInfo
-    folder: Path
-    rag_key: pd.DataFrame
-    actions: pd.DataFrame
-    milestones: pd.DataFrame
-    contract_changes: pd.DataFrame
-
-    @property
-    def files(self) -> list[Path]:
-        """The input files this plan was loaded from."""
-        names = ("plan.yaml", "rag_key.csv", "actions.csv", "milestones.csv",
-                 "contract_changes.csv")
-        return [self.folder / n for n in names if (self.folder / n).exists()]
-
-
-def load_action_plan(name: str, data_root: Path | None = None) -> ActionPlan:
-    """Load and validate the action plan called ``name`` from ``data/<name>/``."""
-    folder = dataset_dir(name, data_root)
-    info = load_yaml(folder / "plan.yaml", ss.ActionPlanInfo)
-    rag_key = validate(read_csv_text(folder / "rag_key.csv"), ss.RAG_KEY, "rag_key.csv")
-    actions = load_actions(folder / "actions.csv")
-    milestones = load_action_milestones(folder / "milestones.csv", info, actions, rag_key)
-    changes = load_contract_changes(folder / "contract_changes.csv", actions)
-    return ActionPlan(info, folder, rag_key, actions, milestones, changes)
-
-
-def load_contract_changes(path: Path, actions: pd.DataFrame) -> pd.DataFrame:
-    """Read ``contract_changes.csv`` (empty when absent); every plan row named must exist.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The file's columns, ``plan_rows`` as a list of sheet-row numbers.
-    """
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in ss.CONTRACT_CHANGES.columns})
-    text = validate(read_csv_text(path), ss.CONTRACT_CHANGES, path.name)
-    rows = text["plan_rows"].map(lambda cell: [int(r) for r in cell.split(";") if r])
-    known = set(actions["row"])
-    unknown = rows.map(lambda listed: bool(set(listed) - known))
-    fail_at(text, unknown, path.name, "plan_rows",
-            "change {change}: plan row(s) {plan_rows} not all in actions.csv",
-            hint="name rows of actions.csv, separated by ';'")
-    return text.assign(plan_rows=rows)
-
-
-def load_actions(path: Path) -> pd.DataFrame:
-    """Read plan rows; money columns become floats (NaN where blank)."""
-    text = validate(read_csv_text(path), ss.ACTIONS, path.name)
-    money = {c: to_number(text, c, path.name, blank_ok=True) for c in MONEY_COLUMNS}
-    return text.assign(row=text["row"].astype("int64"), **money)
-
-
-def load_action_milestones(path: Path, info: ss.ActionPlanInfo, actions: pd.DataFrame,
-                           rag_key: pd.DataFrame) -> pd.DataFrame:
-    """Read quarterly milestones: known row and quarter, status (when given) from the RAG key."""
-    text = validate(read_csv_text(path), ss.ACTION_MILESTONES, path.name)
-    fail_at(text, ~text["row"].astype("int64").isin(actions["row"]), path.name, "row",
-            "row {row} is not in actions.csv")
-    fail_at(text, ~text["quarter"].isin(list(info.quarters)), path.name, "quarter",
-            "unknown quarter {quarter!r}", hint=f"use one of: {', '.join(info.quarters)}")
-    fail_at(text, (text["milestone"] == "") & (text["successor_lead"] == ""), path.name,
-            "milestone", "row {row} {quarter}: the milestone is blank",
-            hint="drop the row or give a milestone or successor lead")
-    frame = text.assign(row=text["row"].astype("int64"))
-    if "status" in frame:
-        given = frame["status"] != ""
-        rag = check_rag_words(frame[given], rag_key, path.name, column="status")
-        frame["rag"] = rag.reindex(frame.index)
-    return frame
+from scrutiny.load.action_plan import MONEY_COLUMNS, ActionPlan, load_plan_info
 
 
 def totals_by_stream(actions: pd.DataFrame) -> pd.DataFrame:
@@ -193,6 +111,6 @@ def quarter_last_month(name: str, quarter: str, data_root: Path | None = None) -
     NoDataForPeriodError
         The plan has no such quarter.
     """
-    info = load_yaml(dataset_dir(name, data_root) / "plan.yaml", ss.ActionPlanInfo)
+    info = load_plan_info(name, data_root)
     require_quarter(info, quarter)
     return info.quarters[quarter].end

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from scrutiny.load.shared_service import load_shared_service
 from scrutiny.report.charts import risk
-from scrutiny.systems import shared_ict
 from systems_helpers import DATA
 
 
 @pytest.fixture(scope="module")
 def register():
-    return shared_ict.load_shared_service("brent-lewisham-southwark", data_root=DATA).risks
+    return load_shared_service("brent-lewisham-southwark", data_root=DATA).risks
 
 
 def test_every_cell_has_a_score_and_band_label(register):

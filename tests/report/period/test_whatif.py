@@ -76,5 +76,11 @@ def test_procurement_section_offers_the_notice(june):
     assert '<a href="contract-performance-notice.json" download>' in section.markup
     package = json.loads(section.files["contract-performance-notice.json"])
     assert notice_errors(package) == []
-    assert package["releases"][0]["ocid"] == "ocds-unpublished-lincolnshire-css"
-    assert "stand-in" in section.markup
+    # contract.yaml has no identifiers yet: a draft, saying what is missing.
+    assert package["releases"][0]["ocid"] == "ocds-000000-draft-lincolnshire-css"
+    assert package["releases"][0]["id"].startswith("draft-uk9-")
+    assert "DRAFT" in section.markup and "buyer_details.email" in section.markup
+    # Ratings alone are not decisions: no failures, and the Inadequate KPIs are named.
+    contract = package["releases"][0]["contracts"][0]
+    assert "performanceFailures" not in contract["implementation"]
+    assert "Inadequate KPIs with no failure decision recorded" in section.markup

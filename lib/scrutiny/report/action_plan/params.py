@@ -35,7 +35,8 @@ class ActionPlanReportParams(QuarterReportParams):
 
     def load_subject(self):
         """The action plan, checked to have the quarter."""
-        from scrutiny.systems.action_plan import load_action_plan, require_quarter
+        from scrutiny.load.action_plan import load_action_plan
+        from scrutiny.systems.action_plan import require_quarter
 
         plan = load_action_plan(self.plan)
         require_quarter(plan.info, self.quarter)

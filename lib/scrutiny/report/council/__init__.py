@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scrutiny.core.months import month_name
+from scrutiny.load.folder import SERVICE_FILES, existing
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import risk as risk_chart
@@ -261,7 +262,6 @@ def risks_section(rep: CouncilReport) -> Html:
 def provenance_section(rep: CouncilReport) -> Html:
     """Appendix: input files with SHA-256, parameters, source, toolkit version."""
     folder = rep.service.folder
-    files = [folder / f for f in ("service.yaml", "metrics.csv", "performance.csv", "risks.csv",
-                                  "objectives.csv") if (folder / f).exists()]
+    files = existing(folder, SERVICE_FILES)
     return provenance.appendix(files, rep.parameters,
                                [("Source", report.paragraph(rep.service.info.source))])

@@ -36,7 +36,8 @@ class CouncilReportParams(ReportParams):
 
     def load_subject(self) -> tuple[SharedService, str]:
         """The shared service and the council's name as its data spell it, checked for data."""
-        from scrutiny.systems.shared_ict import known_council, load_shared_service, require_month
+        from scrutiny.load.shared_service import load_shared_service
+        from scrutiny.systems.shared_ict import known_council, require_month
 
         service = load_shared_service(self.service)
         council = known_council(service, self.council)

@@ -37,7 +37,8 @@ class PartnershipReportParams(QuarterReportParams):
 
     def load_subject(self):
         """The partnership, checked to have statements for the quarter."""
-        from scrutiny.systems.partnership import load_partnership, require_quarter
+        from scrutiny.load.partnership import load_partnership
+        from scrutiny.systems.partnership import require_quarter
 
         partnership = load_partnership(self.partnership)
         require_quarter(partnership, self.quarter)

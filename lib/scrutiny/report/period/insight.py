@@ -13,7 +13,7 @@ from scrutiny.core.periods import held_months
 from scrutiny.core.rag import BLUE, RAG_LABELS
 from scrutiny.exceptions import NoticeError
 from scrutiny.insight.narrative import join_words
-from scrutiny.insight.notice import notice_errors, performance_notice
+from scrutiny.insight.notice import notice_errors, performance_notice, undecided_inadequate
 from scrutiny.insight.procurement import (
     APPROACHING,
     INADEQUATE,
@@ -32,6 +32,7 @@ from scrutiny.insight.trends import (
     NOT_ENOUGH_DATA,
     flagged,
 )
+from scrutiny.load.parties import missing_notice_fields
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend as trend_chart
 from scrutiny.report.html import Html
@@ -269,26 +270,41 @@ NOTICE_FILE = "contract-performance-notice.json"
 
 
 def notice_download(rep: PeriodReport, months: pd.PeriodIndex) -> Html:
-    """A link to the UK9 notice for the rating year, published beside the report as JSON."""
+    """A link to the UK9 notice for the rating year, published beside the report as JSON.
+
+    When contract.yaml lacks fields a notice needs, the notice is a draft (marked in the
+    package and its document) and the text names the missing fields. Inadequate KPIs without a
+    recorded section 71(5) decision are named: the notice does not list them as failures.
+    """
     from datetime import datetime, time, timezone
 
-    ocid = rep.contract.info.ocid or f"ocds-unpublished-{rep.contract.name}"
+    start, end = months[0], months[-1]
+    missing = missing_notice_fields(rep.contract.info)
     published = datetime.combine(rep.generated_on, time(), tzinfo=timezone.utc)
-    package = performance_notice(rep.contract, rep.scores, months[0], months[-1], ocid,
+    package = performance_notice(rep.contract, rep.scores, start, end, draft=bool(missing),
                                  published=published)
     errors = notice_errors(package)
     if errors:
         raise NoticeError(f"the notice would not validate against the OCDS schema: {errors[0]}")
-    todo = ("" if rep.contract.info.ocid else " The contract has no Open Contracting ID in "
-            "contract.yaml, so the notice carries a stand-in (ocds-unpublished-...) to replace.")
+    todo = (" This is a DRAFT: contract.yaml does not yet give " + join_words(missing)
+            + ", so the notice cannot be filed (see the toolkit's notice guide)."
+            if missing else "")
     text = report.paragraph(
         "The ratings above as a Procurement Act contract performance notice (UK9), in the Open "
-        "Contracting Data Standard format Find a Tender publishes. Before publishing, the "
-        "council adds its own identifiers and addresses (see the toolkit's "
-        "procurement_ratings guide)." + todo)
-    link = Html(f'<p><a href="{report.esc(NOTICE_FILE)}" download>Download the contract '
-                f"performance notice, {report.esc(month_name(months[0]))} to "
-                f"{report.esc(month_name(months[-1]))} (OCDS JSON)</a></p>",
+        "Contracting Data Standard format Find a Tender publishes." + todo)
+    ratings = rep.handle.ratings(start, end, RatingRules())
+    undecided = undecided_inadequate(rep.contract, ratings, start, end)
+    failures = report.paragraph(
+        "A performance failure is published only once the council has decided it (Procurement "
+        "Act 2023 section 71(5); record it with scrutiny failure). "
+        + (f"Inadequate KPIs with no failure decision recorded in the period: "
+           f"{join_words(undecided)}." if undecided
+           else "Every Inadequate KPI has a failure decision recorded in the period."
+           if (ratings["rating"] == INADEQUATE).any() else "No KPI is rated Inadequate."))
+    link = Html(f'<p><a href="{report.esc(NOTICE_FILE)}" download>Download the '
+                f"{'draft ' if missing else ''}contract performance notice, "
+                f"{report.esc(month_name(start))} to {report.esc(month_name(end))} "
+                f"(OCDS JSON)</a></p>",
                 metadata={report.FILES_KEY: {
                     NOTICE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"}})
-    return report.join(link, text)
+    return report.join(link, text, failures)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scrutiny.abate.whatif import Scenario, compare, explain, setting_values
+from scrutiny.abate.whatif import Scenario, compare
 from scrutiny.core.months import month_name
+from scrutiny.insight.whatif_wording import explain, setting_values
 from scrutiny.report import html as report
 from scrutiny.report.html import Html
 from scrutiny.report.period.insight import rating_window

@@ -15,6 +15,7 @@ import pandas as pd
 
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import RAG_LABELS
+from scrutiny.load.folder import PORTFOLIO_FILE
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
@@ -267,7 +268,7 @@ def milestone_kpi_section(rep: PortfolioReport) -> Html:
 def provenance_section(rep: PortfolioReport) -> Html:
     """Appendix: input files with SHA-256, parameters, the snapshot's source, toolkit version."""
     folder = rep.portfolio.folder
-    files = sorted([folder / "portfolio.yaml", *folder.glob("*.csv")])
+    files = sorted([folder / PORTFOLIO_FILE, *folder.glob("*.csv")])
     source = rep.portfolio.info.snapshots[str(rep.period)].source
     return provenance.appendix(files, rep.parameters, [
         ("Source", report.paragraph(f"{month_name(rep.period)}: {source}."))])

@@ -31,7 +31,8 @@ class PortfolioReportParams(ReportParams):
 
     def load_subject(self) -> Portfolio:
         """The portfolio, checked to have project rows at the snapshot."""
-        from scrutiny.systems.projects import load_portfolio, require_snapshot
+        from scrutiny.load.portfolio import load_portfolio
+        from scrutiny.systems.projects import require_snapshot
 
         portfolio = load_portfolio(self.portfolio)
         require_snapshot(portfolio, self.month)

@@ -1,0 +1,88 @@
+"""Reading the store of returns: ``receipts.csv`` and each return as received.
+
+The store (``returns/`` and ``receipts.csv`` in ``data/<contract>/``) is written by
+``scrutiny.ingest.store`` only; this module reads it, validated by the receipts schema, for
+``ingest`` (folding the returns into ``returns.csv``) and for the contract's history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from scrutiny.exceptions import IngestError
+from scrutiny.load.contract import Contract
+from scrutiny.load.folder import RECEIPTS_FILE, STORE_DIR
+from scrutiny.load.schemas import RECEIPTS
+from scrutiny.load.tables import read_csv_text, validate
+
+RECEIPT_COLUMNS = list(RECEIPTS.columns)
+ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
+
+
+def load_receipts(folder: Path) -> pd.DataFrame:
+    """Read ``receipts.csv`` (empty frame when the contract has no stored return yet)."""
+    path = Path(folder) / RECEIPTS_FILE
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in RECEIPT_COLUMNS})
+    return validate(read_csv_text(path), RECEIPTS, path.name)
+
+
+def receipt_rows(folder: Path, receipt: pd.Series) -> pd.DataFrame:
+    """The KPI-months one stored return holds (text columns :data:`ROWS_COLUMNS`)."""
+    path = Path(folder) / STORE_DIR / (receipt["rows_file"] or receipt["stored_file"])
+    if not path.is_file():
+        raise IngestError(f"{Path(folder).name}/{STORE_DIR}/{path.name}: a stored return named in "
+                          f"{RECEIPTS_FILE} is missing; restore it from backup")
+    rows = read_csv_text(path)
+    if "footnote" not in rows:
+        rows["footnote"] = ""
+    return rows[ROWS_COLUMNS]
+
+
+def received_values(folder: Path) -> pd.DataFrame:
+    """Every KPI-month value of every stored return, in receipt order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ROWS_COLUMNS` plus ``received_at``, ``stored_file``, ``source_name`` and
+        ``receipt`` (0 for the first stored return).
+    """
+    receipts = load_receipts(folder)
+    frames = [receipt_rows(folder, r).assign(
+        received_at=r["received_at"], stored_file=r["stored_file"],
+        source_name=r["source_name"], receipt=i) for i, r in receipts.iterrows()]
+    if not frames:
+        return pd.DataFrame(columns=[*ROWS_COLUMNS, "received_at", "stored_file", "source_name",
+                                     "receipt"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def kpi_history(contract: Contract, kpi: str) -> pd.DataFrame:
+    """Every value received for one KPI, month by month (``scrutiny history``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month, value`` (with its footnote), ``received_at``, ``file`` (as the supplier named
+        it), ``stored_as`` (its name in the store) and ``in_force`` (``yes`` on the value from
+        the latest return giving that month), sorted by month then time of receipt.
+
+    Raises
+    ------
+    IngestError
+        For a KPI the contract does not define, naming the ones it does.
+    """
+    if kpi not in set(contract.kpis["kpi_id"]):
+        raise IngestError(f"{contract.folder.name}: unknown KPI {kpi!r}; the contract's KPIs are "
+                          f"{', '.join(contract.kpis['kpi_id'])}")
+    values = received_values(contract.folder)
+    values = values[values["kpi_id"] == kpi]
+    in_force = ~values.duplicated("month", keep="last")
+    return pd.DataFrame({
+        "month": values["month"], "value": values["value"] + values["footnote"],
+        "received_at": values["received_at"], "file": values["source_name"],
+        "stored_as": values["stored_file"], "in_force": in_force.map({True: "yes", False: ""}),
+    }).sort_values(["month", "received_at"], kind="stable")
