@@ -50,6 +50,7 @@ RENDERED = {
     "portfolio_report": "params/lincolnshire-imt/2019-08.yaml",
     "action_plan_report": "params/south-vale-capita/2018-09.yaml",
     "partnership_report": "params/lancashire-bt/2015-03.yaml",
+    "kpi_card": "params/lincolnshire-css/CSC_KPI_04-2016-06.yaml",
 }
 
 

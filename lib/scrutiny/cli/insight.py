@@ -17,10 +17,10 @@ from scrutiny.cli.output import (
     values_with_units,
 )
 from scrutiny.core.months import month_name
+from scrutiny.insight.contract_handle import open_contract
 from scrutiny.insight.narrative import paragraph
 from scrutiny.insight.procurement import rating_counts
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW
-from scrutiny.insight.workbench import open_contract
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [

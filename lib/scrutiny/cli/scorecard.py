@@ -15,10 +15,7 @@ from scrutiny.cli.output import (
     received_text,
     save_workbook,
 )
-from scrutiny.insight.workbench import open_contract
-from scrutiny.load.contract import load_contract
-from scrutiny.score.reconcile import reconcile as reconcile_counts
-from scrutiny.score.scoring import score, summary_counts
+from scrutiny.insight.contract_handle import open_contract
 
 
 @click.command()
@@ -28,10 +25,9 @@ from scrutiny.score.scoring import score, summary_counts
 @FORMAT_OPTION
 def summary(contract: str, fmt: str, **months) -> None:
     """RAG counts per service and month, plus all services (ALL)."""
-    c = load_contract(contract)
-    table = summary_counts(score(c), list(c.info.services), start=months["from"],
-                           end=months["to"])
-    emit(table, fmt, f"{c.info.title}: KPIs by RAG status per service and month")
+    c = open_contract(contract)
+    emit(c.counts(months["from"], months["to"]), fmt,
+         f"{c.title}: KPIs by RAG status per service and month")
 
 
 #: What a scores workbook holds, in order.
@@ -72,10 +68,8 @@ def scores(contract: str, fmt: str, output, **months) -> None:
 @FORMAT_OPTION
 def reconcile(contract: str, fmt: str) -> None:
     """Published summary cells that the KPI-level results do not reproduce."""
-    c = load_contract(contract)
-    computed = summary_counts(score(c), list(c.info.services))
-    emit(reconcile_counts(c.published, computed), fmt,
-         f"{c.info.title}: published summaries against KPI-level results")
+    c = open_contract(contract)
+    emit(c.reconciliation(), fmt, f"{c.title}: published summaries against KPI-level results")
 
 
 COMMANDS = [summary, scores, reconcile]

@@ -15,7 +15,7 @@ from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.render.batch import Job, plan
-from scrutiny.report.params import PeriodReportParams
+from scrutiny.report.period.params import PeriodReportParams
 
 #: What the provenance appendix names instead of a parameters file.
 DEFAULTS_SOURCE = "defaults of period_report (no parameters file)"

@@ -2,7 +2,7 @@
 
 Everything the widgets show is made by pure functions here (options, selection, trend chart, RAG
 history, abatement detail, trend statistics), so the logic is tested without a browser. The data
-come from the same :class:`~scrutiny.insight.workbench.ContractHandle` the command line and
+come from the same :class:`~scrutiny.insight.contract_handle.ContractHandle` the command line and
 ``scrutiny.open_contract`` use. :class:`Explorer` only wires ipywidgets (dropdowns for contract,
 service, KPI and the first and last month; what-if controls for the Amber share and whether Blue
 breaks a run; a button that hands the KPI's table over as a DataFrame) to those functions;
@@ -19,8 +19,8 @@ from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
 from scrutiny.core.units import with_unit
+from scrutiny.insight.contract_handle import ContractHandle, open_contract
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
-from scrutiny.insight.workbench import ContractHandle, open_contract
 from scrutiny.load.contract import Contract
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.report import html as report
@@ -46,13 +46,13 @@ def scored(contract: str) -> tuple[Contract, pd.DataFrame]:
     return h.contract, h.scored
 
 
-@lru_cache(maxsize=32)
 def abated(contract: str, amber_fraction: float | None = None,
            blue_breaks_run: bool | None = None) -> tuple[pd.DataFrame, bool]:
     """Every KPI-month's abatement under the contract's terms or the what-if values given.
 
     Returns the KPI-month table and whether the terms are illustrative; ``(None, False)`` for a
-    contract without abatement terms (they are optional).
+    contract without abatement terms (they are optional). The handle computes each set of terms
+    once per session.
     """
     h = handle(contract)
     if not h.has_terms:
@@ -249,8 +249,8 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
               blue_breaks_run: bool | None = None) -> pd.DataFrame:
     """One KPI's months in the range as a DataFrame: the history and abatement tables in one.
 
-    Columns as :meth:`~scrutiny.insight.workbench.ContractHandle.kpi_history`; points follow the
-    what-if values given (the contract's own terms when ``None``).
+    Columns as :meth:`~scrutiny.insight.contract_handle.ContractHandle.kpi_history`; points
+    follow the what-if values given (the contract's own terms when ``None``).
     """
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)

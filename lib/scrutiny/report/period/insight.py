@@ -23,7 +23,6 @@ from scrutiny.insight.procurement import (
     RATINGS,
     REQUIRES_IMPROVEMENT,
     RatingRules,
-    procurement_ratings,
     rating_counts,
 )
 from scrutiny.insight.register import NONE_RECORDED
@@ -253,7 +252,7 @@ def rules_text(rules: RatingRules) -> str:
 def procurement_section(rep: PeriodReport) -> Html:
     """Ratings for the 12 months to the period: counts by rating, then each KPI below Good."""
     months, rules = rating_window(rep), RatingRules()
-    ratings = procurement_ratings(rep.scores, months[0], months[-1], rules)
+    ratings = rep.handle.ratings(months[0], months[-1], rules)
     counts = rating_counts(ratings)
     span = f"{month_name(months[0])} to {month_name(months[-1])}"
     short = (f" Results are held for only {len(months)} of these months, so this is a partial "
@@ -305,7 +304,7 @@ def notice_download(rep: PeriodReport, months: pd.PeriodIndex) -> Html:
     text = report.paragraph(
         "The ratings above as a Procurement Act contract performance notice (UK9), in the Open "
         "Contracting Data Standard format Find a Tender publishes." + todo)
-    ratings = procurement_ratings(rep.scores, start, end, RatingRules())
+    ratings = rep.handle.ratings(start, end, RatingRules())
     undecided = undecided_inadequate(rep.contract, ratings, start, end)
     failures = report.paragraph(
         "A performance failure is published only once the council has decided it (Procurement "
