@@ -9,8 +9,8 @@ only its ``$ `` lines). A block that cannot run is marked on the line right befo
 Every run uses a temporary folder as the working directory (holding copies of ``docs/``,
 ``params/`` and ``tests/corpus/``, and ``.venv`` pointing at this interpreter's environment) and
 temporary ``SCRUTINY_DATA`` (a copy of ``data/``), ``SCRUTINY_OUTPUTS``, ``SCRUTINY_PARAMS`` and
-``JUPYTER_DATA_DIR``, so nothing under the checkout or the user's home is written. A failure names the document, the block's number and
-its first line.
+``JUPYTER_DATA_DIR``, so nothing under the checkout or the user's home is written. A failure
+names the document, the block's number and line, and its first line of code.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ answer is checked in test_readme.py and test_your_contract.py, on the same runs.
 from __future__ import annotations
 
 import pytest
+
 from docs_runner import DOCUMENTS, PYTHON, SHELL, blocks, untagged_code
 
 #: Documents with a block that renders reports (a minute or more): run with the slow tests.

@@ -19,8 +19,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scrutiny.cli.kernel import (DISPLAY_NAME, KERNEL_NAME, NBSTRIPOUT_OPTIONS, configure_git_filter,
-                                 filter_commands)
+from scrutiny.cli.kernel import (
+    DISPLAY_NAME,
+    KERNEL_NAME,
+    NBSTRIPOUT_OPTIONS,
+    configure_git_filter,
+    filter_commands,
+)
 from scrutiny.config import PROJECT_ROOT
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
@@ -77,7 +82,7 @@ def test_the_notebooks_are_what_the_filter_makes_of_them(tmp_path):
     copies = [Path(shutil.copy(notebook, tmp_path / notebook.name)) for notebook in NOTEBOOKS]
     subprocess.run([sys.executable, "-m", "nbstripout", *NBSTRIPOUT_OPTIONS, *map(str, copies)],
                    check=True, capture_output=True)
-    for notebook, stripped in zip(NOTEBOOKS, copies):
+    for notebook, stripped in zip(NOTEBOOKS, copies, strict=True):
         assert stripped.read_bytes() == notebook.read_bytes(), (
             f"{notebook.relative_to(PROJECT_ROOT)} is not as the git filter leaves it: run "
             f"`.venv/bin/python -m nbstripout {' '.join(NBSTRIPOUT_OPTIONS)} "

@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+
 from docs_runner import blocks
 
 GUIDE = "docs/your_contract.md"

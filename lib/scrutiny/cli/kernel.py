@@ -1,4 +1,4 @@
-"""``scrutiny kernel install``: the "Python (scrutiny)" Jupyter kernel and the notebooks' git filter.
+"""``scrutiny kernel install``: the "Python (scrutiny)" kernel and the notebooks' git filter.
 
 A pip install of the toolkit does not register a Jupyter kernel, yet the README and
 ``notebooks/explore.ipynb`` name the kernel ``scrutiny``. This command registers it with
@@ -45,8 +45,8 @@ def filter_commands(python: str) -> dict[str, str]:
 def project_checkout(start: Path) -> Path | None:
     """Return the top folder of the git checkout holding ``start`` if it is this project's.
 
-    This project's checkout is the one whose ``.gitattributes`` sends notebooks through the
-    ``nbstripout`` filter; any other repository (or none, or no git) gives None.
+    This project's checkout is the one whose git attributes (``.gitattributes``) send notebooks
+    through the ``nbstripout`` filter; any other repository (or none, or no git) gives None.
     """
     if shutil.which("git") is None:
         return None
@@ -55,10 +55,10 @@ def project_checkout(start: Path) -> Path | None:
     if done.returncode != 0:
         return None
     root = Path(done.stdout.strip())
-    attributes = root / ".gitattributes"
-    if attributes.is_file() and "filter=nbstripout" in attributes.read_text(encoding="utf-8"):
-        return root
-    return None
+    attribute = subprocess.run(["git", "-C", str(root), "check-attr", "filter", "--",
+                                "notebooks/explore.ipynb"],
+                               capture_output=True, text=True, check=False).stdout
+    return root if attribute.strip().endswith(": filter: nbstripout") else None
 
 
 def interpreter_for(root: Path, executable: str) -> str:
