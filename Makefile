@@ -5,20 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors clean-venv
+.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors bench-pdf clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dask]"
+	$(BIN)/pip install --quiet -e ".[test,dask,pdf]"
 	# The "Python (scrutiny)" kernel, and the git filter that strips outputs and language_info from
 	# notebooks on their way into git, so JupyterLab's autosave leaves `git status` clean
 	# (.gitattributes names the filter; each checkout uses its own .venv).
 	$(BIN)/scrutiny kernel install --sys-prefix > /dev/null
 	touch $(STAMP)
 
+# PDFs beside the HTML need Debian's chromium (apt-get install chromium); `make report PDF=` skips them.
+PDF ?= --pdf
 report: $(STAMP)
-	$(BIN)/scrutiny render --all --jobs 2
+	$(BIN)/scrutiny render --all --jobs 2 $(PDF)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -41,6 +43,9 @@ bench-rerender: $(STAMP)
 
 bench-executors: $(STAMP)
 	$(BIN)/python benchmarks/executors.py --reports 17 50 200 --jobs 2
+
+bench-pdf: $(STAMP)
+	$(BIN)/python benchmarks/pdf.py --repeats 1 --jobs 2 --reports 12
 
 clean-venv:
 	rm -rf $(VENV)

@@ -98,6 +98,16 @@ class DocumentRun:
     skipped: list[Block] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def data(self) -> Path:
+        """The run's SCRUTINY_DATA (a copy of data/, plus what the blocks wrote)."""
+        return Path(self.env["SCRUTINY_DATA"])
+
+    @property
+    def outputs(self) -> Path:
+        """The run's SCRUTINY_OUTPUTS."""
+        return Path(self.env["SCRUTINY_OUTPUTS"])
+
     def output_of(self, text: str) -> subprocess.CompletedProcess:
         """The finished process of the (first) shell block that contains ``text``."""
         number = next(b.number for b in self.ran if b.number in self.shell and text in b.code)
@@ -116,6 +126,9 @@ def workspace(folder: Path) -> dict[str, str]:
     return {"SCRUTINY_DATA": str(folder / "data"), "SCRUTINY_OUTPUTS": str(folder / "outputs"),
             "SCRUTINY_PARAMS": str(folder / "cwd" / "params"),
             "JUPYTER_DATA_DIR": str(folder / "jupyter"),  # `scrutiny kernel install` (--user)
+            # The day the docs were written for: which returns are due (docs/your_contract.md's
+            # run to September 2026) depends on today's date.
+            "SCRUTINY_TODAY": "2026-10-05",
             "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")])}
 
 

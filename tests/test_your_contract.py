@@ -43,10 +43,12 @@ def test_the_guide_runs_as_written(doc_run):
     assert re.search(r"ALL 2026-07\s+2\s+0\s+2\s+0\s+4", summary)
     assert re.search(r"ALL 2026-09\s+3\s+1\s+1\s+0\s+5", summary)
     assert "  2026-07: WST_KPI_03" in run.output_of("scrutiny status --contract").stdout
-    outputs = run.cwd.parent / "outputs"
-    html = (outputs / "north-waste" / "2026-09" / "period_report.html").read_text()
-    assert ("No service-credit terms are recorded for this contract, so no abatement is "
-            "calculated.") in html
+    html = (run.outputs / "north-waste" / "2026-09" / "period_report.html").read_text()
+    assert "Service credit per point (GBP)" in html  # set with scrutiny terms
+    log = (run.data / "north-waste" / "decisions.csv").read_text().splitlines()
+    assert [line.split(",")[2] for line in log[1:]] == ["override", "mitigate", "glide",
+                                                        "mitigate", "withdraw"]
+    assert ",Head of Waste Services,mitigate,CLN_KPI_02," in log[2]
     assert not (run.cwd / "params" / "north-waste").exists()  # no parameters file was needed
     status = subprocess.run([sys.executable, "-m", "scrutiny", "status", "--contract",
                              "north-waste"], cwd=run.cwd, env={**os.environ, **run.env},

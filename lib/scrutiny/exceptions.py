@@ -70,8 +70,22 @@ class IngestError(ScrutinyError):
     """Raised when a supplier return cannot be ingested; nothing has been written."""
 
 
+class DecisionError(IngestError):
+    """Raised when a council decision (mitigate, withdraw, override, glide, terms) cannot be
+    recorded as given: months in the future or before the contract's start, a blank or over-long
+    reason, nothing to withdraw, no name for who decided. The message says what to give instead;
+    nothing has been written."""
+
+
 class RenderError(ScrutinyError):
     """Raised when one or more reports failed to render; earlier outputs are left untouched."""
+
+
+class PdfConverterError(ScrutinyError):
+    """Raised when ``--pdf`` is asked for but no converter (playwright and a Chromium) is found.
+
+    Checked before any report runs, so nothing is rendered; the message says how to get one.
+    """
 
 
 class ReportContentError(ScrutinyError):

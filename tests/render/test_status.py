@@ -15,8 +15,11 @@ def test_status_gathers_the_tables_the_screen_words(css_copy, tmp_path, monkeypa
     screen = status("lincolnshire-css", css_copy)
     assert screen.latest == pd.Period("2016-06", "M")
     assert len(screen.receipts) == 1 and screen.missing.empty
+    # Seed 001's four reasons, then the six dashboard Blue decisions (seed 000).
     assert list(screen.reasons["kpi_id"]) == ["ACF_KPI_03", "ACF_KPI_10", "IMT_KPI_15",
-                                              "IMT_KPI_15"]
+                                              "IMT_KPI_15", "PM_KPI_06", "PM_KPI_08",
+                                              "CSC_KPI_04", "CSC_KPI_08", "CSC_KPI_08",
+                                              "CSC_KPI_08"]
     assert list(screen.reports["month"]) == [str(m) for m in pd.period_range(
         "2015-07", "2016-06", freq="M")]
     assert set(screen.reports["state"]) == {"not rendered"}

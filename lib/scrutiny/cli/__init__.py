@@ -32,6 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                    "reason."),
     "failure": ("scrutiny.cli.contract:failure_command",
                 "Record a section 71(5) performance failure decision (failure_decisions.csv)."),
+    "glide": ("scrutiny.cli.contract:glide_command",
+              "Record a glide period for a KPI: those months score Blue (glides.csv, "
+              "decisions.csv)."),
     "history": ("scrutiny.cli.contract:history_command",
                 "Every value received for one KPI, month by month: file, when, which is in "
                 "force."),
@@ -40,8 +43,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kernel": ("scrutiny.cli.kernel:kernel",
                "Register the \"Python (scrutiny)\" Jupyter kernel and the notebooks' git filter."),
     "mitigate": ("scrutiny.cli.contract:mitigate_command",
-                 "Record the reason the council agreed mitigation for a KPI "
-                 "(mitigation_reasons.csv)."),
+                 "Record that the council agreed mitigation for a KPI: those months score Blue, so "
+                 "no abatement accrues (mitigation_reasons.csv, decisions.csv)."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
     "new-contract": ("scrutiny.cli.contract:new_contract_command",
@@ -74,6 +77,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "date."),
     "summary": ("scrutiny.cli.scorecard:summary",
                 "RAG counts per service and month, plus all services (ALL)."),
+    "terms": ("scrutiny.cli.contract:terms_command",
+              "Show the contract's service-credit terms; --set changes them (terms.yaml, "
+              "validated)."),
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),

@@ -27,6 +27,9 @@ from scrutiny.exceptions import ParameterError, RenderError
               help="Jupyter kernel to use; default: the kernel of this Python.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr.")
+@click.option("--pdf", is_flag=True,
+              help="Also write each report as <report>.pdf beside its HTML (A4, printed by "
+                   "Chromium: apt-get install chromium).")
 @click.option("--force", is_flag=True,
               help="Render every selected report, even those already up to date.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
@@ -37,7 +40,7 @@ from scrutiny.exceptions import ParameterError, RenderError
               help="Dask scheduler to use with --executor dask; default: a local cluster.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
                    contract: str | None, latest: bool, council: str | None, jobs: int,
-                   kernel: str | None, progress: bool, force: bool, executor: str,
+                   kernel: str | None, progress: bool, pdf: bool, force: bool, executor: str,
                    scheduler: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
     --latest), or everything (--all: every parameters file and every month of every contract).
@@ -60,7 +63,7 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
-               "executor": executor, "scheduler": scheduler}
+               "executor": executor, "scheduler": scheduler, "pdf": pdf}
     paths = list(params_files)
     if contract:
         if paths or render_all:
@@ -84,12 +87,12 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
 
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
-         scheduler: str | None) -> None:
+         scheduler: str | None, pdf: bool) -> None:
     from scrutiny.render.batch import render, summary_lines
 
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
-                     executor=executor, scheduler=scheduler)
+                     executor=executor, scheduler=scheduler, pdf=pdf)
     for line in summary_lines(results, time.perf_counter() - started):
         click.echo(line)
     failed = sum(not r.ok for r in results)

@@ -42,6 +42,8 @@ JOURNAL_FILE = ".ingest-journal.json"
 _BACKUP_SUFFIX = ".old"
 #: Written into the staging folder once every file is in place (see ``_staging_outcome``).
 _COMMITTED_MARK = "committed"
+#: Written into the staging folder on entry: the command staging, so ``recover`` can name it.
+_COMMAND_MARK = "command"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -98,16 +100,18 @@ class StagedFiles:
     exception before ``commit`` returns leaves the folder's files exactly as they were.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, command: str = "ingest"):
         self.folder = Path(folder)
         self.staging = self.folder / STAGING_DIR
         self.paths: dict[str, Path] = {}
+        #: The command making the change (``ingest``, ``mitigate``, ...), as ``recover`` names it.
+        self.command = command
 
     def __enter__(self) -> StagedFiles:
         if (self.folder / JOURNAL_FILE).exists():
-            raise IngestError(f"{self.folder.name}/{JOURNAL_FILE}: a previous ingest was "
-                              f"interrupted; run `scrutiny ingest --contract {self.folder.name}"
-                              " --recover` first")
+            raise IngestError(f"{self.folder.name}/{JOURNAL_FILE}: a previous "
+                              f"{interrupted_command(self.folder)} was interrupted; run "
+                              f"`scrutiny ingest --contract {self.folder.name} --recover` first")
         try:
             os.mkdir(self.staging)
         except FileExistsError:
@@ -115,6 +119,11 @@ class StagedFiles:
                 f"{self.folder.name}/{STAGING_DIR} exists: another ingest into this contract is "
                 f"running, or one was interrupted; if none is running, run `scrutiny ingest "
                 f"--contract {self.folder.name} --recover`") from None
+        try:
+            _write_synced(self.staging / _COMMAND_MARK, self.command.encode("utf-8"))
+        except BaseException:  # __exit__ does not run when __enter__ fails: tidy up here
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -142,7 +151,7 @@ class StagedFiles:
             if existed[name]:
                 _write_synced(self.staging / (name + _BACKUP_SUFFIX),
                               (self.folder / name).read_bytes())
-        record = {"commit_file": last,
+        record = {"commit_file": last, "command": self.command,
                   "commit_sha256": sha256_bytes(self.paths[last].read_bytes()),
                   "existed": existed}
         journal_staged = self.staging / JOURNAL_FILE
@@ -163,12 +172,39 @@ class StagedFiles:
         _fsync_dir(self.folder)
 
 
-def _staging_outcome(staging: Path) -> str:
+def interrupted_command(folder: Path) -> str:
+    """The command a journal or staging folder in ``folder`` was left by, e.g. ``mitigate``.
+
+    Read from the journal, else the staging folder's mark; ``ingest`` when neither names one
+    (folders left by versions that did not record it).
+    """
+    folder = Path(folder)
+    try:
+        record = json.loads((folder / JOURNAL_FILE).read_text(encoding="utf-8"))
+        if isinstance(record, dict) and isinstance(record.get("command"), str):
+            return _plain(record["command"])
+    except (OSError, ValueError):
+        pass
+    try:
+        return _plain((folder / STAGING_DIR / _COMMAND_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "ingest"
+
+
+def _plain(command: str) -> str:
+    """A command name as recorded, or ``ingest`` if it is not a plain word (a damaged mark)."""
+    words = command.strip()
+    plain = words.replace("-", "").replace(" ", "")
+    return words if plain.isascii() and plain.isalpha() and len(words) <= 30 else "ingest"
+
+
+def _staging_outcome(staging: Path, command: str) -> str:
     """Say what a staging folder left without a journal means (see ``StagedFiles.commit``)."""
     if (staging / _COMMITTED_MARK).exists():
-        return ("the interrupted ingest had completed (its files are in place); removed the "
+        return (f"the interrupted {command} had completed (its files are in place); removed the "
                 "staging folder it left")
-    return "removed a staging folder left by an ingest that stopped before changing anything"
+    return (f"removed a staging folder left by a {command} that stopped before changing "
+            "anything")
 
 
 def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
@@ -193,9 +229,10 @@ def recover(folder: Path) -> str:
     folder = Path(folder)
     journal = folder / JOURNAL_FILE
     staging = folder / STAGING_DIR
+    command = interrupted_command(folder)
     if not journal.exists():
         if staging.exists():
-            outcome = _staging_outcome(staging)
+            outcome = _staging_outcome(staging, command)
             shutil.rmtree(staging)
             return outcome
         return "nothing to recover"
@@ -206,9 +243,10 @@ def recover(folder: Path) -> str:
     if committed:
         journal.unlink()
         _fsync_dir(folder)
-        outcome = "the interrupted ingest had completed; removed its journal"
+        outcome = f"the interrupted {command} had completed; removed its journal"
     else:
         _roll_back(folder, staging, record["existed"])
-        outcome = "the interrupted ingest had not completed; restored the files it had replaced"
+        outcome = (f"the interrupted {command} had not completed; restored the files it had "
+                   "replaced")
     shutil.rmtree(staging, ignore_errors=True)
     return outcome

@@ -63,7 +63,7 @@ OVERRIDES = pa.DataFrameSchema(
     {
         "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
         "from_month": text_column(pa.Check.str_matches(MONTH)),
-        "to_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(month_or_blank()),
         "tsl": text_column(pa.Check.str_matches(NUMBER)),
         "msl": text_column(pa.Check.str_matches(NUMBER)),
         "reason": text_column(nonblank()),
@@ -131,6 +131,23 @@ ABATEMENT_POINTS = pa.DataFrameSchema(
     },
     strict=True,
     name="abatement_points",
+)
+
+#: The council's decision log (``decisions.csv``): one row per decision, never rewritten.
+DECISION_ACTIONS = ["mitigate", "withdraw", "override", "glide"]
+DECISIONS = pa.DataFrameSchema(
+    {
+        "decided_at": text_column(pa.Check.str_matches(UTC_TIMESTAMP)),
+        "decided_by": text_column(nonblank()),
+        "action": text_column(pa.Check.isin(DECISION_ACTIONS)),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "from_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(month_or_blank()),
+        "detail": text_column(),
+        "reason": text_column(nonblank()),
+    },
+    strict=True,
+    name="decisions",
 )
 
 CHANGES = pa.DataFrameSchema(

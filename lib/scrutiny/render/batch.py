@@ -2,7 +2,8 @@
 
 For each parameters file: validate (before any kernel starts), execute the notebook with papermill
 in a worker process, convert with the committee template, and write
-``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb``. Files are written to a
+``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb`` (and, with ``pdf``, the
+same page printed as ``<report>.pdf`` by :mod:`scrutiny.render.pdf`). Files are written to a
 temporary file in the same folder and moved into place, so a failed or interrupted run never leaves
 half a report and never replaces the last good one. A failed report keeps its executed notebook as
 ``<report>.failed.ipynb`` and the batch carries on. Each report also leaves a small manifest,
@@ -24,7 +25,7 @@ from pathlib import Path
 import scrutiny
 from scrutiny.config import outputs_root
 from scrutiny.core.atomic import atomic_write
-from scrutiny.exceptions import ParameterError, ScrutinyError
+from scrutiny.exceptions import ParameterError, RenderError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
@@ -133,8 +134,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def render_job(job: Job, kernel_name: str, root: Path) -> Result:
-    """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+def render_job(job: Job, kernel_name: str, root: Path, pdf: bool = False) -> Result:
+    """Execute one report notebook and write its HTML (and PDF, with ``pdf``).
+
+    Never raises for a report's own failure: a notebook error or a PDF that could not be printed
+    makes a failed :class:`Result`, and then none of the report's files is replaced.
+    """
     # Imported here, in the worker: the command itself needs none of them to plan or skip.
     import nbformat
     import papermill
@@ -160,11 +165,16 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
                 kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
+        printed = _print(page, target.with_suffix(".pdf")) if pdf else None  # before any write
         # Downloads first, so the page never links to a file that is not there yet.
         for name, text in committee.attached_files(nb).items():
             atomic_write(target.parent / name, text)
         atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
+        if printed is not None:
+            atomic_write(target.with_suffix(".pdf"), printed)
         atomic_write(target.with_suffix(".html"), page)
+        if printed is None:  # an older PDF no longer shows what the HTML shows
+            target.with_suffix(".pdf").unlink(missing_ok=True)
         atomic_write(manifest_path(root, job),
                      json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n")
         # Last, so a report whose HTML was not written is never taken for up to date.
@@ -181,6 +191,17 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
                       error=_one_line(err))
     finally:
         executed.unlink(missing_ok=True)
+
+
+def _print(page: str, path: Path) -> bytes:
+    """Return the PDF of ``page``, or raise RenderError naming ``path`` as not written."""
+    from scrutiny.render.pdf import html_to_pdf
+
+    try:
+        return html_to_pdf(page)
+    except Exception as err:  # noqa: BLE001 - any failure of the browser fails this report
+        raise RenderError(f"{path.name} not written: Chromium could not print the report "
+                          f"({_one_line(err)})") from err
 
 
 def _one_line(err: Exception) -> str:
@@ -201,7 +222,8 @@ def _with_library_path() -> None:
 
 def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
            root: Path | None = None, progress: bool = True, force: bool = False,
-           executor: str = "local", scheduler: str | None = None) -> list[Result]:
+           executor: str = "local", scheduler: str | None = None,
+           pdf: bool = False) -> list[Result]:
     """Render the out-of-date ``jobs`` in parallel workers, then rewrite ``index.html``.
 
     Parameters
@@ -222,36 +244,51 @@ def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
         A local process pool, or a Dask cluster (see :mod:`scrutiny.render.executors`).
     scheduler : str, optional
         Dask scheduler address; without one, ``"dask"`` starts a local cluster.
+    pdf : bool
+        Also print each report as ``<report>.pdf`` beside its HTML; a report whose PDF is
+        missing is then out of date. Without it, a re-rendered report's old PDF is removed.
 
     Returns
     -------
     list of Result
         In the order of ``jobs``; up-to-date reports are ``skipped`` and left untouched.
+
+    Raises
+    ------
+    PdfConverterError
+        With ``pdf``, before anything runs, when there is no Chromium to print with.
     """
     root = Path(root) if root is not None else outputs_root()
     root.mkdir(parents=True, exist_ok=True)
+    outputs = (".html", ".pdf") if pdf else (".html",)
     results = {job.name: Result(job, True, 0.0, html=(root / job.stem).with_suffix(".html"),
                                 skipped=True)
-               for job in jobs if not force and freshness.stale_reason(job, root) is None}
+               for job in jobs
+               if not force and freshness.stale_reason(job, root, outputs=outputs) is None}
     todo = [job for job in jobs if job.name not in results]
+    if todo and pdf:
+        from scrutiny.render.pdf import find_browser
+
+        find_browser()
     if todo:
         results.update((r.job.name, r) for r in _run(todo, workers=workers, kernel=kernel,
                                                      root=root, progress=progress,
-                                                     executor=executor, scheduler=scheduler))
+                                                     executor=executor, scheduler=scheduler,
+                                                     pdf=pdf))
     if todo or not (root / "index.html").exists():
         write_index(root)
     return [results[job.name] for job in jobs]
 
 
 def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, progress: bool,
-         executor: str, scheduler: str | None) -> Iterable[Result]:
+         executor: str, scheduler: str | None, pdf: bool) -> Iterable[Result]:
     from tqdm import tqdm
 
     _with_library_path()
     with report_kernel(kernel) as kernel_name, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
-        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root)
+        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root, pdf=pdf)
         if executor == "dask":
             done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
                                       on_crash=_crashed)

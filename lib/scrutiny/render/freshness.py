@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,8 @@ RECORD_SUFFIX = ".render.json"
 _LIBRARY = Path(scrutiny.__file__).resolve().parent
 
 
-def stale_reason(job: Job, root: Path | None = None) -> str | None:
+def stale_reason(job: Job, root: Path | None = None, *,
+                 outputs: Sequence[str] = (".html",)) -> str | None:
     """Return why ``job``'s report must be rendered again, or None when it is up to date.
 
     Parameters
@@ -36,6 +37,9 @@ def stale_reason(job: Job, root: Path | None = None) -> str | None:
         A planned report (parameters file, notebook, outputs stem, injected parameters).
     root : pathlib.Path, optional
         Outputs folder; default :func:`scrutiny.config.outputs_root`.
+    outputs : sequence of str
+        The files expected beside each other, by suffix: ``(".html", ".pdf")`` when PDFs are
+        wanted. One missing makes the report stale.
 
     Returns
     -------
@@ -46,6 +50,9 @@ def stale_reason(job: Job, root: Path | None = None) -> str | None:
     html = (root / job.stem).with_suffix(".html")
     if not html.is_file():
         return "not rendered yet"
+    for suffix in outputs:
+        if not html.with_suffix(suffix).is_file():
+            return f"{html.with_suffix(suffix).name} not written yet"
     record = read_record(record_path(root, job))
     if record is None:
         return "no render record"
