@@ -1,16 +1,21 @@
 """Every fenced Python and shell block of README.md and docs/*.md runs, in order, as written.
 
 The blocks run against a copy of the shipped data (see docs_runner); a block that cannot run is
-marked ``<!-- not-run: reason -->`` on the line before its fence. The session ends with a line
+marked ``<!-- not-run: reason -->`` on the line before its fence (a reason starting "a
+synopsis" has its commands and options checked against ``--help``). The session ends with a line
 ``docs: N blocks run, M not run`` and each block not run with its reason. What the blocks
 answer is checked in test_readme.py and test_your_contract.py, on the same runs.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from click.testing import CliRunner
 
 from docs_runner import DOCUMENTS, PYTHON, SHELL, blocks, untagged_code
+from scrutiny import cli
 
 #: Documents with a block that renders reports (a minute or more): run with the slow tests.
 SLOW = {doc for doc in DOCUMENTS
@@ -40,6 +45,41 @@ def test_most_blocks_run():
     not_run = [b for b in every if b.not_run is not None]
     assert all(b.not_run for b in not_run), [b.where for b in not_run if not b.not_run]
     assert len(every) >= 15 and len(not_run) * 2 <= len(every), [b.where for b in not_run]
+
+
+def synopsis_lines() -> list[tuple[str, str]]:
+    """(where, command line) of every block marked ``not-run: a synopsis``, comments dropped."""
+    return [(block.where, line.split("  #")[0].strip())
+            for doc in DOCUMENTS for block in blocks(doc)
+            if (block.not_run or "").startswith("a synopsis")
+            for line in block.code.splitlines() if line.strip()]
+
+
+def synopsis_problems(lines: list[tuple[str, str]]) -> list[str]:
+    """What in these synopsis lines is not a command or not one of its options."""
+    problems, helps = [], {}
+    for where, line in lines:
+        words = line.split()
+        if words[0].removeprefix(".venv/bin/") != "scrutiny" or words[1] not in cli.COMMANDS:
+            problems.append(f"{where}: not a scrutiny command: {line}")
+            continue
+        if words[1] not in helps:
+            helps[words[1]] = CliRunner().invoke(cli.main, [words[1], "--help"]).output
+        problems += [f"{where}: scrutiny {words[1]} has no option {option}: {line}"
+                     for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line)
+                     if not re.search(rf"{option}\b", helps[words[1]])]
+    return problems
+
+
+def test_a_synopsis_names_real_commands_and_options():
+    """A synopsis cannot run, but its commands and options must exist (as ``--help`` says)."""
+    lines = synopsis_lines()
+    assert len(lines) >= 20
+    assert synopsis_problems(lines) == []
+    assert synopsis_problems([("x", "scrutiny summary --contract a --frm 2016-01"),
+                              ("y", ".venv/bin/scrutiny sumary")]) == [
+        "x: scrutiny summary has no option --frm: scrutiny summary --contract a --frm 2016-01",
+        "y: not a scrutiny command: .venv/bin/scrutiny sumary"]
 
 
 INLINE = """Intro.

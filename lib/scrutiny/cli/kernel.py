@@ -18,8 +18,10 @@ from pathlib import Path
 
 import click
 
-#: The kernel's name (as notebooks' ``kernelspec.name`` and ``scrutiny render`` look it up).
-KERNEL_NAME = "scrutiny"
+from scrutiny.render.kernels import PREFERRED_KERNEL
+
+#: The kernel's name, as notebooks' ``kernelspec.name`` and ``scrutiny render`` look it up.
+KERNEL_NAME = PREFERRED_KERNEL
 #: The name JupyterLab shows, and writes into a notebook's ``kernelspec.display_name``.
 DISPLAY_NAME = "Python (scrutiny)"
 #: nbstripout's options for the git filter: cell ids are kept (notebooks commit stable ids) and
