@@ -101,6 +101,10 @@ def hostile_contract(data_root: Path) -> Path:
     replace_in(folder / "glides.csv", "The IMT overview", f"{PAYLOADS['glide']} The IMT overview")
     replace_in(folder / "returns.csv", "CSC_KPI_09,2016-06,99.35,*",
                f"CSC_KPI_09,2016-06,99.35,{PAYLOADS['footnote']}")
+    # returns.csv now differs from the stored return: drop the store, as for a contract
+    # transcribed before it (else render refuses the evidence, rightly; tests/cli/test_evidence)
+    (folder / "receipts.csv").unlink()
+    shutil.rmtree(folder / "returns")
     return folder
 
 

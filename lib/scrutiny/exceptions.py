@@ -98,3 +98,16 @@ class UnknownKpiError(ScrutinyError):
 
 class NoticeError(ScrutinyError):
     """Raised when a contract performance notice would not validate against the OCDS schema."""
+
+
+class EvidenceError(ScrutinyError):
+    """Raised when a contract's store of returns no longer verifies (a stored return edited,
+    deleted, swapped or unregistered, ``receipts.csv`` or ``returns.csv`` edited, a link out of
+    the folder); the message names each problem on its own line. Restore the files from backup,
+    or pass ``--accept-damage "reason"`` to go on (the reason is logged)."""
+
+
+class ReportNotWrittenError(ScrutinyError):
+    """Raised when a rendered report's files (downloads, notebook, HTML, manifest, render record)
+    could not all be written, e.g. the disk is full; the message names what was written and
+    what is missing. Free space (or fix the folder's permissions) and render again."""

@@ -83,6 +83,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),
+    "verify": ("scrutiny.cli.contract:verify_command",
+               "Check every stored return against its SHA-256 and returns.csv against the "
+               "receipts."),
     "whatif": ("scrutiny.cli.whatif:whatif",
                "Points and service credits under changed terms, beside the contract's own."),
 }

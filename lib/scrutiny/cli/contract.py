@@ -1,4 +1,5 @@
-"""A council's own contract: new-contract, mitigate, override, glide, status and history."""
+"""A council's own contract: new-contract, override, mitigate, glide, terms, failure, status,
+history and verify."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import click
 
 from scrutiny.cli.ingest import DATA_DIR_OPTION
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option
+from scrutiny.config import dataset_dir
 from scrutiny.core.spreadsheet import defuse
-from scrutiny.exceptions import MonthFormatError
+from scrutiny.exceptions import EvidenceError, MonthFormatError
 from scrutiny.ingest.decisions import (
     record_failure,
     record_glide,
@@ -19,6 +21,7 @@ from scrutiny.ingest.decisions import (
 )
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.load.contract import load_contract
+from scrutiny.load.evidence import problem_lines, verified_returns, verify_evidence
 from scrutiny.load.receipts import kpi_history
 from scrutiny.render.status import status
 
@@ -181,21 +184,51 @@ def failure_command(contract: str, kpi: str, decided, kind: str, reason: str,
 @FORMAT_OPTION
 @DATA_DIR_OPTION
 def history_command(contract: str, kpi: str, fmt: str, data_dir: Path | None) -> None:
-    """Every value received for one KPI, month by month: file, when, which is in force."""
+    """Every value received for one KPI, month by month: file, when, which is in force.
+
+    A value whose stored return no longer verifies (edited, swapped, its rows file changed) is
+    marked in the ``receipt`` column, and every problem with the store is warned on stderr.
+    """
     loaded = load_contract(contract, data_dir)
-    table = kpi_history(loaded, kpi)
+    problems = verify_evidence(loaded.folder)
+    for line in problem_lines(contract, problems):
+        click.echo(f"warning: evidence: {line}", err=True)
+    table = kpi_history(loaded, kpi, problems)
     emit(table.map(defuse) if fmt == "csv" else table, fmt,
          f"{loaded.info.title}: every value received for {kpi}")
+
+
+@click.command("verify")
+@CONTRACT_OPTION
+@DATA_DIR_OPTION
+def verify_command(contract: str, data_dir: Path | None) -> None:
+    """Check every stored return against its SHA-256 and returns.csv against the receipts.
+
+    One line per problem (file, expected and found hash), and a non-zero exit when there is any:
+    a stored return missing, edited or swapped; a file in returns/ no receipt names; receipts.csv
+    or returns.csv edited; a symbolic link out of the contract folder.
+    """
+    count = verified_returns(dataset_dir(contract, data_dir))
+    click.echo(f"{contract}: evidence verified: {count} stored "
+               f"return{'s' if count != 1 else ''} match their SHA-256, and returns.csv "
+               "is what they give")
 
 
 @click.command("status")
 @CONTRACT_OPTION
 @DATA_DIR_OPTION
 def status_command(contract: str, data_dir: Path | None) -> None:
-    """One screen: months held, KPIs not returned, decisions in force, reports out of date."""
-    for line in status(contract, data_dir).lines():
+    """One screen: months held, KPIs not returned, decisions in force, reports out of date.
+
+    It also verifies the store of returns (as ``scrutiny verify`` does) and exits non-zero when
+    it does not.
+    """
+    screen = status(contract, data_dir)
+    for line in screen.lines():
         click.echo(line)
+    if screen.problems:
+        raise EvidenceError(screen.problem_message())
 
 
 COMMANDS = [new_contract_command, override_command, mitigate_command, glide_command,
-            terms_command, failure_command, status_command, history_command]
+            terms_command, failure_command, status_command, history_command, verify_command]

@@ -23,6 +23,11 @@ OUTPUT_OPTION = click.option("--output", type=click.Path(dir_okay=False, path_ty
 CONTRACT_OPTION = click.option("--contract", required=True, metavar="NAME",
                                help="Contract folder under data/, e.g. lincolnshire-css.")
 
+ACCEPT_DAMAGE_OPTION = click.option(
+    "--accept-damage", metavar="REASON",
+    help="Go on although the contract's store of returns does not verify (scrutiny verify); "
+         "the reason is logged in the contract's damage_log.csv.")
+
 
 def month_option(name: str, help_text: str, required: bool = False):
     """A ``--name YYYY-MM`` option parsed to a monthly period."""

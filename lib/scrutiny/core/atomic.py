@@ -23,6 +23,11 @@ to read the contract and ``recover`` (``scrutiny ingest --recover``) decides fro
 if the commit file already has its new bytes the change completed and only the journal and
 staging folder are removed; otherwise the backups are restored. Either way the folder ends up
 exactly as before the ingest or exactly as after it, never in between.
+
+A staged name may lie in a subfolder (``returns/<file>``: the store of returns): a new file there
+is moved in with the others, and removed again (with the subfolder, if the change created it)
+when the change is rolled back. So an ingest that never completed leaves no stored copy behind,
+and nothing else ever has to delete one.
 """
 
 from __future__ import annotations
@@ -132,10 +137,17 @@ class StagedFiles:
         if not (self.folder / JOURNAL_FILE).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path."""
+    def write(self, name: str, data: bytes, *, read_only: bool = False) -> Path:
+        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path.
+
+        ``name`` may lie in a subfolder (``returns/<file>``); ``read_only`` stages the file
+        read-only (0444), as the store of returns keeps its files.
+        """
         path = self.staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         _write_synced(path, data)
+        if read_only:
+            os.chmod(path, 0o444)
         self.paths[name] = path
         return path
 
@@ -159,11 +171,14 @@ class StagedFiles:
         try:
             os.replace(journal_staged, journal)
             for name in order:
+                (self.folder / name).parent.mkdir(exist_ok=True)
                 os.replace(self.paths[name], self.folder / name)
         except Exception:
             _roll_back(self.folder, self.staging, existed)
             raise
         # Committed: from here on a failure leaves the journal, and ``recover`` completes.
+        for sub in {(self.folder / name).parent for name in order} - {self.folder}:
+            _fsync_dir(sub)
         _fsync_dir(self.folder)
         # A mark in the staging folder outlives the journal, so a kill while tidying up is
         # recognised by ``recover`` as a completed ingest, not as one that changed nothing.
@@ -215,8 +230,15 @@ def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
             os.replace(backup, folder / name)
         elif not was_there:
             (folder / name).unlink(missing_ok=True)
+            _remove_if_empty(folder, (folder / name).parent)
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
     _fsync_dir(folder)
+
+
+def _remove_if_empty(folder: Path, sub: Path) -> None:
+    """Remove a subfolder the rolled-back change created (e.g. the first ``returns/``)."""
+    if sub != folder and sub.is_dir() and not any(sub.iterdir()):
+        sub.rmdir()
 
 
 def recover(folder: Path) -> str:

@@ -6,8 +6,9 @@ read under one name and written under another.
 
 A folder holds one of five kinds of dataset:
 
-- a KPI contract (:data:`CONTRACT_FILES`, plus the store of returns :data:`STORE_DIR` and its
-  register :data:`RECEIPTS_FILE`, the council's decisions and the abatement terms);
+- a KPI contract (:data:`CONTRACT_FILES`, plus the store of returns :data:`STORE_DIR`, its
+  register :data:`RECEIPTS_FILE` and :data:`DAMAGE_LOG_FILE`, the council's decisions and the
+  abatement terms);
 - a project portfolio (:data:`PORTFOLIO_FILES`);
 - a shared ICT service (:data:`SERVICE_FILES`);
 - an action plan (:data:`PLAN_FILES`);
@@ -33,6 +34,7 @@ PUBLISHED_FILE = "published_summaries.csv"   # summary counts as published
 CHANGES_FILE = "changes.csv"                 # every value ``ingest --replace`` corrected
 STORE_DIR = "returns"                        # every return as received, read-only
 RECEIPTS_FILE = "receipts.csv"               # the register of the store
+DAMAGE_LOG_FILE = "damage_log.csv"           # each time someone went on despite damaged evidence
 REASONS_FILE = "mitigation_reasons.csv"      # mitigation the council agreed, in force (scored Blue)
 MITIGATIONS_FILE = REASONS_FILE
 DECISIONS_FILE = "decisions.csv"             # every decision recorded by a command: who, when, what
@@ -81,8 +83,8 @@ TARGETS_FILE = "targets.csv"
 PARTNERSHIP_FILES = (PARTNERSHIP_FILE, STATEMENTS_FILE, FIGURES_FILE, TARGETS_FILE)
 
 #: Every file name above: what the test of this module's monopoly looks for elsewhere.
-ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, REASONS_FILE, TERMS_FILE,
-                       POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
+ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, DAMAGE_LOG_FILE, REASONS_FILE,
+                       TERMS_FILE, POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
                        *PARTNERSHIP_FILES})
 
 
@@ -143,6 +145,11 @@ class ContractFolder:
     def receipts(self) -> Path:
         """``receipts.csv``, the register of the store."""
         return self.path / RECEIPTS_FILE
+
+    @property
+    def damage_log(self) -> Path:
+        """``damage_log.csv``, each use of ``--accept-damage`` with its reason."""
+        return self.path / DAMAGE_LOG_FILE
 
     @property
     def changes(self) -> Path:

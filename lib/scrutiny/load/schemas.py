@@ -176,6 +176,8 @@ RECEIPTS = pa.DataFrameSchema(
         "source_name": text_column(nonblank()),
         "sha256": text_column(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         "replace": text_column(pa.Check.isin(["yes", "no"])),
+        # SHA-256 of rows_file; absent from stores made before it was recorded.
+        "rows_sha256": text_column(pa.Check.str_matches(r"^$|^[0-9a-f]{64}$"), required=False),
     },
     strict=True,
     name="receipts",

@@ -25,7 +25,7 @@ from pathlib import Path
 import scrutiny
 from scrutiny.config import outputs_root
 from scrutiny.core.atomic import atomic_write
-from scrutiny.exceptions import ParameterError, RenderError, ScrutinyError
+from scrutiny.exceptions import ParameterError, RenderError, ReportNotWrittenError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
@@ -166,20 +166,20 @@ def render_job(job: Job, kernel_name: str, root: Path, pdf: bool = False) -> Res
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         printed = _print(page, target.with_suffix(".pdf")) if pdf else None  # before any write
-        # Downloads first, so the page never links to a file that is not there yet.
-        for name, text in committee.attached_files(nb).items():
-            atomic_write(target.parent / name, text)
-        atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
-        if printed is not None:
-            atomic_write(target.with_suffix(".pdf"), printed)
-        atomic_write(target.with_suffix(".html"), page)
+        # Downloads first, so the page never links to a file that is not there yet. The record
+        # last, so a report whose HTML was not written is never taken for up to date.
+        writes = [*((target.parent / name, text)
+                    for name, text in committee.attached_files(nb).items()),
+                  (target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n"),
+                  *([(target.with_suffix(".pdf"), printed)] if printed is not None else []),
+                  (target.with_suffix(".html"), page),
+                  (manifest_path(root, job),
+                   json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n"),
+                  (freshness.record_path(root, job),
+                   freshness.record_text(job, freshness.declared_inputs(nb)))]
+        write_all(writes, root)
         if printed is None:  # an older PDF no longer shows what the HTML shows
             target.with_suffix(".pdf").unlink(missing_ok=True)
-        atomic_write(manifest_path(root, job),
-                     json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n")
-        # Last, so a report whose HTML was not written is never taken for up to date.
-        atomic_write(freshness.record_path(root, job),
-                     freshness.record_text(job, freshness.declared_inputs(nb)))
         failed.unlink(missing_ok=True)
         return Result(job, True, time.perf_counter() - started, html=target.with_suffix(".html"))
     except Exception as err:  # noqa: BLE001 - one report's failure must not stop the batch
@@ -204,12 +204,40 @@ def _print(page: str, path: Path) -> bytes:
                           f"({_one_line(err)})") from err
 
 
+def write_all(writes: Sequence[tuple[Path, str | bytes]], root: Path) -> None:
+    """Write each ``(path, text)`` atomically, in order; on a refusal say what is missing.
+
+    The old render record goes first (unlinking needs no space), so whatever the disk refuses
+    the report is never taken for up to date: a later render makes it again.
+
+    Raises
+    ------
+    ReportNotWrittenError
+        A write failed (disk full, read-only, permissions): names what was written and what
+        was not. Files not yet written keep their last good content.
+    """
+    writes[-1][0].unlink(missing_ok=True)
+    for number, (path, text) in enumerate(writes):
+        try:
+            atomic_write(path, text)
+        except OSError as err:
+            done = [_shown(p, root) for p, _ in writes[:number]]
+            missing = [_shown(p, root) for p, _ in writes[number:]]
+            raise ReportNotWrittenError(
+                f"could not write {_shown(path, root)}: {err.strerror or err}; not written: "
+                f"{', '.join(missing)}" + (f" (written: {', '.join(done)})" if done else "")
+                + "; free space or fix permissions and render again (the report counts as "
+                "out of date)") from err
+
+
 def _one_line(err: Exception) -> str:
     name = getattr(err, "ename", None) or type(err).__name__
     detail = getattr(err, "evalue", None) or str(err)
     cell = getattr(err, "exec_count", None)
     where = f" in cell {cell}" if cell else ""
-    return f"{name}{where}: {' '.join(str(detail).split())[:300]}"
+    text = " ".join(str(detail).split())
+    # A toolkit error is written to be read whole (e.g. every file a full disk left unwritten).
+    return f"{name}{where}: {text if isinstance(err, ScrutinyError) else text[:300]}"
 
 
 def _with_library_path() -> None:
@@ -427,5 +455,8 @@ def write_index(root: Path) -> Path:
         stylesheet=Markup(report.stylesheet()),  # the toolkit's own CSS, not data
         groups=[(items[0].group_heading, items) for items in groups.values()])
     index = root / "index.html"
-    atomic_write(index, page)
+    try:
+        atomic_write(index, page)
+    except OSError as err:  # name the index: a full disk's error names no file
+        raise OSError(err.errno, err.strerror or str(err), str(index)) from err
     return index

@@ -2,6 +2,9 @@
 
 The screen needs the rendered reports' freshness records, so it lives with the renderer; every
 table on it comes from ``load`` (validated), and :meth:`ContractStatus.lines` only words them.
+It also verifies the store of returns (as ``scrutiny verify`` does, :mod:`scrutiny.load.evidence`):
+each problem is listed under *Evidence* and :attr:`ContractStatus.problems` is true, so the
+command can exit non-zero after showing the screen.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 from scrutiny.core.months import month_label
 from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.evidence import problem_lines, verify_evidence
 from scrutiny.load.folder import DECISIONS_FILE
 from scrutiny.load.reasons import load_decision_log, load_mitigation_reasons
 from scrutiny.load.receipts import load_receipts, received_values
@@ -27,6 +31,8 @@ from scrutiny.score.scoring import score, unconfirmed_claims
 
 #: The period report's notebook stem, the one report ``status`` follows month by month.
 PERIOD_REPORT = "period_report"
+#: Starts each line of the screen that names a problem with the evidence.
+PROBLEM_MARK = "  PROBLEM "
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class ContractStatus:
         Each month held -> when a supplier's return first gave a value for it (late returns).
     decision_log : pandas.DataFrame
         The decision log (who, when, what, why), oldest first; empty when none is recorded.
+    evidence : tuple of str
+        Each problem with the store of returns, one line (empty when it verifies).
     """
 
     contract: Contract
@@ -62,6 +70,19 @@ class ContractStatus:
     claims: pd.DataFrame
     first_received: dict
     decision_log: pd.DataFrame
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> bool:
+        """Whether the store of returns does not verify (``scrutiny status`` then exits 1)."""
+        return bool(self.evidence)
+
+    def problem_message(self) -> str:
+        """What the command says on exiting for :attr:`problems`: the count and what to run."""
+        name, count = self.contract.folder.name, len(self.evidence)
+        return (f"{name}: the store of returns does not verify ({count} "
+                f"problem{'s' if count > 1 else ''}, listed under Evidence); run scrutiny verify "
+                f"--contract {name}")
 
     @property
     def latest(self) -> pd.Period | None:
@@ -78,6 +99,8 @@ class ContractStatus:
             last = self.receipts.iloc[-1]
             lines.append(f"Returns kept as received: {len(self.receipts)} (latest "
                          f"{last['source_name']}, {last['received_at']})")
+        lines.append("Evidence (stored returns against receipts.csv and returns.csv):")
+        lines += [f"{PROBLEM_MARK}{line}" for line in self.evidence] or ["  verified"]
         lines += self._schedule_lines()
         lines.append("Expected but not in the return (scored Red, data not available):")
         by_month = self.missing.groupby("month")["kpi_id"].agg(", ".join)
@@ -134,7 +157,8 @@ class ContractStatus:
 
 
 def status(name: str, data_root: Path | None = None) -> ContractStatus:
-    """Load contract ``name`` and gather what ``scrutiny status`` shows.
+    """Load contract ``name``, verify its store of returns and gather what ``scrutiny status``
+    shows.
 
     Raises
     ------
@@ -145,8 +169,10 @@ def status(name: str, data_root: Path | None = None) -> ContractStatus:
     missing = missing_kpi_months(c.kpis, c.returns, c.months)
     receipts = load_receipts(c.folder)
     log = load_decision_log(c.folder)
+    evidence = problem_lines(c.folder.name, verify_evidence(c.folder))
     return ContractStatus(c, receipts, missing, load_mitigation_reasons(c), report_states(c),
-                          unconfirmed_claims(score(c)), first_received(c, receipts), log)
+                          unconfirmed_claims(score(c)), first_received(c, receipts), log,
+                          tuple(evidence))
 
 
 def first_received(contract: Contract, receipts: pd.DataFrame) -> dict:
@@ -158,7 +184,7 @@ def first_received(contract: Contract, receipts: pd.DataFrame) -> dict:
     """
     if not len(receipts):
         return {}
-    values = received_values(contract.folder)
+    values = received_values(contract.folder, skip_missing=True)
     returned = set(receipts.loc[receipts["rows_file"] != "", "stored_file"])
     values = values[values["stored_file"].isin(returned)]
     if values.empty:
