@@ -9,7 +9,9 @@ answer is checked in test_readme.py and test_your_contract.py, on the same runs.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -45,6 +47,28 @@ def test_most_blocks_run():
     not_run = [b for b in every if b.not_run is not None]
     assert all(b.not_run for b in not_run), [b.where for b in not_run if not b.not_run]
     assert len(every) >= 15 and len(not_run) * 2 <= len(every), [b.where for b in not_run]
+
+
+def test_the_readme_registers_the_kernel_where_the_run_points(doc_run):
+    """README's ``scrutiny kernel install`` wrote the kernelspec under the run's own folder."""
+    run = doc_run("README.md")
+    assert not run.failures, "\n".join(run.failures)
+    spec = Path(run.env["JUPYTER_DATA_DIR"]) / "kernels" / "scrutiny" / "kernel.json"
+    assert json.loads(spec.read_text())["display_name"] == "Python (scrutiny)"
+    assert "installed in" in run.output_of("scrutiny kernel install").stdout
+
+
+def test_the_ratings_page_gives_what_it_says(doc_run):
+    """docs/procurement_ratings.md: the columns it lists, and PM_KPI_08 (9 Blue, 3 Green) Good."""
+    run = doc_run("docs/procurement_ratings.md")
+    assert not run.failures, "\n".join(run.failures)
+    table, counts = run.namespace["table"], run.namespace["counts"]
+    assert {"months", "green", "amber", "red", "no_data", "blue", "scored", "longest_red_run",
+            "rating", "rule"} <= set(table.columns)
+    pm08 = table.set_index("kpi_id").loc["PM_KPI_08"]
+    assert (pm08["blue"], pm08["green"], pm08["rating"]) == (9, 3, "Good")
+    assert counts["kpis"].sum() == len(table)
+    assert "PM_KPI_08" in run.output_of("scrutiny ratings").stdout
 
 
 def synopsis_lines() -> list[tuple[str, str]]:
