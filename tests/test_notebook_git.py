@@ -3,9 +3,9 @@
 Each notebook is committed into a temporary repository with the git filter that
 ``scrutiny kernel install`` (and so ``make``) configures, then rewritten as JupyterLab saves it
 after a run: ``language_info`` from the kernel, the kernel's own ``kernelspec``, outputs and
-execution counts, written by nbformat at indent 1 (as jupyter_server does). Git must then see no
-change. The same round trip through the filter without ``language_info`` dropped shows the
-change, so the check can fail.
+execution counts, saved through jupyter_server's contents manager (nbformat, indent 1, and a
+checkpoint in ``.ipynb_checkpoints/``). Git must then see no change. The same round trip through
+the filter without ``language_info`` dropped shows the change, so the check can fail.
 """
 
 from __future__ import annotations
@@ -48,8 +48,15 @@ def git(repo: Path, *args: str) -> str:
 
 
 def as_jupyterlab_saves(path: Path) -> None:
-    """Rewrite ``path`` as JupyterLab does after opening it and running every cell."""
-    nb = nbformat.read(path, as_version=4)
+    """Rewrite ``path`` as JupyterLab does after opening it and running every cell.
+
+    The notebook is read and saved through jupyter_server's contents manager, the code that
+    writes the file when JupyterLab (auto)saves; the frontend's additions are made in between.
+    """
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    contents = FileContentsManager(root_dir=str(path.parent))
+    nb = contents.get(path.name)["content"]
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     nb.metadata["kernelspec"] = {"display_name": DISPLAY_NAME, "language": "python",
                                  "name": KERNEL_NAME}
@@ -58,15 +65,17 @@ def as_jupyterlab_saves(path: Path) -> None:
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran\n"),
                         nbformat.v4.new_output("execute_result", data={"text/plain": "42"},
                                                execution_count=count)]
-    nbformat.write(nb, path)
+    contents.save({"type": "notebook", "format": "json", "content": nb}, path.name)
 
 
 def committed_repo(folder: Path, python: str, notebooks: list[Path] = NOTEBOOKS) -> Path:
-    """A new repository holding ``notebooks`` and .gitattributes, with the filter configured."""
+    """A new repository holding ``notebooks``, .gitattributes and .gitignore (JupyterLab's
+    checkpoints), with the filter configured."""
     git(folder, "init", "-q")
     git(folder, "config", "user.email", "test@example.invalid")
     git(folder, "config", "user.name", "test")
-    shutil.copy(PROJECT_ROOT / ".gitattributes", folder / ".gitattributes")
+    for name in (".gitattributes", ".gitignore"):
+        shutil.copy(PROJECT_ROOT / name, folder / name)
     (folder / "notebooks").mkdir()
     for notebook in notebooks:
         shutil.copy(notebook, folder / "notebooks" / notebook.name)
