@@ -42,6 +42,32 @@ class InputValidationError(ScrutinyError):
         return f"{text}. {self.hint}" if self.hint else text
 
 
+class SetupError(InputValidationError):
+    """Raised when a new contract's set-up breaks a rule: the slug, a name, a code or the schedule.
+
+    Holds every problem found, one line each (file, row and column where the schedule is at
+    fault); nothing has been written. Fix each line and run ``scrutiny new-contract`` again.
+    """
+
+    def __init__(self, problems: list[InputValidationError]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.detail, file=first.file, row=first.row, column=first.column,
+                         hint=first.hint)
+
+    def _format(self) -> str:
+        return "\n".join(InputValidationError._format(p) for p in self.problems)
+
+
+class ProtectedFileError(ScrutinyError):
+    """Raised when a command would write over a read-only file or into a contract's data folder.
+
+    Read-only files are evidence (the store of returns) or files someone protected on purpose;
+    the data folder is changed only by ``ingest``, ``override``, ``mitigate`` and
+    ``new-contract``. Nothing has been written: choose another output path.
+    """
+
+
 class UnknownContractError(ScrutinyError):
     """Raised when no data folder exists for the contract, portfolio or service asked for."""
 

@@ -152,6 +152,12 @@ class _FriendlyGroup(LazyGroup):
     """Turns toolkit errors into one line on stderr and a non-zero exit; ``--debug`` re-raises."""
 
     def invoke(self, ctx: click.Context):
+        from scrutiny.cli.terminal import printable_output
+
+        with printable_output():  # no stored text may send a terminal escape (core.text)
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ScrutinyError as err:

@@ -65,6 +65,10 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
         raise click.UsageError("--latest needs --contract NAME")
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if scheduler:
+        from scrutiny.render.executors import check_scheduler
+
+        check_scheduler(scheduler)  # before anything is planned or started
     options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
                "executor": executor, "scheduler": scheduler, "pdf": pdf,
                "accept_damage": accept_damage}

@@ -39,7 +39,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from scrutiny.exceptions import IngestError
+from scrutiny.exceptions import IngestError, ProtectedFileError
 
 STAGING_DIR = ".ingest-staging"
 #: Marks an ingest in progress; the reader refuses a folder holding it (see load.contract).
@@ -59,6 +59,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     (0666 less the umask), not ``mkstemp``'s 0600: outputs are for sharing.
     """
     path = Path(path)
+    refuse_read_only(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -69,6 +70,24 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def refuse_read_only(path: Path) -> None:
+    """Refuse to replace a read-only file (no write bit for anyone), even where ``os.replace``
+    could (the folder is writable, or the user is root).
+
+    Raises
+    ------
+    ProtectedFileError
+        ``path`` exists and is read-only.
+    """
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        return
+    if mode & 0o222 == 0:
+        raise ProtectedFileError(f"{path} is read-only and is never written over (it may be "
+                                 "evidence, such as a stored return); choose another file")
 
 
 def _current_umask() -> int:
@@ -141,8 +160,10 @@ class StagedFiles:
         """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path.
 
         ``name`` may lie in a subfolder (``returns/<file>``); ``read_only`` stages the file
-        read-only (0444), as the store of returns keeps its files.
+        read-only (0444), as the store of returns keeps its files. A read-only
+        ``<folder>/<name>`` is refused here, before anything is replaced.
         """
+        refuse_read_only(self.folder / name)
         path = self.staging / name
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_synced(path, data)

@@ -63,6 +63,7 @@ from scrutiny.ingest.store import (
     contract_lock,
     receipts_csv_bytes,
     rows_csv_bytes,
+    safe_rows,
     stored_name,
     unregistered_files,
 )
@@ -262,15 +263,34 @@ def recover_contract(name: str, data_root: Path | None = None) -> str:
     return outcome
 
 
+#: Largest return (or schedule) file read, in bytes. A month's return is a few kilobytes; a file
+#: above this is refused before a byte is read, so a huge file cannot exhaust memory.
+MAX_RETURN_BYTES = 20 * 2**20
+
+
 def _read_source_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise IngestError(f"{path}: file not found")
+    check_size(path)
     return path.read_bytes()
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file above :data:`MAX_RETURN_BYTES` in one line, before reading it."""
+    size = Path(path).stat().st_size
+    if size > MAX_RETURN_BYTES:
+        raise IngestError(f"{Path(path).name}: {size / 2**20:,.0f} MB is larger than a return can "
+                          f"be ({MAX_RETURN_BYTES // 2**20} MB); check it is the right file, or "
+                          "send the months as separate returns")
 
 
 def read_return(path: Path) -> pd.DataFrame:
     """Read a wide return as text: ``.csv`` through ``tables.read_csv_text``, ``.xlsx`` with
-    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0."""
+    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0.
+
+    Files above :data:`MAX_RETURN_BYTES` are refused before they are read.
+    """
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv_text(path)
@@ -459,7 +479,7 @@ def append_csv_bytes(existing: bytes, rows: pd.DataFrame, columns: list[str]) ->
     writer = csv.writer(buffer, lineterminator="\n")
     if not existing.strip():
         writer.writerow(columns)
-    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[columns]))  # logs are opened in spreadsheets: no formulas
     head = existing if existing.strip() else b""
     if head and not head.endswith(b"\n"):
         head += b"\n"

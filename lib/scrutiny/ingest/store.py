@@ -45,6 +45,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError, ScrutinyError
 from scrutiny.load.folder import STORE_DIR
 from scrutiny.load.receipts import RECEIPT_COLUMNS, ROWS_COLUMNS, load_receipts
@@ -99,7 +100,7 @@ def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ROWS_COLUMNS)
-    writer.writerows(rows[ROWS_COLUMNS].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[ROWS_COLUMNS]))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -121,8 +122,18 @@ def receipts_csv_bytes(existing: bytes, new_rows: pd.DataFrame) -> bytes:
             given = dict(zip(header, row, strict=False))
             writer.writerow([given.get(c, "") for c in RECEIPT_COLUMNS])
         head = b""
-    writer.writerows(new_rows[RECEIPT_COLUMNS].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(new_rows[RECEIPT_COLUMNS]))
     return head + buffer.getvalue().encode("utf-8")
+
+
+def safe_rows(rows: pd.DataFrame) -> Iterator[tuple[object, ...]]:
+    """The rows of ``rows`` as tuples, every text cell defused (:func:`defuse`).
+
+    The logs and tables the toolkit writes (``receipts.csv``, ``changes.csv``, the decision
+    files) are opened in spreadsheets: a file name or reason starting ``=`` stays text.
+    """
+    for row in rows.itertuples(index=False, name=None):
+        yield tuple(defuse(value) for value in row)
 
 
 def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:

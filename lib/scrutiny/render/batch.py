@@ -29,7 +29,7 @@ from scrutiny.exceptions import ParameterError, RenderError, ReportNotWrittenErr
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
-from scrutiny.report.params import display_path, load_params
+from scrutiny.report.params import display_path, load_params, source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def plan(paths: Iterable[Path], *, period: str | None = None,
     ParameterError, NoDataForPeriodError
         Before anything runs, naming every invalid file and key.
     """
+    source_date_epoch()  # refuse a bad SOURCE_DATE_EPOCH once, before any kernel hangs on it
     with reuse_loaded_contracts():  # one read of each data folder for the whole batch
         return _plan(paths, period=period, council=council)
 
