@@ -18,6 +18,7 @@ import pandas as pd
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
+from scrutiny.core.units import with_unit
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.insight.workbench import ContractHandle, open_contract
 from scrutiny.load.contract import Contract
@@ -124,20 +125,31 @@ def history_table(rows: pd.DataFrame, *, kpi_id: str) -> Html:
     number = {reason: i for i, reason in enumerate(notes, start=1)}
     shown = pd.DataFrame({
         "Month": rows["month"].map(month_name),
-        "Value": rows["value"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-        .where(rows["status"] == "", rows["status"]),
+        "Value": _values_with_unit(rows).where(rows["status"] == "", rows["status"]),
         "RAG": rows["rag"].map(RAG_LABELS), "rag": rows["rag"],
         "TSL": rows["tsl"].map("{:g}".format), "MSL": rows["msl"].map("{:g}".format),
         "Why": rows["basis"],
         "Revised thresholds": rows["override_reason"].map(
             lambda r: f"Note {number[r]}" if r in number else ""),
     })
+    if "comment" in rows and rows["comment"].fillna("").ne("").any():
+        shown["Supplier's comment"] = rows["comment"].fillna("")
     table = report.table(shown, caption=f"RAG history of {kpi_id}", rag_columns={"RAG": "rag"},
                          row_header="Month", numeric=["Value", "TSL", "MSL"])
     if not notes:
         return table
     return report.join(table, report.bullet_list(
         [f"Note {number[r]} (revised thresholds): {r}" for r in notes]))
+
+
+def _values_with_unit(rows: pd.DataFrame) -> pd.Series:
+    """Each number to two decimals with the KPI's unit (``97.50%``, ``4.50 days``)."""
+    labels = rows["unit_label"] if "unit_label" in rows else pd.Series("", index=rows.index)
+    units = rows["unit"] if "unit" in rows else pd.Series("count", index=rows.index)
+    return pd.Series([
+        "" if pd.isna(v) else with_unit(f"{v:,.2f}", u, lab)
+        for v, u, lab in zip(rows["value"], units, labels.fillna(""), strict=True)],
+        index=rows.index, dtype=object)
 
 
 def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
