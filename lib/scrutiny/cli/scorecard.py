@@ -14,10 +14,8 @@ from scrutiny.cli.output import (
     number_text,
     save_workbook,
 )
-from scrutiny.insight.workbench import open_contract
-from scrutiny.load.contract import load_contract
-from scrutiny.score.reconcile import reconcile as reconcile_counts
-from scrutiny.score.scoring import score, summary_counts
+from scrutiny.score.cache import cached_scores, scored_contract
+from scrutiny.score.scoring import summary_counts
 
 
 @click.command()
@@ -27,10 +25,10 @@ from scrutiny.score.scoring import score, summary_counts
 @FORMAT_OPTION
 def summary(contract: str, fmt: str, **months) -> None:
     """RAG counts per service and month, plus all services (ALL)."""
-    c = load_contract(contract)
-    table = summary_counts(score(c), list(c.info.services), start=months["from"],
+    info, scored = cached_scores(contract)
+    table = summary_counts(scored, list(info["services"]), start=months["from"],
                            end=months["to"])
-    emit(table, fmt, f"{c.info.title}: KPIs by RAG status per service and month")
+    emit(table, fmt, f"{info['title']}: KPIs by RAG status per service and month")
 
 
 #: What a scores workbook holds, in order.
@@ -46,6 +44,8 @@ SCORES_SHEET = ["kpi_id", "service", "description", "month", "value", "status", 
 @OUTPUT_OPTION
 def scores(contract: str, fmt: str, output, **months) -> None:
     """One row per KPI-month: value, the return's status word, RAG and thresholds in force."""
+    from scrutiny.insight.workbench import open_contract  # abatement and insight: not for summary
+
     c = open_contract(contract)
     table = c.scores(months["from"], months["to"])
     title = f"{c.title}: KPI scores"
@@ -69,8 +69,10 @@ def scores(contract: str, fmt: str, output, **months) -> None:
 @FORMAT_OPTION
 def reconcile(contract: str, fmt: str) -> None:
     """Published summary cells that the KPI-level results do not reproduce."""
-    c = load_contract(contract)
-    computed = summary_counts(score(c), list(c.info.services))
+    from scrutiny.score.reconcile import reconcile as reconcile_counts
+
+    c, scored = scored_contract(contract)
+    computed = summary_counts(scored, list(c.info.services))
     emit(reconcile_counts(c.published, computed), fmt,
          f"{c.info.title}: published summaries against KPI-level results")
 

@@ -37,6 +37,8 @@ REASONS_FILE = "mitigation_reasons.csv"      # why the council agreed mitigation
 TERMS_FILE = "terms.yaml"                    # abatement terms (optional)
 POINTS_FILE = "abatement_points.csv"         # points per KPI; terms.yaml may name another file
 FAILURES_FILE = "failure_decisions.csv"      # the council's decisions on failures (UK9 notice)
+CACHE_DIR = ".cache"                         # derived copies for speed; never evidence, never read
+                                             # as input (scrutiny.score.cache)
 
 #: The files :func:`scrutiny.load.contract.load_contract` reads, in the order provenance lists them.
 CONTRACT_FILES = (CONTRACT_FILE, KPIS_FILE, RETURNS_FILE, OVERRIDES_FILE, GLIDES_FILE,
@@ -77,7 +79,7 @@ TARGETS_FILE = "targets.csv"
 PARTNERSHIP_FILES = (PARTNERSHIP_FILE, STATEMENTS_FILE, FIGURES_FILE, TARGETS_FILE)
 
 #: Every file name above: what the test of this module's monopoly looks for elsewhere.
-ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, REASONS_FILE, TERMS_FILE,
+ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, REASONS_FILE, TERMS_FILE, CACHE_DIR,
                        POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
                        *PARTNERSHIP_FILES})
 
