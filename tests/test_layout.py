@@ -30,6 +30,7 @@ ALLOWED_READERS = {
     "render/batch.py": {"read_text"},                 # rendered notebooks and manifests
     "render/freshness.py": {"read_text", "read_bytes"},  # freshness records; inputs' SHA-256
     "render/warm.py": {"fdopen", "read_text"},        # the kernel's pipe and /proc
+    "score/cache.py": {"read_text", "read_bytes"},    # its own entries; inputs' SHA-256 (key)
     "report/provenance.py": {"read_bytes"},           # SHA-256 of each input file
 }
 

@@ -284,9 +284,11 @@ class PeriodReportParams(ReportParams):
 
     def load_subject(self) -> Contract:
         """The contract, checked to have KPI results for the period."""
-        from scrutiny.load.contract import load_contract
+        # The validated contract as kept by the scored-contract cache when its inputs are
+        # unchanged (identical to load_contract's; see scrutiny.score.cache).
+        from scrutiny.score.cache import scored_contract
 
-        contract = load_contract(self.contract)
+        contract, _ = scored_contract(self.contract)
         months = contract.months
         if self.month not in months:
             raise NoDataForPeriodError(

@@ -104,6 +104,7 @@ def scored_contract(name: str, data_root: Path | None = None) -> tuple[Contract,
     found = read_entry(store / key, key)
     if found is not None:
         return found
+    shutil.rmtree(store / key, ignore_errors=True)  # a damaged entry would block its rebuild
     contract, scored = _fresh(name, data_root)
     write_entry(store, key, contract, scored)
     return contract, scored
@@ -128,9 +129,10 @@ def cached_scores(name: str, data_root: Path | None = None) -> tuple[dict, pd.Da
         try:
             body = _manifest(store / key, key)
             info = body["contract"]["info"]["value"]
-            scored = _read_frame(_checked_bytes(store / key / body["scored"]["part"],
-                                                body["parts"][body["scored"]["part"]]),
-                                 body["scored"]["nan_columns"])
+            item = body["scored"]
+            scored = _read_frame(_checked_bytes(store / key / item["part"],
+                                                body["parts"][item["part"]]),
+                                 item["nan_columns"], item["categories"])
             if isinstance(info, dict) and isinstance(scored, pd.DataFrame):
                 return info, scored
         except Exception:  # noqa: BLE001 - a damaged cache of any kind is ignored, never trusted
@@ -259,7 +261,7 @@ def _decode_dataclass(cls: type, fields: dict, parts: dict[str, bytes]):
 def _decode(item: dict, hint: object, parts: dict[str, bytes]):
     kind = item["kind"]
     if kind == "frame":
-        return _read_frame(parts[item["part"]], item["nan_columns"])
+        return _read_frame(parts[item["part"]], item["nan_columns"], item["categories"])
     if kind == "model":
         return hint.model_validate(item["value"])
     if kind == "dataclass":
@@ -275,7 +277,8 @@ def _decode(item: dict, hint: object, parts: dict[str, bytes]):
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _read_frame(data: bytes, nan_columns: list[str]) -> pd.DataFrame:
+def _read_frame(data: bytes, nan_columns: list[str], categories: dict[str, dict]
+                ) -> pd.DataFrame:
     import pyarrow
     import pyarrow.parquet
 
@@ -286,6 +289,9 @@ def _read_frame(data: bytes, nan_columns: list[str]) -> pd.DataFrame:
         values = frame[column].to_numpy(dtype=object, copy=True)
         values[pd.isna(values)] = np.nan
         frame[column] = values
+    for column, dtype in categories.items():  # an empty column comes back without categories
+        frame[column] = frame[column].astype(pd.CategoricalDtype(dtype["categories"],
+                                                                 dtype["ordered"]))
     return frame
 
 
@@ -342,7 +348,8 @@ def _encode(value, parts: dict[str, bytes], name: str = "scored") -> dict:
     if isinstance(value, pd.DataFrame):
         part = f"{name}.parquet"
         parts[part] = _frame_bytes(value)
-        return {"kind": "frame", "part": part, "nan_columns": _nan_columns(value)}
+        return {"kind": "frame", "part": part, "nan_columns": _nan_columns(value),
+                "categories": _categories(value)}
     if isinstance(value, BaseModel):
         return {"kind": "model", "value": value.model_dump(mode="json")}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -364,6 +371,19 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     except Exception as err:  # noqa: BLE001 - pyarrow refuses mixed or odd object columns
         raise Uncacheable(str(err)) from None
     return buffer.getvalue()
+
+
+def _categories(frame: pd.DataFrame) -> dict[str, dict]:
+    """Each categorical column's categories and order (Parquet loses them on an empty column)."""
+    found = {}
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = dtype.categories.tolist()
+            if not all(type(c) in (str, int, float) for c in categories):
+                raise Uncacheable(f"{column}: categories of another type")
+            found[column] = {"categories": categories, "ordered": bool(dtype.ordered)}
+    return found
 
 
 def _nan_columns(frame: pd.DataFrame) -> list[str]:
