@@ -380,3 +380,17 @@ def test_summary_counts_of_cached_scores_reproduce_the_published_figures():
     info, scores = cached_scores(CSS, DATA)
     counts = summary_counts(scores, list(info["services"]))
     assert int(counts.loc[counts["service"] == "ALL", "total"].sum()) == 516
+
+
+def test_summary_on_a_kept_entry_imports_neither_pandera_nor_pydantic(tmp_path, cache_dir):
+    """What makes ``scrutiny summary`` fast: a hit reads two parts and no loader is imported."""
+    env = {**os.environ, "SCRUTINY_DATA": str(DATA), "PYTHONPATH": str(PROJECT_ROOT / "lib"),
+           CACHE_ENV: str(cache_dir)}
+    command = [sys.executable, "-X", "importtime", "-m", "scrutiny", "summary", "--contract", CSS]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert " pandera" in first.stderr  # the miss validated the CSV files
+    second = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert second.stdout == first.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.splitlines()}
+    assert not {m for m in imported if m.split(".")[0] in ("pandera", "pydantic", "scipy",
+                                                            "matplotlib")}
