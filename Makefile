@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors clean-venv
+.PHONY: report test lint bench bench-render bench-startup bench-rerender bench-executors bench-pdf clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dask]"
+	$(BIN)/pip install --quiet -e ".[test,dask,pdf]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name scrutiny --display-name "Python (scrutiny)" > /dev/null
 	# Notebooks are committed without outputs, even after a JupyterLab session saved some: git
 	# strips them on the way in (.gitattributes names the filter; each checkout uses its own .venv).
@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout --keep-id -t'
 	touch $(STAMP)
 
+# PDFs beside the HTML need Debian's chromium (apt-get install chromium); `make report PDF=` skips them.
+PDF ?= --pdf
 report: $(STAMP)
-	$(BIN)/scrutiny render --all --jobs 2
+	$(BIN)/scrutiny render --all --jobs 2 $(PDF)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -43,6 +45,9 @@ bench-rerender: $(STAMP)
 
 bench-executors: $(STAMP)
 	$(BIN)/python benchmarks/executors.py --reports 17 50 200 --jobs 2
+
+bench-pdf: $(STAMP)
+	$(BIN)/python benchmarks/pdf.py --repeats 1 --jobs 2 --reports 12
 
 clean-venv:
 	rm -rf $(VENV)

@@ -91,12 +91,20 @@ def hostile_contract(data_root: Path) -> Path:
     kpis = pd.read_csv(folder / "kpis.csv", dtype=str, keep_default_na=False)
     kpis["description"] += " " + PAYLOADS["description"]  # wherever a description is shown
     kpis.to_csv(folder / "kpis.csv", index=False)
-    with open(folder / "mitigation_reasons.csv", "a", encoding="utf-8") as reasons:
-        # CSC_KPI_04 is "Mitigation Agreed" in June 2016, so the exceptions register shows this.
-        reasons.write(f'CSC_KPI_04,Contacts,2016-06,2016-06,"{PAYLOADS["mitigation"]}",test\n')
+    # CSC_KPI_04 is Blue in June 2016 by the council's decision (mitigation_reasons.csv), so the
+    # exceptions register shows that decision's reason: make it the payload.
+    reasons = pd.read_csv(folder / "mitigation_reasons.csv", dtype=str, keep_default_na=False)
+    june = (reasons["kpi_id"] == "CSC_KPI_04") & (reasons["from_month"] == "2016-06")
+    assert june.sum() == 1
+    reasons.loc[june, "reason"] = PAYLOADS["mitigation"]
+    reasons.to_csv(folder / "mitigation_reasons.csv", index=False)
     replace_in(folder / "glides.csv", "The IMT overview", f"{PAYLOADS['glide']} The IMT overview")
     replace_in(folder / "returns.csv", "CSC_KPI_09,2016-06,99.35,*",
                f"CSC_KPI_09,2016-06,99.35,{PAYLOADS['footnote']}")
+    # returns.csv now differs from the stored return: drop the store, as for a contract
+    # transcribed before it (else render refuses the evidence, rightly; tests/cli/test_evidence)
+    (folder / "receipts.csv").unlink()
+    shutil.rmtree(folder / "returns")
     return folder
 
 

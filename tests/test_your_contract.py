@@ -40,7 +40,7 @@ def test_the_guide_runs_as_written(tmp_path):
                     tmp_path / "tests" / "corpus" / "own-contract")
     env = {**os.environ, "SCRUTINY_DATA": str(tmp_path / "data"),
            "SCRUTINY_OUTPUTS": str(tmp_path / "outputs"),
-           "SCRUTINY_PARAMS": str(tmp_path / "params")}
+           "SCRUTINY_PARAMS": str(tmp_path / "params"), "SCRUTINY_TODAY": "2026-10-05"}
     (tmp_path / "data").mkdir()
     (tmp_path / "params").mkdir()
     said = {}
@@ -56,8 +56,11 @@ def test_the_guide_runs_as_written(tmp_path):
     assert re.search(r"ALL 2026-09\s+3\s+1\s+1\s+0\s+5", summary)
     assert "  2026-07: WST_KPI_03" in said["status --contract"].stdout
     html = (tmp_path / "outputs" / "north-waste" / "2026-09" / "period_report.html").read_text()
-    assert ("No service-credit terms are recorded for this contract, so no abatement is "
-            "calculated.") in html
+    assert "Service credit per point (GBP)" in html  # set with scrutiny terms
+    log = (tmp_path / "data" / "north-waste" / "decisions.csv").read_text().splitlines()
+    assert [line.split(",")[2] for line in log[1:]] == ["override", "mitigate", "glide",
+                                                        "mitigate", "withdraw"]
+    assert ",Head of Waste Services,mitigate,CLN_KPI_02," in log[2]
     assert not (tmp_path / "params" / "north-waste").exists()  # no parameters file was needed
     status = subprocess.run([sys.executable, "-m", "scrutiny", "status", "--contract",
                              "north-waste"], cwd=tmp_path, env=env, capture_output=True,

@@ -42,6 +42,32 @@ class InputValidationError(ScrutinyError):
         return f"{text}. {self.hint}" if self.hint else text
 
 
+class SetupError(InputValidationError):
+    """Raised when a new contract's set-up breaks a rule: the slug, a name, a code or the schedule.
+
+    Holds every problem found, one line each (file, row and column where the schedule is at
+    fault); nothing has been written. Fix each line and run ``scrutiny new-contract`` again.
+    """
+
+    def __init__(self, problems: list[InputValidationError]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.detail, file=first.file, row=first.row, column=first.column,
+                         hint=first.hint)
+
+    def _format(self) -> str:
+        return "\n".join(InputValidationError._format(p) for p in self.problems)
+
+
+class ProtectedFileError(ScrutinyError):
+    """Raised when a command would write over a read-only file or into a contract's data folder.
+
+    Read-only files are evidence (the store of returns) or files someone protected on purpose;
+    the data folder is changed only by ``ingest``, ``override``, ``mitigate`` and
+    ``new-contract``. Nothing has been written: choose another output path.
+    """
+
+
 class UnknownContractError(ScrutinyError):
     """Raised when no data folder exists for the contract, portfolio or service asked for."""
 
@@ -70,8 +96,22 @@ class IngestError(ScrutinyError):
     """Raised when a supplier return cannot be ingested; nothing has been written."""
 
 
+class DecisionError(IngestError):
+    """Raised when a council decision (mitigate, withdraw, override, glide, terms) cannot be
+    recorded as given: months in the future or before the contract's start, a blank or over-long
+    reason, nothing to withdraw, no name for who decided. The message says what to give instead;
+    nothing has been written."""
+
+
 class RenderError(ScrutinyError):
     """Raised when one or more reports failed to render; earlier outputs are left untouched."""
+
+
+class PdfConverterError(ScrutinyError):
+    """Raised when ``--pdf`` is asked for but no converter (playwright and a Chromium) is found.
+
+    Checked before any report runs, so nothing is rendered; the message says how to get one.
+    """
 
 
 class ReportContentError(ScrutinyError):
@@ -84,3 +124,16 @@ class UnknownKpiError(ScrutinyError):
 
 class NoticeError(ScrutinyError):
     """Raised when a contract performance notice would not validate against the OCDS schema."""
+
+
+class EvidenceError(ScrutinyError):
+    """Raised when a contract's store of returns no longer verifies (a stored return edited,
+    deleted, swapped or unregistered, ``receipts.csv`` or ``returns.csv`` edited, a link out of
+    the folder); the message names each problem on its own line. Restore the files from backup,
+    or pass ``--accept-damage "reason"`` to go on (the reason is logged)."""
+
+
+class ReportNotWrittenError(ScrutinyError):
+    """Raised when a rendered report's files (downloads, notebook, HTML, manifest, render record)
+    could not all be written, e.g. the disk is full; the message names what was written and
+    what is missing. Free space (or fix the folder's permissions) and render again."""

@@ -26,10 +26,16 @@ NEW = ["new-contract", "north-waste", "--schedule", str(OWN / "schedule.csv"),
        "--service", "WST=Waste collection", "--service", "CLN=Street cleansing"]
 
 
-def run(root: Path, *args: str):
+#: Scored as of 5 October 2026: September's return is not due until 14 October, so no month
+#: held here is overdue (tests/ingest/test_schedule.py moves the date on).
+TODAY = "2026-10-05"
+
+
+def run(root: Path, *args: str, today: str = TODAY):
     return CliRunner().invoke(main, [*args], env={"SCRUTINY_DATA": str(root / "data"),
                                                   "SCRUTINY_OUTPUTS": str(root / "outputs"),
-                                                  "SCRUTINY_PARAMS": str(root / "params")})
+                                                  "SCRUTINY_PARAMS": str(root / "params"),
+                                                  "SCRUTINY_TODAY": today})
 
 
 @pytest.fixture
@@ -49,9 +55,10 @@ def test_six_returns_give_the_summary_counts_worked_by_hand(own):
     every = table[table["service"] == "ALL"].set_index("month")[
         ["green", "amber", "red", "blue", "total"]]
     # Apr-Sep: July's return leaves out WST_KPI_03 (Red, not in the return); CLN_KPI_01 is
-    # quarterly (June and September only); CLN_KPI_02 is "Mitigation Agreed" in August.
+    # quarterly (June and September only); CLN_KPI_02 says "Mitigation Agreed" in August, a
+    # claim the council has not decided: no number, so Red (data not available).
     assert every.values.tolist() == [[3, 1, 0, 0, 4], [2, 1, 1, 0, 4], [3, 1, 1, 0, 5],
-                                     [2, 0, 2, 0, 4], [2, 0, 1, 1, 4], [3, 1, 1, 0, 5]]
+                                     [2, 0, 2, 0, 4], [2, 0, 2, 0, 4], [3, 1, 1, 0, 5]]
 
 
 def test_a_kpi_left_out_is_red_not_in_the_return_and_warned(own, tmp_path):

@@ -33,3 +33,16 @@ def test_killed_before_the_commit_is_reported_as_no_change(tmp_path):
     assert "stopped before changing anything" in recover(tmp_path)
     assert (tmp_path / "returns.csv").read_bytes() == b"old\n"
     shutil.rmtree(tmp_path / STAGING_DIR, ignore_errors=True)
+
+
+def test_recover_names_the_command_that_was_interrupted(tmp_path):
+    from scrutiny.core.atomic import STAGING_DIR, StagedFiles, recover
+
+    (tmp_path / "a.csv").write_text("old\n")
+    with StagedFiles(tmp_path, command="mitigate --withdraw") as staged:
+        staged.write("a.csv", b"new\n")
+        assert (tmp_path / STAGING_DIR).is_dir()
+        said = recover(tmp_path)  # as if the process had been killed here
+    assert said == ("removed a staging folder left by a mitigate --withdraw that stopped "
+                    "before changing anything")
+    assert (tmp_path / "a.csv").read_text() == "old\n"

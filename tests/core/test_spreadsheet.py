@@ -25,3 +25,10 @@ def test_defused_text_never_starts_a_formula(text):
     shown = str(defuse(text))
     if shown.startswith(FORMULA_STARTS):  # only a plain number may keep its sign
         float(shown)
+
+
+@given(st.text())
+def test_restore_undoes_defuse_exactly(text):
+    from scrutiny.core.spreadsheet import restore
+
+    assert restore(defuse(text)) == text

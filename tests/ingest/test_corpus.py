@@ -74,7 +74,7 @@ def test_broken_return_is_refused_and_nothing_written(tmp_path, name):
     assert folder_bytes(root) == before
 
 
-@pytest.mark.parametrize("name", ["ok.csv", "bom.csv"])
+@pytest.mark.parametrize("name", ["ok.csv", "bom.csv", "trailing_empty_columns.csv"])
 def test_valid_return_with_or_without_byte_order_mark_is_accepted(tmp_path, name):
     root = contract_copy(tmp_path, MINI, "mini")
     result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(RETURNS / name)])
@@ -104,3 +104,23 @@ def test_broken_contract_tables_are_reported_by_every_command(tmp_path, case, co
     result = run(args, env={"SCRUTINY_DATA": str(root)})
     assert_one_line_error(result, fragments)
     assert folder_bytes(root) == before
+
+
+def test_a_huge_return_is_refused_before_it_is_read(tmp_path):
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:  # sparse: 200 MB long, nothing on disk, nothing to read
+        out.truncate(200 * 2**20)
+    before = folder_bytes(root)
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(huge)])
+    assert_one_line_error(result, ["huge.csv", "200 MB is larger than a return can be"])
+    assert folder_bytes(root) == before
+
+
+def test_a_blank_headed_column_holding_a_value_is_still_refused(tmp_path):
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    bad = tmp_path / "nameless.csv"
+    bad.write_text((RETURNS / "trailing_empty_columns.csv").read_text().replace(
+        "99.95,,,", "99.95,,x,", 1))
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(bad)])
+    assert_one_line_error(result, ["nameless.csv", "row 1", "column ''", "twice"])

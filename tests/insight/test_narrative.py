@@ -27,8 +27,9 @@ JUNE_2016 = [
     "Care Finance had none.",
     "The longest failing runs are 12 consecutive months for PM_KPI_02, PM_KPI_03, PM_KPI_04, "
     "PM_KPI_05, IMT_KPI_09, IMT_KPI_11 and F_KPI_01 (every month held, since July 2015).",
-    "PM_KPI_08 and CSC_KPI_04 were Blue; no reason for the mitigation is recorded in the data "
-    "held.",
+    # Their reasons: the council's decisions, recorded from its published dashboard.
+    "PM_KPI_08 and CSC_KPI_04 were Blue; the reason for each is given in the exceptions "
+    "register.",
     "Over the 6 months to June 2016, F_KPI_01 shows a significant improving trend "
     "(Kendall's tau, 5% level).",
     "No KPI is projected to miss its target or minimum within 3 months if trends continue.",

@@ -319,8 +319,10 @@ def test_cli_refuses_without_identifiers_and_writes_a_draft(tmp_path):
     assert package["releases"][0]["ocid"] == "ocds-000000-draft-lincolnshire-css"
 
 
-def test_filing_sheet_html_escapes_and_xlsx_keeps_text(ready, tmp_path):
+def test_filing_sheet_html_escapes_and_xlsx_keeps_text(ready, tmp_path_factory):
     from openpyxl import load_workbook
+
+    tmp_path = tmp_path_factory.mktemp("sheet")  # outside the data root: outputs never go there
 
     _run("failure", "--contract", "lincolnshire-css", "--kpi", "PM_KPI_02", "--decided",
          "2016-06-20", "--kind", "breach", "--reason", "<script>x</script> =1+1",

@@ -46,8 +46,12 @@ def test_june_2016_register_lists_exactly_the_non_green_kpis(contract, scores):
     runs = register.set_index("kpi_id")["run_length"]
     assert runs[["PM_KPI_02", "IMT_KPI_05", "IMT_KPI_06", "IMT_KPI_10", "PM_KPI_08"]].tolist() \
         == [12, 8, 1, 5, 0]
+    # June's Blue months (PM_KPI_08, CSC_KPI_04) are the council's decisions, recorded from its
+    # published dashboard (seed 000) in mitigation_reasons.csv.
     blue = register[register["rag"] == "blue"]
-    assert blue["reason"].isna().all() and (blue["reason_source"] == NONE_RECORDED).all()
+    assert blue["kpi_id"].tolist() == ["PM_KPI_08", "CSC_KPI_04"]
+    assert blue["reason"].str.startswith("The council's published dashboard shows").all()
+    assert (blue["reason_source"] == FROM_REASONS_FILE).all()
 
 
 def test_register_carries_the_override_in_force():
@@ -88,9 +92,15 @@ def test_blue_reason_comes_from_the_reasons_file_then_the_glide():
 
 def test_seed_001_reasons_load_and_are_honest_about_missing_results(contract, scores):
     reasons = load_mitigation_reasons(contract)
-    assert reasons[["kpi_id", "kpi_defined"]].values.tolist() == [
+    seed_001 = reasons[reasons["source"].str.startswith("seed 001")]
+    assert seed_001[["kpi_id", "kpi_defined"]].values.tolist() == [
         ["ACF_KPI_03", True], ["ACF_KPI_10", False], ["IMT_KPI_15", False],
         ["IMT_KPI_15", False]]
+    # The rest are the council's Blue months of 2015-16, from its published dashboard.
+    dashboard = reasons[reasons["source"].str.startswith("seed 000")]
+    assert dashboard["kpi_id"].tolist() == ["PM_KPI_06", "PM_KPI_08", "CSC_KPI_04",
+                                            "CSC_KPI_08", "CSC_KPI_08", "CSC_KPI_08"]
+    assert len(seed_001) + len(dashboard) == len(reasons)
     assert reasons.iloc[2]["reason"].startswith("April – single instance – change freeze")
     orphans = reasons_without_results(reasons, scores)
     assert orphans[["kpi_id", "month"]].astype(str).values.tolist() == [

@@ -100,3 +100,14 @@ def test_inputs_are_read_from_the_appendix_output_metadata(rendered):
     digest = freshness.file_sha256(data / "c" / "kpis.csv")
     assert freshness.declared_inputs(json.loads(json.dumps(nb))) == {"c/kpis.csv": digest}
     assert freshness.declared_inputs({"cells": [{"outputs": []}]}) is None
+
+
+def test_a_missing_pdf_makes_it_stale_only_when_pdfs_are_wanted(rendered):
+    job, root, _ = rendered
+    both = (".html", ".pdf")
+    assert freshness.stale_reason(job, root) is None
+    assert freshness.stale_reason(job, root, outputs=both) == "period_report.pdf not written yet"
+    (root / job.stem).with_suffix(".pdf").write_bytes(b"%PDF-1.4\n")
+    assert freshness.stale_reason(job, root, outputs=both) is None
+    (root / job.stem).with_suffix(".html").unlink()
+    assert freshness.stale_reason(job, root, outputs=both) == "not rendered yet"

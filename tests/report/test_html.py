@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from scrutiny.exceptions import NoDataForPeriodError, ReportContentError
 from scrutiny.render import committee
 from scrutiny.report import html as report
-from scrutiny.report.charts.style import apply_style
+from scrutiny.report.charts.style import chart_style
 from scrutiny.report.period import scorecard as period_report
 from scrutiny.score.scoring import summary_counts
 
@@ -62,11 +62,10 @@ def test_title_block_declares_the_page_title():
 
 
 def test_figure_is_an_svg_image_with_alt_text_and_stable_bytes():
-    apply_style()  # charts style themselves before drawing; so does this one
-
     def draw():
-        fig = Figure()
-        fig.add_subplot().plot([1, 2, 3])
+        with chart_style():  # charts are drawn in the house style; so is this one
+            fig = Figure()
+            fig.add_subplot().plot([1, 2, 3])
         return report.figure(fig, alt=f"a line {SCRIPT}", caption="c").markup
 
     first = draw()

@@ -97,7 +97,8 @@ def test_missing_file_is_a_parameter_error(tmp_path):
 @pytest.mark.parametrize("extra, environ, expected", [
     ("generated_on: 2016-07-15\n", {"SOURCE_DATE_EPOCH": "0"}, date(2016, 7, 15)),
     ("", {"SOURCE_DATE_EPOCH": "1468800000"}, date(2016, 7, 18)),
-    ("", {}, date(2016, 6, 30)),
+    ("", {}, date.today()),  # the day it is made, never the period's end (2016-06-30)
+    ("", {"SOURCE_DATE_EPOCH": " 0 "}, date(1970, 1, 1)),
 ])
 def test_generated_on_comes_from_parameter_then_epoch_then_period(tmp_path, extra, environ,
                                                                   expected):
@@ -105,10 +106,20 @@ def test_generated_on_comes_from_parameter_then_epoch_then_period(tmp_path, extr
     assert resolve_generated_on(params, environ) == expected
 
 
-def test_malformed_source_date_epoch_is_refused(tmp_path):
+@pytest.mark.parametrize("epoch", ["yesterday", "", "  ", "99999999999999", "-1", "1.5"])
+def test_malformed_source_date_epoch_is_refused(tmp_path, epoch):
+    params = load_params(write(tmp_path, GOOD + "generated_on: 2016-07-15\n"))
+    with pytest.raises(ParameterError, match="SOURCE_DATE_EPOCH is") as err:
+        resolve_generated_on(params, {"SOURCE_DATE_EPOCH": epoch})  # the kernel reads it too
+    assert "\n" not in str(err.value)
+
+
+def test_a_today_date_is_injected_blank_so_a_new_day_is_no_new_parameters(tmp_path):
     params = load_params(write(tmp_path, GOOD))
-    with pytest.raises(ParameterError, match="SOURCE_DATE_EPOCH"):
-        resolve_generated_on(params, {"SOURCE_DATE_EPOCH": "yesterday"})
+    assert params.notebook_parameters(params_file="x", environ={})["generated_on"] == ""
+    pinned = params.notebook_parameters(params_file="x",
+                                        environ={"SOURCE_DATE_EPOCH": "1468800000"})
+    assert pinned["generated_on"] == "2016-07-18"
 
 
 EXAMPLES = {

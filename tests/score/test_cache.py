@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from scrutiny.core.atomic import JOURNAL_FILE
 from scrutiny.exceptions import IngestError, InputValidationError
 from scrutiny.load.contract import load_contract
 from scrutiny.load.folder import CONTRACT_FILES
+from scrutiny.load.schedule import today
 from scrutiny.score import cache
 from scrutiny.score.cache import (
     CACHE_ENV,
@@ -211,20 +213,20 @@ def test_an_edited_input_invalidates_the_entry(css_copy):
 @pytest.mark.parametrize("name", CONTRACT_FILES)
 def test_every_input_file_is_in_the_key_present_or_absent(css_copy, name):
     folder = css_copy / CSS
-    key = cache_key(folder)
+    key = cache_key(folder, today())
     path = folder / name
     if path.exists():
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
-        assert cache_key(folder) != key, f"editing {name} must change the key"
+        assert cache_key(folder, today()) != key, f"editing {name} must change the key"
         path.unlink()
-        assert cache_key(folder) != key, f"deleting {name} must change the key"
+        assert cache_key(folder, today()) != key, f"deleting {name} must change the key"
         path.write_bytes(original)
     else:
         path.write_text("", encoding="utf-8")
-        assert cache_key(folder) != key, f"creating {name} must change the key"
+        assert cache_key(folder, today()) != key, f"creating {name} must change the key"
         path.unlink()
-    assert cache_key(folder) == key
+    assert cache_key(folder, today()) == key
 
 
 def test_the_key_covers_every_file_that_loading_and_scoring_open(css_copy):
@@ -249,10 +251,22 @@ def test_the_key_covers_every_file_that_loading_and_scoring_open(css_copy):
     assert seen <= set(CONTRACT_FILES), f"read but not in the key: {seen - set(CONTRACT_FILES)}"
 
 
+def test_the_date_scored_as_of_is_in_the_key(css_copy):
+    """Which months' returns are overdue depends on the date: another date, another entry."""
+    folder = css_copy / CSS
+    assert cache_key(folder, date(2016, 7, 1)) != cache_key(folder, date(2016, 7, 2))
+    for day in (date(2016, 7, 1), date(2016, 9, 30)):
+        expected = load_contract(CSS, css_copy, as_of=day)
+        expected = expected, score(expected)
+        assert identical(scored_contract(CSS, css_copy, as_of=day), expected)
+        assert identical(scored_contract(CSS, css_copy, as_of=day), expected)
+    assert len(entries(CSS, css_copy)) == 2
+
+
 def test_library_source_is_in_the_key(css_copy, monkeypatch):
-    key = cache_key(css_copy / CSS)
+    key = cache_key(css_copy / CSS, today())
     monkeypatch.setattr(cache, "library_digest", lambda: "another library")
-    assert cache_key(css_copy / CSS) != key
+    assert cache_key(css_copy / CSS, today()) != key
 
 
 def test_a_moved_folder_gets_its_own_entry(css_copy, tmp_path):
@@ -300,7 +314,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(damage, css_copy):
         body["body"]["key"] = "0" * 64
         manifest.write_text(json.dumps(body), encoding="utf-8")
 
-    key = cache_key(css_copy / CSS)
+    key = cache_key(css_copy / CSS, today())
     assert read_entry(entry, key) is None
     assert identical(scored_contract(CSS, css_copy), expected)
     info, scores = cached_scores(CSS, css_copy)
@@ -341,7 +355,7 @@ def test_an_interrupted_ingest_is_refused_even_with_an_entry(css_copy):
 def test_writers_at_once_leave_one_complete_entry(css_copy):
     contract, scores = fresh(CSS, css_copy)
     folder = css_copy / CSS
-    store, key = cache_folder(folder), cache_key(folder)
+    store, key = cache_folder(folder), cache_key(folder, today())
     results: list[bool] = []
     threads = [threading.Thread(target=lambda: results.append(
         write_entry(store, key, contract, scores))) for _ in range(4)]

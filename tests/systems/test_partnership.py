@@ -54,6 +54,7 @@ def _write_quarterly_contract(root):
     (folder / "contract.yaml").write_text(
         "contract: quarterly-test\ntitle: Constructed quarterly contract\ncouncil: Test Council\n"
         "supplier: Test Supplier\nservice_commencement: 2014-04-01\n"
+        "scored_from: 2014-12\nscored_to: 2015-03\n"
         "services:\n  ICT: ICT\n", encoding="utf-8")
     (folder / "kpis.csv").write_text(
         "kpi_id,service,description,frequency,tsl,msl,direction,unit,effective_from,effective_to\n"

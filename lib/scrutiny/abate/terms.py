@@ -54,11 +54,15 @@ class Terms:
     @property
     def volumes(self) -> pd.DataFrame:
         """``service, monthly_volume_gbp, effective_from, effective_to`` (months as Period)."""
-        return pd.DataFrame([
-            {"service": s, "monthly_volume_gbp": v.monthly_volume_gbp,
-             "effective_from": pd.Period(v.effective_from, freq="M"),
-             "effective_to": pd.Period(v.effective_to, freq="M") if v.effective_to else pd.NaT}
-            for s, v in self.params.services.items()])
+        services = self.params.services
+        return pd.DataFrame({
+            "service": list(services),
+            "monthly_volume_gbp": [v.monthly_volume_gbp for v in services.values()],
+            "effective_from": pd.PeriodIndex([v.effective_from for v in services.values()],
+                                             freq="M"),
+            # Typed as months even when no service ends (all NaT would be datetimes).
+            "effective_to": pd.PeriodIndex([v.effective_to or None for v in services.values()],
+                                           freq="M")})
 
     @property
     def illustrative(self) -> bool:

@@ -24,6 +24,7 @@ What a what-if says in words (its settings as a table, the sentence that explain
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,8 +125,19 @@ def _number(text: str, pair: str) -> float:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file (``name``, ``reason``, ``set``), naming the file on any problem."""
-    return load_yaml(Path(path), Scenario)
+    """Read a scenario file (``name``, ``reason``, ``set``), naming the file on any problem.
+
+    A value that is not a finite number (``.nan``, ``.inf``, also inside a list) is refused here,
+    naming the file and the setting, rather than later as if it came from ``--set``.
+    """
+    path = Path(path)
+    scenario = load_yaml(path, Scenario)
+    for name, value in scenario.settings.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+            raise TermsError(f"{path.name}, key 'set.{name}': {value!r} is not a finite number; "
+                             "give a number such as 10")
+    return scenario
 
 
 def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, object]) -> WhatIf:
@@ -164,6 +176,8 @@ def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, obje
 def _positive(name: str, value: object, *, allow_zero: bool) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TermsError(f"{name}: {value!r} is not a number")
+    if not math.isfinite(value):
+        raise TermsError(f"{name}: {value!r} is not a finite number; give a number such as 10")
     if value < 0 or (value == 0 and not allow_zero):
         raise TermsError(f"{name}: {value!r} must be {'at least' if allow_zero else 'above'} 0")
     return float(value)

@@ -32,14 +32,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
                    "reason."),
     "failure": ("scrutiny.cli.contract:failure_command",
                 "Record a section 71(5) performance failure decision (failure_decisions.csv)."),
+    "glide": ("scrutiny.cli.contract:glide_command",
+              "Record a glide period for a KPI: those months score Blue (glides.csv, "
+              "decisions.csv)."),
     "history": ("scrutiny.cli.contract:history_command",
                 "Every value received for one KPI, month by month: file, when, which is in "
                 "force."),
     "ingest": ("scrutiny.cli.ingest:ingest_command",
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
     "mitigate": ("scrutiny.cli.contract:mitigate_command",
-                 "Record the reason the council agreed mitigation for a KPI "
-                 "(mitigation_reasons.csv)."),
+                 "Record that the council agreed mitigation for a KPI: those months score Blue, so "
+                 "no abatement accrues (mitigation_reasons.csv, decisions.csv)."),
     "narrative": ("scrutiny.cli.insight:narrative",
                   "Plain-English highlights for a month, as one paragraph."),
     "new-contract": ("scrutiny.cli.contract:new_contract_command",
@@ -72,9 +75,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "date."),
     "summary": ("scrutiny.cli.scorecard:summary",
                 "RAG counts per service and month, plus all services (ALL)."),
+    "terms": ("scrutiny.cli.contract:terms_command",
+              "Show the contract's service-credit terms; --set changes them (terms.yaml, "
+              "validated)."),
     "trends": ("scrutiny.cli.insight:trends",
                "Trend of each KPI over a trailing window, with projected months to TSL and "
                "MSL."),
+    "verify": ("scrutiny.cli.contract:verify_command",
+               "Check every stored return against its SHA-256 and returns.csv against the "
+               "receipts."),
     "whatif": ("scrutiny.cli.whatif:whatif",
                "Points and service credits under changed terms, beside the contract's own."),
 }
@@ -141,6 +150,12 @@ class _FriendlyGroup(LazyGroup):
     """Turns toolkit errors into one line on stderr and a non-zero exit; ``--debug`` re-raises."""
 
     def invoke(self, ctx: click.Context):
+        from scrutiny.cli.terminal import printable_output
+
+        with printable_output():  # no stored text may send a terminal escape (core.text)
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ScrutinyError as err:

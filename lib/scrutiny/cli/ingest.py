@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scrutiny.cli.output import CONTRACT_OPTION
+from scrutiny.cli.output import ACCEPT_DAMAGE_OPTION, CONTRACT_OPTION
 from scrutiny.exceptions import IngestError
 from scrutiny.ingest.returns import IngestResult, ingest, recover_contract
 from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
@@ -25,9 +25,10 @@ DATA_DIR_OPTION = click.option(
                    "is logged in changes.csv.")
 @click.option("--recover", "recover_only", is_flag=True,
               help="Finish or undo an ingest that was interrupted (no FILE).")
+@ACCEPT_DAMAGE_OPTION
 @DATA_DIR_OPTION
 def ingest_command(contract: str, file: Path | None, replace: bool, recover_only: bool,
-                   data_dir: Path | None) -> None:
+                   accept_damage: str | None, data_dir: Path | None) -> None:
     """Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it.
 
     Nothing is written unless the whole return is valid and the merged contract still loads.
@@ -37,11 +38,14 @@ def ingest_command(contract: str, file: Path | None, replace: bool, recover_only
         return
     if file is None:
         raise IngestError("give the return to ingest: scrutiny ingest --contract NAME FILE")
-    report(ingest(contract, file, replace=replace, data_root=data_dir))
+    report(ingest(contract, file, replace=replace, data_root=data_dir,
+                  accept_damage=accept_damage))
 
 
 def report(result: IngestResult) -> None:
     """Print what an ingest changed: counts, and each new and replaced KPI-month."""
+    for line in result.evidence_problems:
+        click.echo(f"warning: evidence damaged, accepted (damage_log.csv): {line}", err=True)
     click.echo(f"{result.source.name} (SHA-256 {result.source_sha256[:12]}...) -> "
                f"{result.contract}/{RETURNS_FILE}")
     click.echo(f"new KPI-months: {len(result.new)}")

@@ -12,6 +12,7 @@ from scrutiny.cli.output import (
     emit,
     month_option,
     number_text,
+    received_text,
     save_workbook,
 )
 from scrutiny.core.months import month_name
@@ -58,7 +59,7 @@ def exceptions(contract: str, period, fmt: str, output) -> None:
     if fmt == "xlsx":
         save_workbook(output, {f"Exceptions {month_name(period)}": table[REGISTER_SHEET]}, title)
         return
-    table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
+    table = table.assign(value=received_text(table["value"]), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]))
     columns = ["kpi_id", "service", "month", "rag", "value", "tsl", "msl", "run_length",
                "reason"]
@@ -80,7 +81,7 @@ def trends(contract: str, period, window: int, min_points: int, alpha: float, ho
     """Trend of each KPI over a trailing window, with projected months to TSL and MSL."""
     c = open_contract(contract)
     table = c.trends(period, window, min_points=min_points, alpha=alpha, horizon=horizon)
-    table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
+    table = table.assign(value=received_text(table["value"]), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]), slope=number_text(table["slope"], 3),
                          tau=number_text(table["tau"], 3),
                          p_value=number_text(table["p_value"], 4),

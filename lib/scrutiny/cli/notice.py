@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from scrutiny.cli.ingest import DATA_DIR_OPTION
-from scrutiny.cli.output import CONTRACT_OPTION, month_option
+from scrutiny.cli.output import CONTRACT_OPTION, check_output, month_option
 
 
 @click.command()
@@ -37,6 +37,9 @@ def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
 
     if sheet is not None and sheet.suffix.lower() not in (".html", ".xlsx"):
         raise NoticeError(f"--sheet {sheet}: name the filing sheet FILE.html or FILE.xlsx")
+    for target in (output, sheet):  # before any work: never over evidence or into data/
+        if target is not None:
+            check_output(target, data_dir)
     package = open_contract(contract, data_dir).notice(months["from"], months["to"], ocid,
                                                        draft=draft)
     if sheet is not None:

@@ -1,4 +1,10 @@
-"""Printing tables for people (aligned, titled) or for programs (CSV on stdout)."""
+"""Printing tables for people (aligned, titled) or for programs (CSV on stdout).
+
+Every command's terminal output passes through :func:`scrutiny.cli.terminal.printable_output`
+(the command group installs it; its own module, so ``--help`` needs no pandas): stored text (a
+reason, a file name) can never send a terminal escape. Control and format characters are shown
+as visible escapes (:func:`scrutiny.core.text.printable`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from scrutiny.cli.terminal import PrintableStream, printable_output  # noqa: F401 - the layer
 from scrutiny.core.rag import RagWord
 from scrutiny.core.spreadsheet import defuse
 
@@ -22,6 +29,11 @@ OUTPUT_OPTION = click.option("--output", type=click.Path(dir_okay=False, path_ty
                              metavar="FILE", help="Workbook to write with --format xlsx.")
 CONTRACT_OPTION = click.option("--contract", required=True, metavar="NAME",
                                help="Contract folder under data/, e.g. lincolnshire-css.")
+
+ACCEPT_DAMAGE_OPTION = click.option(
+    "--accept-damage", metavar="REASON",
+    help="Go on although the contract's store of returns does not verify (scrutiny verify); "
+         "the reason is logged in the contract's damage_log.csv.")
 
 
 def month_option(name: str, help_text: str, required: bool = False):
@@ -46,12 +58,35 @@ def for_output(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_output(output: Path, data_dir: Path | None = None) -> Path:
+    """Refuse an output file inside the contracts' data folder(s) or over a read-only file.
+
+    ``data_dir`` is a command's ``--data-dir``, checked besides ``SCRUTINY_DATA``/``data/``.
+
+    Exports and notices are outputs: they never replace a contract's files or the evidence in
+    its store of returns (``scrutiny.core.atomic.refuse_read_only`` covers every other writer).
+    """
+    from scrutiny.config import data_root
+    from scrutiny.core.atomic import refuse_read_only
+    from scrutiny.exceptions import ProtectedFileError
+
+    target = Path(output).resolve()
+    for root in {data_root(), *([Path(data_dir)] if data_dir is not None else [])}:
+        if target.is_relative_to(root.resolve()):
+            raise ProtectedFileError(f"{output}: this is inside the data folder ({root}), which "
+                                     "only ingest and the decision commands change; write the "
+                                     "file elsewhere, e.g. under outputs/")
+    refuse_read_only(target)
+    return output
+
+
 def save_workbook(output: Path | None, sheets: dict[str, pd.DataFrame], title: str) -> None:
     """Write ``sheets`` to the ``--output`` workbook (refused without one) and say where."""
     if output is None:
         raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
     from scrutiny.report.excel import write_workbook
 
+    check_output(output)
     write_workbook(output, sheets, titles={name: title for name in sheets})
     click.echo(f"wrote {output}")
 
@@ -77,8 +112,23 @@ def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     click.echo(out.astype(object).where(out.notna(), "").astype(str).to_string(index=False))
 
 
+def received_text(values: pd.Series) -> pd.Series:
+    """A KPI result as the supplier sent it: two decimals, more when it had more; NaN -> ''.
+
+    97.995 shows as ``97.995``, never as the ``98.00`` it is compared as (the comparison's
+    rounding is a rule of scoring, docs/assumptions.md, not of the value).
+    """
+    def text(v: float) -> str:
+        if pd.isna(v):
+            return ""
+        fixed = f"{v:.2f}"
+        return fixed if float(fixed) == v else repr(float(v))
+    return values.map(text)
+
+
 def number_text(values: pd.Series, decimals: int | None = None) -> pd.Series:
     """Format numbers for output: fixed decimals when given, else shortest form; NaN -> ''."""
     if decimals is None:
         return values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
     return values.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
+

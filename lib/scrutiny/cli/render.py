@@ -27,6 +27,9 @@ from scrutiny.exceptions import ParameterError, RenderError
               help="Jupyter kernel to use; default: the kernel of this Python.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr.")
+@click.option("--pdf", is_flag=True,
+              help="Also write each report as <report>.pdf beside its HTML (A4, printed by "
+                   "Chromium: apt-get install chromium).")
 @click.option("--force", is_flag=True,
               help="Render every selected report, even those already up to date.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
@@ -35,10 +38,13 @@ from scrutiny.exceptions import ParameterError, RenderError
                    "(pip install 'contract-scrutiny[dask]').")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler to use with --executor dask; default: a local cluster.")
+@click.option("--accept-damage", metavar="REASON",
+              help="Render although a contract's store of returns does not verify (scrutiny "
+                   "verify); the reason is logged in its damage_log.csv.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
                    contract: str | None, latest: bool, council: str | None, jobs: int,
-                   kernel: str | None, progress: bool, force: bool, executor: str,
-                   scheduler: str | None) -> None:
+                   kernel: str | None, progress: bool, pdf: bool, force: bool, executor: str,
+                   scheduler: str | None, accept_damage: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
     --latest), or everything (--all: every parameters file and every month of every contract).
 
@@ -59,8 +65,13 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
         raise click.UsageError("--latest needs --contract NAME")
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if scheduler:
+        from scrutiny.render.executors import check_scheduler
+
+        check_scheduler(scheduler)  # before anything is planned or started
     options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
-               "executor": executor, "scheduler": scheduler}
+               "executor": executor, "scheduler": scheduler, "pdf": pdf,
+               "accept_damage": accept_damage}
     paths = list(params_files)
     if contract:
         if paths or render_all:
@@ -84,18 +95,23 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
 
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,
-         scheduler: str | None) -> None:
+         scheduler: str | None, pdf: bool, accept_damage: str | None) -> None:
+    from scrutiny.ingest.damage import require_evidence_of
     from scrutiny.render.batch import render, summary_lines
 
+    for line in require_evidence_of((job.parameters.get("contract") for job in selected),
+                                    command="render", accept_damage=accept_damage):
+        click.echo(f"warning: evidence damaged, accepted (damage_log.csv): {line}", err=True)
     started = time.perf_counter()
     results = render(selected, workers=jobs, kernel=kernel, progress=progress, force=force,
-                     executor=executor, scheduler=scheduler)
+                     executor=executor, scheduler=scheduler, pdf=pdf)
     for line in summary_lines(results, time.perf_counter() - started):
         click.echo(line)
     failed = sum(not r.ok for r in results)
     if failed:
-        raise RenderError(f"{failed} of {len(results)} reports failed; the last good HTML of "
-                          "each is untouched and the failed notebooks are kept for diagnosis")
+        raise RenderError(f"{failed} of {len(results)} reports failed (each line above says "
+                          "why, and what was not written); a report that failed is rendered "
+                          "again next time and its failed notebook is kept for diagnosis")
 
 
 COMMANDS = [render_command]

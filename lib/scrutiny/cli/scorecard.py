@@ -12,6 +12,7 @@ from scrutiny.cli.output import (
     emit,
     month_option,
     number_text,
+    received_text,
     save_workbook,
 )
 from scrutiny.score.cache import cached_scores, scored_contract
@@ -52,15 +53,17 @@ def scores(contract: str, fmt: str, output, **months) -> None:
     if fmt == "xlsx":
         save_workbook(output, {"Scores": table[SCORES_SHEET]}, title)
         return
-    table = table.assign(value=number_text(table["value"], 2), tsl=number_text(table["tsl"]),
+    table = table.assign(value=received_text(table["value"]), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]))
     columns = ["kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction",
                "basis"]
     if fmt == "csv":
         columns.append("override_reason")
     else:
-        table["basis"] = table["basis"].where(table["override_reason"].isna(),
-                                              table["basis"] + " (revised thresholds)")
+        # basis is categorical: build the text per row rather than adding a str to the column
+        basis = table["basis"].astype(object)
+        revised = table["override_reason"].notna()
+        table["basis"] = basis.where(~revised, basis.map(lambda b: f"{b} (revised thresholds)"))
     emit(table[columns], fmt, title)
 
 

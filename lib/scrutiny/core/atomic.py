@@ -23,6 +23,11 @@ to read the contract and ``recover`` (``scrutiny ingest --recover``) decides fro
 if the commit file already has its new bytes the change completed and only the journal and
 staging folder are removed; otherwise the backups are restored. Either way the folder ends up
 exactly as before the ingest or exactly as after it, never in between.
+
+A staged name may lie in a subfolder (``returns/<file>``: the store of returns): a new file there
+is moved in with the others, and removed again (with the subfolder, if the change created it)
+when the change is rolled back. So an ingest that never completed leaves no stored copy behind,
+and nothing else ever has to delete one.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from scrutiny.exceptions import IngestError
+from scrutiny.exceptions import IngestError, ProtectedFileError
 
 STAGING_DIR = ".ingest-staging"
 #: Marks an ingest in progress; the reader refuses a folder holding it (see load.contract).
@@ -42,6 +47,8 @@ JOURNAL_FILE = ".ingest-journal.json"
 _BACKUP_SUFFIX = ".old"
 #: Written into the staging folder once every file is in place (see ``_staging_outcome``).
 _COMMITTED_MARK = "committed"
+#: Written into the staging folder on entry: the command staging, so ``recover`` can name it.
+_COMMAND_MARK = "command"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -52,6 +59,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     (0666 less the umask), not ``mkstemp``'s 0600: outputs are for sharing.
     """
     path = Path(path)
+    refuse_read_only(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -62,6 +70,24 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def refuse_read_only(path: Path) -> None:
+    """Refuse to replace a read-only file (no write bit for anyone), even where ``os.replace``
+    could (the folder is writable, or the user is root).
+
+    Raises
+    ------
+    ProtectedFileError
+        ``path`` exists and is read-only.
+    """
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        return
+    if mode & 0o222 == 0:
+        raise ProtectedFileError(f"{path} is read-only and is never written over (it may be "
+                                 "evidence, such as a stored return); choose another file")
 
 
 def _current_umask() -> int:
@@ -98,16 +124,18 @@ class StagedFiles:
     exception before ``commit`` returns leaves the folder's files exactly as they were.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, command: str = "ingest"):
         self.folder = Path(folder)
         self.staging = self.folder / STAGING_DIR
         self.paths: dict[str, Path] = {}
+        #: The command making the change (``ingest``, ``mitigate``, ...), as ``recover`` names it.
+        self.command = command
 
     def __enter__(self) -> StagedFiles:
         if (self.folder / JOURNAL_FILE).exists():
-            raise IngestError(f"{self.folder.name}/{JOURNAL_FILE}: a previous ingest was "
-                              f"interrupted; run `scrutiny ingest --contract {self.folder.name}"
-                              " --recover` first")
+            raise IngestError(f"{self.folder.name}/{JOURNAL_FILE}: a previous "
+                              f"{interrupted_command(self.folder)} was interrupted; run "
+                              f"`scrutiny ingest --contract {self.folder.name} --recover` first")
         try:
             os.mkdir(self.staging)
         except FileExistsError:
@@ -115,6 +143,11 @@ class StagedFiles:
                 f"{self.folder.name}/{STAGING_DIR} exists: another ingest into this contract is "
                 f"running, or one was interrupted; if none is running, run `scrutiny ingest "
                 f"--contract {self.folder.name} --recover`") from None
+        try:
+            _write_synced(self.staging / _COMMAND_MARK, self.command.encode("utf-8"))
+        except BaseException:  # __exit__ does not run when __enter__ fails: tidy up here
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -123,10 +156,19 @@ class StagedFiles:
         if not (self.folder / JOURNAL_FILE).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path."""
+    def write(self, name: str, data: bytes, *, read_only: bool = False) -> Path:
+        """Stage ``data`` as the new content of ``<folder>/<name>``; return the staged path.
+
+        ``name`` may lie in a subfolder (``returns/<file>``); ``read_only`` stages the file
+        read-only (0444), as the store of returns keeps its files. A read-only
+        ``<folder>/<name>`` is refused here, before anything is replaced.
+        """
+        refuse_read_only(self.folder / name)
         path = self.staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         _write_synced(path, data)
+        if read_only:
+            os.chmod(path, 0o444)
         self.paths[name] = path
         return path
 
@@ -142,7 +184,7 @@ class StagedFiles:
             if existed[name]:
                 _write_synced(self.staging / (name + _BACKUP_SUFFIX),
                               (self.folder / name).read_bytes())
-        record = {"commit_file": last,
+        record = {"commit_file": last, "command": self.command,
                   "commit_sha256": sha256_bytes(self.paths[last].read_bytes()),
                   "existed": existed}
         journal_staged = self.staging / JOURNAL_FILE
@@ -150,11 +192,14 @@ class StagedFiles:
         try:
             os.replace(journal_staged, journal)
             for name in order:
+                (self.folder / name).parent.mkdir(exist_ok=True)
                 os.replace(self.paths[name], self.folder / name)
         except Exception:
             _roll_back(self.folder, self.staging, existed)
             raise
         # Committed: from here on a failure leaves the journal, and ``recover`` completes.
+        for sub in {(self.folder / name).parent for name in order} - {self.folder}:
+            _fsync_dir(sub)
         _fsync_dir(self.folder)
         # A mark in the staging folder outlives the journal, so a kill while tidying up is
         # recognised by ``recover`` as a completed ingest, not as one that changed nothing.
@@ -163,12 +208,39 @@ class StagedFiles:
         _fsync_dir(self.folder)
 
 
-def _staging_outcome(staging: Path) -> str:
+def interrupted_command(folder: Path) -> str:
+    """The command a journal or staging folder in ``folder`` was left by, e.g. ``mitigate``.
+
+    Read from the journal, else the staging folder's mark; ``ingest`` when neither names one
+    (folders left by versions that did not record it).
+    """
+    folder = Path(folder)
+    try:
+        record = json.loads((folder / JOURNAL_FILE).read_text(encoding="utf-8"))
+        if isinstance(record, dict) and isinstance(record.get("command"), str):
+            return _plain(record["command"])
+    except (OSError, ValueError):
+        pass
+    try:
+        return _plain((folder / STAGING_DIR / _COMMAND_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "ingest"
+
+
+def _plain(command: str) -> str:
+    """A command name as recorded, or ``ingest`` if it is not a plain word (a damaged mark)."""
+    words = command.strip()
+    plain = words.replace("-", "").replace(" ", "")
+    return words if plain.isascii() and plain.isalpha() and len(words) <= 30 else "ingest"
+
+
+def _staging_outcome(staging: Path, command: str) -> str:
     """Say what a staging folder left without a journal means (see ``StagedFiles.commit``)."""
     if (staging / _COMMITTED_MARK).exists():
-        return ("the interrupted ingest had completed (its files are in place); removed the "
+        return (f"the interrupted {command} had completed (its files are in place); removed the "
                 "staging folder it left")
-    return "removed a staging folder left by an ingest that stopped before changing anything"
+    return (f"removed a staging folder left by a {command} that stopped before changing "
+            "anything")
 
 
 def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
@@ -179,8 +251,15 @@ def _roll_back(folder: Path, staging: Path, existed: dict[str, bool]) -> None:
             os.replace(backup, folder / name)
         elif not was_there:
             (folder / name).unlink(missing_ok=True)
+            _remove_if_empty(folder, (folder / name).parent)
     (folder / JOURNAL_FILE).unlink(missing_ok=True)
     _fsync_dir(folder)
+
+
+def _remove_if_empty(folder: Path, sub: Path) -> None:
+    """Remove a subfolder the rolled-back change created (e.g. the first ``returns/``)."""
+    if sub != folder and sub.is_dir() and not any(sub.iterdir()):
+        sub.rmdir()
 
 
 def recover(folder: Path) -> str:
@@ -193,9 +272,10 @@ def recover(folder: Path) -> str:
     folder = Path(folder)
     journal = folder / JOURNAL_FILE
     staging = folder / STAGING_DIR
+    command = interrupted_command(folder)
     if not journal.exists():
         if staging.exists():
-            outcome = _staging_outcome(staging)
+            outcome = _staging_outcome(staging, command)
             shutil.rmtree(staging)
             return outcome
         return "nothing to recover"
@@ -206,9 +286,10 @@ def recover(folder: Path) -> str:
     if committed:
         journal.unlink()
         _fsync_dir(folder)
-        outcome = "the interrupted ingest had completed; removed its journal"
+        outcome = f"the interrupted {command} had completed; removed its journal"
     else:
         _roll_back(folder, staging, record["existed"])
-        outcome = "the interrupted ingest had not completed; restored the files it had replaced"
+        outcome = (f"the interrupted {command} had not completed; restored the files it had "
+                   "replaced")
     shutil.rmtree(staging, ignore_errors=True)
     return outcome

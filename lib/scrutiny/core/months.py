@@ -40,6 +40,8 @@ def parse_month(label: object) -> pd.Period:
     MonthFormatError
         If the label names no month.
     """
+    if label is pd.NaT:  # "no date": a datetime-like without a year, so refuse it here
+        raise MonthFormatError(_bad(label))
     if isinstance(label, pd.Period):
         return label.asfreq("M")
     if isinstance(label, (pd.Timestamp,)) or hasattr(label, "year") and hasattr(label, "month"):

@@ -2,7 +2,9 @@
 
 Excel, LibreOffice and Google Sheets treat a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return as a formula. Every CSV and Excel writer passes user text through
-:func:`defuse` so that a KPI description, a reason or a file name is shown, never run.
+:func:`defuse` so that a KPI description, a reason or a file name is shown, never run. Every CSV
+reader passes cells through :func:`restore`, its exact inverse, so the toolkit itself always
+works with the words as given (a notice's JSON, a report's HTML), never with the apostrophe.
 """
 
 from __future__ import annotations
@@ -33,4 +35,18 @@ def defuse(value: object) -> object:
     if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
             and not _PLAIN_NUMBER.match(value)):
         return "'" + value
+    return value
+
+
+def restore(value: object) -> object:
+    """Undo :func:`defuse`: ``"'=1+2"`` -> ``"=1+2"``; anything :func:`defuse` would not have
+    made is returned unchanged (``"'-3.5"``, ``"'quoted'"``).
+
+    Examples
+    --------
+    >>> restore("'=1+2 C04.csv"), restore("'-3.5"), restore("plain"), restore(5)
+    ('=1+2 C04.csv', "'-3.5", 'plain', 5)
+    """
+    if isinstance(value, str) and value.startswith("'") and defuse(value[1:]) == value:
+        return value[1:]
     return value

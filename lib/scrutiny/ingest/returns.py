@@ -33,7 +33,8 @@ A quarterly KPI's blank cells in the months it is not due are skipped.
 The merged ``returns.csv`` is validated by loading the whole contract from the staged files
 (``load_contract(staged=...)``) and then replaced atomically together with ``receipts.csv`` and
 ``changes.csv`` (``scrutiny.core.atomic``): a failure at any point leaves the data folder's
-files as they were (a stored copy written before the failure is removed again).
+files as they were (the stored copies are staged with them and move into ``returns/`` only as
+part of that change).
 
 ``returns.csv`` is kept in one documented order so diffs stay small: KPIs in the order of
 ``kpis.csv``, then months ascending; columns ``kpi_id,month,value,footnote``; values as written
@@ -45,22 +46,26 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_result
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from scrutiny.config import dataset_dir
-from scrutiny.core.atomic import JOURNAL_FILE, StagedFiles, recover, sha256_bytes
+from scrutiny.core.atomic import StagedFiles, recover, sha256_bytes
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.core.statuses import canonical_status
 from scrutiny.exceptions import IngestError, InputValidationError, MonthFormatError
+from scrutiny.ingest.damage import require_evidence
 from scrutiny.ingest.store import (
+    check_new_store_file,
     contract_lock,
-    remove_orphans,
+    receipts_csv_bytes,
     rows_csv_bytes,
+    safe_rows,
     stored_name,
-    write_immutable,
+    unregistered_files,
 )
 from scrutiny.ingest.workbook import read_workbook
 from scrutiny.load.completeness import QUARTER_END_MONTHS, missing_kpi_months
@@ -92,6 +97,7 @@ class IngestResult:
     ``changes.csv``. ``written`` is False when the return changed nothing. ``missing`` lists
     the KPI-months the contract expected in the file's months that neither this return nor an
     earlier one gives (scored Red, "not in the return"); nothing is stored for them.
+    ``evidence_problems`` lists the damage to the store of returns the caller accepted.
     """
 
     contract: str
@@ -103,10 +109,12 @@ class IngestResult:
     written: bool
     missing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["kpi_id", "month"]))
+    #: Problems of the store of returns accepted with ``accept_damage`` (one line each).
+    evidence_problems: tuple[str, ...] = ()
 
 
 def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | None = None,
-           now: datetime | None = None) -> IngestResult:
+           now: datetime | None = None, accept_damage: str | None = None) -> IngestResult:
     """Validate a wide KPI return and merge it into ``data/<name>/returns.csv``.
 
     Parameters
@@ -121,6 +129,9 @@ def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | No
         Folder holding the contract folders (default ``SCRUTINY_DATA`` or the repo's ``data/``).
     now : datetime, optional
         Time stamped on ``changes.csv`` rows (UTC); default the current time.
+    accept_damage : str, optional
+        Go on although the contract's store of returns does not verify
+        (:mod:`scrutiny.load.evidence`), for this reason, logged in ``damage_log.csv``.
 
     Returns
     -------
@@ -133,14 +144,19 @@ def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | No
     IngestError
         The return would change stored values without ``replace``, or another ingest holds the
         contract. Nothing has been written.
+    EvidenceError
+        The contract's store of returns does not verify and no ``accept_damage`` reason was
+        given. Nothing has been written.
     """
     path = Path(path)
     folder = dataset_dir(name, data_root)
     raw = _read_source_bytes(path)
     digest = sha256_bytes(raw)
     with contract_lock(folder):  # read and write under one lock: no writer undoes another
-        return _ingest_locked(name, folder, path, raw, digest, replace=replace,
-                              data_root=data_root, now=now)
+        damage = require_evidence(folder, command="ingest", accept_damage=accept_damage, now=now)
+        result = _ingest_locked(name, folder, path, raw, digest, replace=replace,
+                                data_root=data_root, now=now)
+    return replace_result(result, evidence_problems=tuple(damage))
 
 
 def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str, *,
@@ -174,79 +190,107 @@ def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str,
     if digest in set(receipts["sha256"]) or (result.new.empty and changes.empty):
         return result
     returns_bytes = returns_csv_bytes(union, list(contract.kpis["kpi_id"]))
-    try:
-        with StagedFiles(folder) as staged:
-            new_receipts = _adopt_transcription(folder, receipts, stamp)
-            stored = stored_name(stamp, digest, path.suffix)
-            rows_file = stored.rsplit(".", 1)[0] + ".rows.csv"
-            for file_name, data in ((stored, raw), (rows_file, rows_csv_bytes(incoming))):
-                write_immutable(folder / STORE_DIR / file_name, data)
-            new_receipts.append(_receipt(stamp, stored, rows_file, path.name, digest, replace))
-            staged.write(RECEIPTS_FILE, append_csv_bytes(
-                (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
-                else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS), RECEIPT_COLUMNS))
-            staged.write(RETURNS_FILE, returns_bytes)
-            order = [RECEIPTS_FILE, RETURNS_FILE]
-            if not changes.empty:
-                old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
-                    else b""
-                staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
-                order = [RECEIPTS_FILE, CHANGES_FILE, RETURNS_FILE]
-            load_contract(name, data_root, staged=staged.paths)
-            staged.commit(order)
-    except BaseException:
-        if not (folder / JOURNAL_FILE).exists():  # not committed: the stored copies are orphans
-            remove_orphans(folder)
-        raise
+    with StagedFiles(folder) as staged:
+        # The stored copies are staged too and move into returns/ in the same change as
+        # receipts.csv: an interrupted ingest leaves none behind, so nothing ever deletes one.
+        new_receipts, order = _adopt_transcription(folder, receipts, stamp, staged)
+        stored = stored_name(stamp, digest, path.suffix)
+        rows_file = stored.rsplit(".", 1)[0] + ".rows.csv"
+        rows_bytes = rows_csv_bytes(incoming)
+        for file_name, data in ((stored, raw), (rows_file, rows_bytes)):
+            check_new_store_file(folder, file_name)
+            staged.write(f"{STORE_DIR}/{file_name}", data, read_only=True)
+            order.append(f"{STORE_DIR}/{file_name}")
+        new_receipts.append(_receipt(stamp, stored, rows_file, path.name, digest, replace,
+                                     sha256_bytes(rows_bytes)))
+        staged.write(RECEIPTS_FILE, receipts_csv_bytes(
+            (folder / RECEIPTS_FILE).read_bytes() if (folder / RECEIPTS_FILE).exists()
+            else b"", pd.DataFrame(new_receipts, columns=RECEIPT_COLUMNS)))
+        staged.write(RETURNS_FILE, returns_bytes)
+        order.append(RECEIPTS_FILE)
+        if not changes.empty:
+            old = (folder / CHANGES_FILE).read_bytes() if (folder / CHANGES_FILE).exists() \
+                else b""
+            staged.write(CHANGES_FILE, append_csv_bytes(old, changes, CHANGE_COLUMNS))
+            order.append(CHANGES_FILE)
+        load_contract(name, data_root, staged=staged.paths)
+        staged.commit([*order, RETURNS_FILE])
     return IngestResult(**{**result.__dict__, "written": True})
 
 
 def _receipt(stamp: datetime, stored: str, rows_file: str, source: str, digest: str,
-             replace: bool) -> dict[str, str]:
+             replace: bool, rows_digest: str = "") -> dict[str, str]:
     return {"received_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "stored_file": stored,
             "rows_file": rows_file, "source_name": source, "sha256": digest,
-            "replace": "yes" if replace else "no"}
+            "replace": "yes" if replace else "no", "rows_sha256": rows_digest}
 
 
-def _adopt_transcription(folder: Path, receipts: pd.DataFrame,
-                         stamp: datetime) -> list[dict[str, str]]:
+def _adopt_transcription(folder: Path, receipts: pd.DataFrame, stamp: datetime,
+                         staged: StagedFiles) -> tuple[list[dict[str, str]], list[str]]:
     """A contract whose ``returns.csv`` predates the store: keep that file as its first return.
 
-    Returns the receipt rows to add (none when the store already exists or nothing is held).
+    Returns the receipt rows to add and the store files staged (none when the store already
+    exists or nothing is held).
     """
     current = folder / RETURNS_FILE
     if len(receipts) or not current.exists() or read_csv_text(current).empty:
-        return []
+        return [], []
     data = current.read_bytes()
     digest = sha256_bytes(data)
     earlier = stamp - timedelta(microseconds=1)  # received before the return being ingested
     stored = stored_name(earlier, digest, ".csv")
-    write_immutable(folder / STORE_DIR / stored, data)
-    return [_receipt(earlier, stored, "", f"{RETURNS_FILE} (held before the store of returns)",
-                     digest, False)]
+    check_new_store_file(folder, stored)
+    staged.write(f"{STORE_DIR}/{stored}", data, read_only=True)
+    return ([_receipt(earlier, stored, "", f"{RETURNS_FILE} (held before the store of returns)",
+                      digest, False)], [f"{STORE_DIR}/{stored}"])
 
 
 def recover_contract(name: str, data_root: Path | None = None) -> str:
-    """Finish or undo an interrupted ingest into contract ``name``; say which, in words."""
+    """Finish or undo an interrupted ingest into contract ``name``; say which, in words.
+
+    Never deletes a stored return: a file under ``returns/`` that ``receipts.csv`` does not name
+    (e.g. ``receipts.csv`` lost a row in a restore or a merge) is named and kept.
+    """
     folder = dataset_dir(name, data_root)
     with contract_lock(folder):
         outcome = recover(folder)
-        removed = remove_orphans(folder)
-    if removed:
-        outcome += (f"; removed {removed} stored cop{'ies' if removed > 1 else 'y'} of a return "
-                    f"whose ingest had not completed")
+        kept = unregistered_files(folder)
+    if kept:
+        outcome += (f"; kept {len(kept)} file{'s' if len(kept) > 1 else ''} in {STORE_DIR}/ that "
+                    f"{RECEIPTS_FILE} does not name ({', '.join(kept)}): restore "
+                    f"{RECEIPTS_FILE} from backup (scrutiny verify --contract {name} lists "
+                    "what is wrong); stored returns are never deleted")
     return outcome
+
+
+#: Largest return (or schedule) file read, in bytes. A month's return is a few kilobytes; a file
+#: above this is refused before a byte is read, so a huge file cannot exhaust memory.
+MAX_RETURN_BYTES = 20 * 2**20
 
 
 def _read_source_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise IngestError(f"{path}: file not found")
+    check_size(path)
     return path.read_bytes()
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file above :data:`MAX_RETURN_BYTES` in one line, before reading it."""
+    size = Path(path).stat().st_size
+    if size > MAX_RETURN_BYTES:
+        raise IngestError(f"{Path(path).name}: {size / 2**20:,.0f} MB is larger than a return can "
+                          f"be ({MAX_RETURN_BYTES // 2**20} MB); check it is the right file, or "
+                          "send the months as separate returns")
 
 
 def read_return(path: Path) -> pd.DataFrame:
     """Read a wide return as text: ``.csv`` through ``tables.read_csv_text``, ``.xlsx`` with
-    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0."""
+    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0.
+
+    Files above :data:`MAX_RETURN_BYTES` are refused before they are read.
+    """
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv_text(path)
@@ -435,7 +479,7 @@ def append_csv_bytes(existing: bytes, rows: pd.DataFrame, columns: list[str]) ->
     writer = csv.writer(buffer, lineterminator="\n")
     if not existing.strip():
         writer.writerow(columns)
-    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[columns]))  # logs are opened in spreadsheets: no formulas
     head = existing if existing.strip() else b""
     if head and not head.endswith(b"\n"):
         head += b"\n"

@@ -23,27 +23,48 @@ import yaml
 
 from scrutiny.config import data_root as default_data_root
 from scrutiny.core.months import month_label
-from scrutiny.exceptions import IngestError, InputValidationError
+from scrutiny.core.spreadsheet import defuse
+from scrutiny.core.text import one_line, unsafe_characters
+from scrutiny.exceptions import IngestError, InputValidationError, SetupError
 from scrutiny.load.contract import load_contract
 from scrutiny.load.folder import CONTRACT_FILE, KPIS_FILE
 from scrutiny.load.schemas import KPIS
 
-#: A contract slug: lower-case letters, digits and hyphens; it becomes a folder name.
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-SERVICE_CODE = re.compile(r"^[A-Z]+$")
+#: A contract slug: lower-case ASCII letters, digits and hyphens, starting with a letter or digit;
+#: it becomes a folder name, so ``..``, a leading dot, ``/``, spaces and newlines are impossible.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+#: A KPI or service code: ASCII letters, digits, ``_`` and ``-`` (no look-alike letters, no
+#: zero-width or bidi characters, nothing that leaves a folder). Codes are unique ignoring case.
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+#: What the messages say a code may hold.
+CODE_RULE = "ASCII letters, digits, '_' and '-' (up to 40, starting with a letter or digit)"
 
 
 def check_slug(slug: str, root: Path) -> Path:
     """Return ``root/slug`` for a new contract; refuse a slug that escapes ``root`` or exists."""
-    if not SLUG.match(slug):
-        raise IngestError(f"contract name {slug!r} is not allowed: use lower-case letters, digits "
-                          "and hyphens only (e.g. north-council-waste); it becomes a folder "
-                          "under data/")
+    if not SLUG.fullmatch(slug):
+        raise IngestError(f"contract name '{one_line(slug)}' is not allowed: use lower-case "
+                          "letters, digits and hyphens only (e.g. north-council-waste); it "
+                          "becomes a folder under data/")
     folder = root / slug
     if folder.exists():
         raise IngestError(f"{slug}: a contract of that name already exists under "
                           f"{root.name}/; choose another name (nothing was changed)")
     return folder
+
+
+def name_problems(names: dict[str, str]) -> list[InputValidationError]:
+    """One problem per option (``--title`` ...) that is blank or holds a control character."""
+    problems = []
+    for option, value in names.items():
+        bad = unsafe_characters(value)
+        if bad:
+            problems.append(InputValidationError(
+                f"{option} holds control or format character(s) {', '.join(bad)}",
+                hint="write it on one line, as plain text"))
+        elif not value.strip():
+            problems.append(InputValidationError(f"{option} is blank", hint="give the name"))
+    return problems
 
 
 def parse_services(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -52,10 +73,10 @@ def parse_services(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     for pair in pairs:
         code, sep, name = pair.partition("=")
         code, name = code.strip(), name.strip()
-        if not sep or not SERVICE_CODE.match(code) or not name:
-            raise IngestError(f"--service {pair!r}: write CODE=NAME with an upper-case code, "
-                              "e.g. --service WST='Waste collection'")
-        if code in services:
+        if not sep or not CODE.fullmatch(code) or not name:
+            raise IngestError(f"--service '{one_line(pair)}': write CODE=NAME, the code in "
+                              f"{CODE_RULE}, e.g. --service WST='Waste collection'")
+        if code.casefold() in {c.casefold() for c in services}:
             raise IngestError(f"--service {code} is given twice; give each service once")
         services[code] = name
     return services
@@ -102,6 +123,11 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
         raise IngestError(f"{schedule}: schedule file not found")
     table = _schedule_table(read_return(schedule), start)
     services = dict(services or {}) or {code: code for code in dict.fromkeys(table["service"])}
+    names = {"--title": title, "--council": council, "--supplier": supplier,
+             **{f"--service {code}": name for code, name in services.items()}}
+    problems = name_problems(names) + schedule_problems(table, schedule.name)
+    if problems:
+        raise SetupError(problems)
     info = {"contract": slug, "title": title, "council": council, "supplier": supplier,
             "service_commencement": start, "services": services}
     root.mkdir(parents=True, exist_ok=True)
@@ -110,10 +136,8 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
     staging = staging_root / slug
     try:
         staging.mkdir()
-        (staging / CONTRACT_FILE).write_text(
-            f"# {title}: set up with `scrutiny new-contract` from {schedule.name}.\n"
-            + yaml.safe_dump(info, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        table.to_csv(staging / KPIS_FILE, index=False, lineterminator="\n")
+        (staging / CONTRACT_FILE).write_text(contract_yaml(info), encoding="utf-8")
+        table.map(defuse).to_csv(staging / KPIS_FILE, index=False, lineterminator="\n")
         try:
             load_contract(slug, staging_root)
         except InputValidationError as err:
@@ -143,3 +167,46 @@ def _schedule_table(text: pd.DataFrame, start: date) -> pd.DataFrame:
     known = [c for c in KPIS.columns if c in text]
     extra = [c for c in text.columns if c not in KPIS.columns]
     return text[known + extra].map(lambda v: v.strip() if isinstance(v, str) else v)
+
+
+def contract_yaml(info: dict[str, object]) -> str:
+    """``contract.yaml`` text for ``info``, written by the YAML library and read back to prove it.
+
+    No user text is ever formatted into the file by hand (a title holding a newline and
+    ``ocid: ...`` must stay a title, not become a key).
+    """
+    text = ("# Set up with `scrutiny new-contract`; the names below are as given.\n"
+            + yaml.safe_dump(info, sort_keys=False, allow_unicode=True))
+    if yaml.safe_load(text) != info:  # a round trip that changed anything would be a bug here
+        raise IngestError(f"{CONTRACT_FILE} would not read back as written; nothing was written")
+    return text
+
+
+def schedule_problems(table: pd.DataFrame, file: str) -> list[InputValidationError]:
+    """Every rule of a KPI schedule beyond ``kpis.csv``'s schema, one problem per cell.
+
+    At least one KPI; each ``kpi_id`` and ``service`` a :data:`CODE`; KPI codes unique ignoring
+    case (``WST_KPI_01`` and ``wst_kpi_01`` would be one KPI to a reader).
+    """
+    if table.empty:
+        return [InputValidationError("the schedule has no KPI rows", file=file, row=2,
+                                     hint="add one row per KPI under the header")]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(table.itertuples(index=False), start=2):
+        for column in ("kpi_id", "service"):
+            value = str(getattr(row, column, ""))
+            if not CODE.fullmatch(value):
+                bad = unsafe_characters(value)
+                why = (f"holds control or format character(s) {', '.join(bad)}" if bad
+                       else "is not a code")
+                problems.append(InputValidationError(
+                    f"'{one_line(value)}' {why}", file=file, row=i, column=column,
+                    hint=f"write codes in {CODE_RULE}"))
+        key = str(row.kpi_id).casefold()
+        if key in seen and CODE.fullmatch(str(row.kpi_id)):
+            problems.append(InputValidationError(
+                f"{row.kpi_id!r} is the KPI of row {seen[key]} in another case", file=file, row=i,
+                column="kpi_id", hint="give each KPI one code, unique ignoring case"))
+        seen.setdefault(key, i)
+    return problems

@@ -6,13 +6,21 @@ Layout inside ``data/<contract>/``::
     returns/<received>-<sha256[:12]>.rows.csv     its KPI-months as read (kpi_id,month,value,
                                                   footnote); absent when the file is already in
                                                   that long layout (a transcription)
-    receipts.csv                                  one row per stored return, oldest first
+    receipts.csv                                  one row per stored return, oldest first,
+                                                  with the SHA-256 of the file and of its rows
+
+Stored files are staged and moved into ``returns/`` in the same atomic change as
+``receipts.csv`` (``core.atomic.StagedFiles``), so an interrupted ingest leaves no stored file
+that no receipt names. Nothing here ever deletes a stored file: one that ``receipts.csv`` does
+not name (a lost row) is reported by ``scrutiny verify`` and ``ingest --recover`` and kept.
+:mod:`scrutiny.load.evidence` checks the whole store on read; :mod:`scrutiny.load.receipts`
+reads it.
 
 A writer holds an exclusive ``fcntl.flock`` on the contract folder itself (no lock file, so a
 refused command leaves the folder's bytes exactly as they were).
 
 ``<received>`` is the UTC time of receipt, ``YYYYMMDDTHHMMSS`` plus microseconds and ``Z``. Stored
-files are created with ``O_EXCL`` and made read-only, so nothing overwrites one. ``returns.csv`` is
+files are read-only and a taken name is refused, so nothing overwrites one. ``returns.csv`` is
 the union of the stored returns in receipt order, a later return winning per KPI-month
 (:func:`fold_receipts`): ``scrutiny ingest`` rewrites it under the lock in the same atomic change
 as ``receipts.csv``, so the register, the results and ``changes.csv`` always agree.
@@ -37,9 +45,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from scrutiny.exceptions import IngestError
+from scrutiny.core.spreadsheet import defuse
+from scrutiny.exceptions import IngestError, ScrutinyError
 from scrutiny.load.folder import STORE_DIR
-from scrutiny.load.receipts import ROWS_COLUMNS, load_receipts
+from scrutiny.load.receipts import RECEIPT_COLUMNS, ROWS_COLUMNS, load_receipts
 
 LOCK_WAIT_SECONDS = 60.0
 
@@ -79,18 +88,11 @@ def stored_name(received: datetime, digest: str, suffix: str) -> str:
     return f"{received.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}{suffix.lower()}"
 
 
-def write_immutable(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data``, synced and read-only; refuse if it already exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    except FileExistsError:
-        raise IngestError(f"{path.parent.name}/{path.name} already exists in the store of "
-                          "returns; it is never overwritten. Ingest the file again") from None
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
+def check_new_store_file(folder: Path, name: str) -> None:
+    """Refuse a store file name that is already taken: stored returns are never overwritten."""
+    if (Path(folder) / STORE_DIR / name).exists():
+        raise IngestError(f"{STORE_DIR}/{name} already exists in the store of returns; it is "
+                          "never overwritten. Ingest the file again")
 
 
 def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
@@ -98,8 +100,40 @@ def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ROWS_COLUMNS)
-    writer.writerows(rows[ROWS_COLUMNS].itertuples(index=False, name=None))
+    writer.writerows(safe_rows(rows[ROWS_COLUMNS]))
     return buffer.getvalue().encode("utf-8")
+
+
+def receipts_csv_bytes(existing: bytes, new_rows: pd.DataFrame) -> bytes:
+    """``receipts.csv`` with ``new_rows`` appended, earlier rows kept as they were.
+
+    A file written before a column existed (``rows_sha256``) gets it, blank in its old rows.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    old = list(csv.reader(io.StringIO(existing.decode("utf-8-sig"), newline="")))
+    old = [row for row in old if row]
+    if old and old[0] == RECEIPT_COLUMNS:
+        head = existing if existing.endswith(b"\n") else existing + b"\n"
+    else:
+        header = old[0] if old else []
+        writer.writerow(RECEIPT_COLUMNS)
+        for row in old[1:]:
+            given = dict(zip(header, row, strict=False))
+            writer.writerow([given.get(c, "") for c in RECEIPT_COLUMNS])
+        head = b""
+    writer.writerows(safe_rows(new_rows[RECEIPT_COLUMNS]))
+    return head + buffer.getvalue().encode("utf-8")
+
+
+def safe_rows(rows: pd.DataFrame) -> Iterator[tuple[object, ...]]:
+    """The rows of ``rows`` as tuples, every text cell defused (:func:`defuse`).
+
+    The logs and tables the toolkit writes (``receipts.csv``, ``changes.csv``, the decision
+    files) are opened in spreadsheets: a file name or reason starting ``=`` stays text.
+    """
+    for row in rows.itertuples(index=False, name=None):
+        yield tuple(defuse(value) for value in row)
 
 
 def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:
@@ -108,19 +142,14 @@ def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:
     return latest[ROWS_COLUMNS].reset_index(drop=True)
 
 
-def remove_orphans(folder: Path) -> int:
-    """Delete stored files that ``receipts.csv`` does not name (an ingest that did not complete).
-
-    Returns how many were removed; an empty store folder is removed too.
-    """
+def unregistered_files(folder: Path) -> list[str]:
+    """Names of files under ``returns/`` that ``receipts.csv`` does not name (never deleted)."""
     store = Path(folder) / STORE_DIR
     if not store.is_dir():
-        return 0
-    receipts = load_receipts(folder)
-    named = set(receipts["stored_file"]) | set(receipts["rows_file"])
-    orphans = [p for p in store.iterdir() if p.name not in named]
-    for orphan in orphans:
-        orphan.unlink()
-    if not any(store.iterdir()):
-        store.rmdir()
-    return len(orphans)
+        return []
+    try:
+        receipts = load_receipts(folder)
+        named = set(receipts["stored_file"]) | set(receipts["rows_file"])
+    except (ScrutinyError, OSError, ValueError):  # receipts.csv damaged: it names nothing
+        named = set()
+    return sorted(p.name for p in store.iterdir() if p.name not in named)

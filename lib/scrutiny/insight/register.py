@@ -14,6 +14,7 @@ from scrutiny.core.months import month_label
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 from scrutiny.core.runs import run_lengths_by_kpi
+from scrutiny.core.statuses import CLAIMS
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.folder import REASONS_FILE
 
@@ -23,6 +24,8 @@ REGISTER_COLUMNS = [
 ]
 #: Where a Blue month's reason came from.
 FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
+#: ``reason_source`` of a month whose return claims relief the council has not decided.
+CLAIM_NOT_DECIDED = "claimed in the return, not decided"
 
 
 def reasons_by_month(reasons: pd.DataFrame) -> pd.DataFrame:
@@ -96,6 +99,10 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     rows["reason_source"] = pd.Series(pd.NA, index=rows.index, dtype="object").mask(
         blue, NONE_RECORDED).mask(glide.notna(), FROM_GLIDE).mask(recorded.notna(),
                                                                    FROM_REASONS_FILE)
+    claimed = rows["status"].astype(object).isin(list(CLAIMS.values()))
+    rows["reason"] = rows["reason"].mask(claimed, "the return claims relief; no council "
+                                                  "decision is recorded (scrutiny mitigate)")
+    rows["reason_source"] = rows["reason_source"].mask(claimed, CLAIM_NOT_DECIDED)
     return rows.reset_index(drop=True)[REGISTER_COLUMNS]
 
 

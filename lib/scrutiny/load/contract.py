@@ -9,18 +9,24 @@ Layout of ``data/<contract>/``::
                                the later winning (optional: none yet for a new contract)
     returns/, receipts.csv     every return as received, unchanged, and the register of them
                                (written by ``scrutiny ingest`` only; see scrutiny.ingest.store)
-    overrides.csv              revised thresholds for a date range, with the reason (optional)
+    overrides.csv              revised thresholds for a date range, with the reason (optional;
+                               a blank ``to_month`` is open-ended)
     glides.csv                 glide periods (scored Blue), with the reason (optional)
+    mitigation_reasons.csv     mitigation the council agreed (scored Blue), with the reason
+    decisions.csv              the council's decision log: who decided what, when (optional)
     published_summaries.csv    summary counts as published, for reconciliation (optional)
     changes.csv                every value ``scrutiny ingest --replace`` corrected (optional)
     failure_decisions.csv      the council's section 71(5) failure decisions, written by
                                ``scrutiny failure`` (optional; see scrutiny.load.failures)
 
 Only ``contract.yaml`` and ``kpis.csv`` are required: an absent optional file means "none".
+The months scored are those held plus every month whose return is overdue
+(:mod:`scrutiny.load.schedule`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,10 +37,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from scrutiny.config import dataset_dir
-from scrutiny.core.atomic import JOURNAL_FILE
+from scrutiny.core.atomic import JOURNAL_FILE, interrupted_command
 from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
 from scrutiny.exceptions import IngestError
@@ -49,10 +55,12 @@ from scrutiny.load.folder import (
     KPIS_FILE,
     OVERRIDES_FILE,
     PUBLISHED_FILE,
+    REASONS_FILE,
     RETURNS_FILE,
     existing,
 )
 from scrutiny.load.parties import OGL, PartyDetails, Procurement
+from scrutiny.load.schedule import DEFAULT_RETURN_DUE, parse_return_due, scored_months, today
 from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
 
@@ -77,6 +85,35 @@ class ContractInfo(BaseModel):
     license: str = OGL
     buyer_details: PartyDetails = PartyDetails()
     supplier_details: PartyDetails = PartyDetails()
+    #: When a month's return is due: ``N working days`` or ``N days`` after the month ends.
+    return_due: str = DEFAULT_RETURN_DUE
+    #: First and last month scored (``YYYY-MM``); default from commencement, open-ended.
+    scored_from: str | None = None
+    scored_to: str | None = None
+
+    @field_validator("return_due")
+    @classmethod
+    def _due(cls, value: str) -> str:
+        parse_return_due(value)
+        return value
+
+    @field_validator("scored_from", "scored_to", mode="before")
+    @classmethod
+    def _month(cls, value: object) -> str | None:
+        if value is None:
+            return None
+        text = str(value)
+        if not re.fullmatch(schemas.MONTH, text):
+            raise ValueError(f"{text!r} is not a month; write YYYY-MM, e.g. 2016-06")
+        return text
+
+    def first_scored(self) -> pd.Period:
+        """``scored_from``, else the month of ``service_commencement``."""
+        return pd.Period(self.scored_from or self.service_commencement, freq="M")
+
+    def last_scored(self) -> pd.Period | None:
+        """``scored_to``, or None when the contract states no end."""
+        return pd.Period(self.scored_to, freq="M") if self.scored_to else None
 
 
 @dataclass(frozen=True)
@@ -94,6 +131,9 @@ class Contract:
     changes: pd.DataFrame = field(default_factory=lambda: _empty(schemas.CHANGES))
     #: The council's section 71(5) failure decisions (see :mod:`scrutiny.load.failures`).
     failures: pd.DataFrame = field(default_factory=lambda: _empty(schemas.FAILURE_DECISIONS))
+    mitigations: pd.DataFrame = field(default_factory=lambda: empty_mitigations())
+    #: The date the contract was scored as of (see :func:`scrutiny.load.schedule.today`).
+    as_of: date = field(default_factory=date.today)
 
     @property
     def name(self) -> str:
@@ -104,9 +144,23 @@ class Contract:
         """Months with at least one result, in order."""
         return held_months(self.returns)
 
+    @property
+    def scored_months(self) -> pd.PeriodIndex:
+        """Months held plus every month whose return is overdue (see ``load.schedule``)."""
+        return scored_months(self.months, start=self.info.first_scored(),
+                             end=self.info.last_scored(), as_of=self.as_of,
+                             return_due=self.info.return_due)
 
-#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder; else None.
-_LOADED: ContextVar[dict[Path, Contract] | None] = ContextVar("loaded_contracts", default=None)
+    @property
+    def missing_returns(self) -> pd.PeriodIndex:
+        """Scored months with no return at all: each expected KPI is Red, no return received."""
+        return self.scored_months.difference(self.months)
+
+
+#: Contracts already loaded inside :func:`reuse_loaded_contracts`, by data folder and date
+#: scored as of; else None.
+_LOADED: ContextVar[dict[tuple[Path, date], Contract] | None] = ContextVar(
+    "loaded_contracts", default=None)
 
 
 @contextmanager
@@ -125,7 +179,8 @@ def reuse_loaded_contracts() -> Iterator[None]:
 
 
 def load_contract(name: str, data_root: Path | None = None, *,
-                  staged: Mapping[str, Path] | None = None) -> Contract:
+                  staged: Mapping[str, Path] | None = None,
+                  as_of: date | None = None) -> Contract:
     """Load and validate the contract called ``name`` from ``data/<name>/``.
 
     Parameters
@@ -139,18 +194,22 @@ def load_contract(name: str, data_root: Path | None = None, *,
         ``scrutiny ingest`` validates a candidate before it replaces the real file. Errors
         name the file by its base name, so stage a candidate under the real file's name
         (in a staging folder).
+    as_of : datetime.date, optional
+        The date to score as of (which returns are overdue); default
+        :func:`scrutiny.load.schedule.today`.
     """
     folder = dataset_dir(name, data_root)
+    as_of = today(as_of)
     loaded = _LOADED.get()
     if loaded is None or staged:
-        return _read_contract(folder, dict(staged or {}))
-    key = folder.resolve()
+        return _read_contract(folder, dict(staged or {}), as_of)
+    key = (folder.resolve(), as_of)
     if key not in loaded:
-        loaded[key] = _read_contract(folder, {})
+        loaded[key] = _read_contract(folder, {}, as_of)
     return loaded[key]
 
 
-def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
+def _read_contract(folder: Path, staged: dict[str, Path], as_of: date) -> Contract:
     check_no_interrupted_ingest(folder)
 
     def path(file: str) -> Path:
@@ -159,8 +218,11 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     info = load_info(folder / CONTRACT_FILE)
     kpis = load_kpis(path(KPIS_FILE), info)
     returns = load_returns(path(RETURNS_FILE), kpis)
-    overrides = load_overrides(path(OVERRIDES_FILE), kpis)
+    scored = scored_months(held_months(returns), start=info.first_scored(),
+                           end=info.last_scored(), as_of=as_of, return_due=info.return_due)
+    overrides = load_overrides(path(OVERRIDES_FILE), kpis, scored)
     glides = load_glides(path(GLIDES_FILE), kpis, info)
+    mitigations = load_mitigations(path(REASONS_FILE))
     published_path = path(PUBLISHED_FILE)
     published = load_published(published_path) if published_path.exists() else _empty_published()
     changes_path = path(CHANGES_FILE)
@@ -168,14 +230,15 @@ def _read_contract(folder: Path, staged: dict[str, Path]) -> Contract:
     failures = load_failure_decisions(path(FAILURES_FILE), kpis)
     files = existing(folder, CONTRACT_FILES)
     return Contract(info, folder, kpis, returns, overrides, glides, published, files, changes,
-                    failures)
+                    failures, mitigations, as_of)
 
 
 def check_no_interrupted_ingest(folder: Path) -> None:
     """Refuse to read a contract whose last ingest was interrupted before it finished."""
     if (folder / JOURNAL_FILE).exists():
         raise IngestError(
-            f"{folder.name}/{JOURNAL_FILE}: an ingest into this contract was interrupted; run "
+            f"{folder.name}/{JOURNAL_FILE}: a {interrupted_command(folder)} into this contract "
+            "was interrupted; run "
             f"`scrutiny ingest --contract {folder.name} --recover` to finish or undo it")
 
 
@@ -303,25 +366,72 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
     ]
 
 
-def load_overrides(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+def load_overrides(path: Path, kpis: pd.DataFrame,
+                   scored: pd.PeriodIndex | None = None) -> pd.DataFrame:
     """Read threshold overrides; refuse overlaps and thresholds against the KPI's direction.
 
-    An absent file means no overrides."""
+    An absent file means no overrides. A blank ``to_month`` is open-ended: it is read as the
+    later of ``from_month`` and the last month scored (capped at the KPI's ``effective_to``),
+    and ``open_ended`` is True on that row."""
     if not path.exists():
         return pd.DataFrame({"kpi_id": pd.Series(dtype=str),
                              "from_month": pd.PeriodIndex([], freq="M"),
                              "to_month": pd.PeriodIndex([], freq="M"),
                              "tsl": pd.Series(dtype=float), "msl": pd.Series(dtype=float),
-                             "reason": pd.Series(dtype=str)})
+                             "reason": pd.Series(dtype=str),
+                             "open_ended": pd.Series(dtype=bool)})
     text = validate(read_csv_text(path), schemas.OVERRIDES, path.name)
     check_known_kpis(text, kpis, path.name)
+    open_ended = text["to_month"].eq("")
+    text = text.assign(to_month=text["to_month"].mask(open_ended, text["from_month"]))
     overrides = _month_range(text, path.name).assign(
-        tsl=to_number(text, "tsl", path.name), msl=to_number(text, "msl", path.name))
+        tsl=to_number(text, "tsl", path.name), msl=to_number(text, "msl", path.name),
+        open_ended=open_ended)
+    if open_ended.any():
+        overrides["to_month"] = _open_end(overrides, kpis, scored)
     check_thresholds(overrides, kpis, path.name)
     fail_at(overrides, overlapping_ranges(overrides), path.name, "from_month",
             "{kpi_id}: this override overlaps an earlier one for the same KPI",
             hint="merge the two rows or make their date ranges disjoint")
     return overrides
+
+
+def _open_end(ranges: pd.DataFrame, kpis: pd.DataFrame,
+              scored: pd.PeriodIndex | None) -> pd.Series:
+    """``to_month`` with each open-ended range run to the last month scored (or its KPI's end)."""
+    last = scored.max() if scored is not None and len(scored) else None
+    ends = kpis.set_index("kpi_id")["effective_to"].reindex(ranges["kpi_id"]).set_axis(
+        ranges.index)
+    far = ends.where(ends.notna(), last) if last is not None else ends
+    if last is not None:
+        far = far.where(far.isna() | (far <= last), last)
+    to = ranges["to_month"].where(~ranges["open_ended"] | far.isna(), far)
+    return to.where(to >= ranges["from_month"], ranges["from_month"])
+
+
+def load_mitigations(path: Path) -> pd.DataFrame:
+    """Read the mitigation the council agreed: ``kpi_id, from_month, to_month, reason, source``.
+
+    Refuses a range that ends before it starts and overlapping ranges of one KPI. A KPI
+    ``kpis.csv`` does not define is kept (the register lists it); scoring ignores it.
+    An absent file means no mitigation has been agreed.
+    """
+    if not path.exists():
+        return empty_mitigations()
+    text = validate(read_csv_text(path), schemas.MITIGATION_REASONS, path.name)
+    reasons = _month_range(text, path.name)
+    fail_at(reasons, overlapping_ranges(reasons), path.name, "from_month",
+            "{kpi_id}: this reason's months overlap an earlier reason for the same KPI",
+            hint="give each month of a KPI one reason")
+    return reasons[["kpi_id", "from_month", "to_month", "reason", "source"]]
+
+
+def empty_mitigations() -> pd.DataFrame:
+    """No mitigation agreed: the columns :func:`load_mitigations` returns."""
+    return pd.DataFrame({"kpi_id": pd.Series(dtype=str),
+                         "from_month": pd.PeriodIndex([], freq="M"),
+                         "to_month": pd.PeriodIndex([], freq="M"),
+                         "reason": pd.Series(dtype=str), "source": pd.Series(dtype=str)})
 
 
 def load_glides(path: Path, kpis: pd.DataFrame, info: ContractInfo) -> pd.DataFrame:

@@ -6,8 +6,9 @@ read under one name and written under another.
 
 A folder holds one of five kinds of dataset:
 
-- a KPI contract (:data:`CONTRACT_FILES`, plus the store of returns :data:`STORE_DIR` and its
-  register :data:`RECEIPTS_FILE`, the council's decisions and the abatement terms);
+- a KPI contract (:data:`CONTRACT_FILES`, plus the store of returns :data:`STORE_DIR`, its
+  register :data:`RECEIPTS_FILE` and :data:`DAMAGE_LOG_FILE`, the council's decisions and the
+  abatement terms);
 - a project portfolio (:data:`PORTFOLIO_FILES`);
 - a shared ICT service (:data:`SERVICE_FILES`);
 - an action plan (:data:`PLAN_FILES`);
@@ -33,7 +34,10 @@ PUBLISHED_FILE = "published_summaries.csv"   # summary counts as published
 CHANGES_FILE = "changes.csv"                 # every value ``ingest --replace`` corrected
 STORE_DIR = "returns"                        # every return as received, read-only
 RECEIPTS_FILE = "receipts.csv"               # the register of the store
-REASONS_FILE = "mitigation_reasons.csv"      # why the council agreed mitigation
+DAMAGE_LOG_FILE = "damage_log.csv"           # each time someone went on despite damaged evidence
+REASONS_FILE = "mitigation_reasons.csv"      # mitigation the council agreed, in force (scored Blue)
+MITIGATIONS_FILE = REASONS_FILE
+DECISIONS_FILE = "decisions.csv"             # every decision recorded by a command: who, when, what
 TERMS_FILE = "terms.yaml"                    # abatement terms (optional)
 POINTS_FILE = "abatement_points.csv"         # points per KPI; terms.yaml may name another file
 FAILURES_FILE = "failure_decisions.csv"      # the council's decisions on failures (UK9 notice)
@@ -42,7 +46,9 @@ CACHE_DIR = ".cache"                         # derived copies for speed; never e
 
 #: The files :func:`scrutiny.load.contract.load_contract` reads, in the order provenance lists them.
 CONTRACT_FILES = (CONTRACT_FILE, KPIS_FILE, RETURNS_FILE, OVERRIDES_FILE, GLIDES_FILE,
-                  PUBLISHED_FILE, CHANGES_FILE, FAILURES_FILE)
+                  REASONS_FILE, DECISIONS_FILE, PUBLISHED_FILE, CHANGES_FILE, FAILURES_FILE)
+#: The council's decisions whose change changes a contract's figures.
+DECISION_FILES = (OVERRIDES_FILE, GLIDES_FILE, REASONS_FILE, DECISIONS_FILE)
 
 # -- the non-KPI datasets ------------------------------------------------------------------------
 RAG_KEY_FILE = "rag_key.csv"                 # a portfolio's or plan's own RAG words
@@ -79,8 +85,9 @@ TARGETS_FILE = "targets.csv"
 PARTNERSHIP_FILES = (PARTNERSHIP_FILE, STATEMENTS_FILE, FIGURES_FILE, TARGETS_FILE)
 
 #: Every file name above: what the test of this module's monopoly looks for elsewhere.
-ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, REASONS_FILE, TERMS_FILE, CACHE_DIR,
-                       POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
+ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, DAMAGE_LOG_FILE, REASONS_FILE,
+                       TERMS_FILE, POINTS_FILE, CACHE_DIR, *PORTFOLIO_FILES, *SERVICE_FILES,
+                       *PLAN_FILES,
                        *PARTNERSHIP_FILES})
 
 
@@ -141,6 +148,11 @@ class ContractFolder:
     def receipts(self) -> Path:
         """``receipts.csv``, the register of the store."""
         return self.path / RECEIPTS_FILE
+
+    @property
+    def damage_log(self) -> Path:
+        """``damage_log.csv``, each use of ``--accept-damage`` with its reason."""
+        return self.path / DAMAGE_LOG_FILE
 
     @property
     def changes(self) -> Path:

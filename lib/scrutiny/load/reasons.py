@@ -8,11 +8,13 @@ says which. ``scrutiny mitigate`` (``scrutiny.ingest.decisions``) is the file's 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from scrutiny.load import schemas
 from scrutiny.load.contract import Contract, overlapping_ranges
-from scrutiny.load.folder import REASONS_FILE
+from scrutiny.load.folder import DECISIONS_FILE, REASONS_FILE
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
 REASON_COLUMNS = ["kpi_id", "service", "short_description", "from_month", "to_month", "reason",
@@ -25,8 +27,8 @@ def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`REASON_COLUMNS`; months as ``pandas.Period``; ``service`` from the code's
-        prefix; ``kpi_defined`` True where ``kpis.csv`` defines the KPI.
+        Columns :data:`REASON_COLUMNS`; months as ``pandas.Period``; ``service`` from kpis.csv
+        (else the code's prefix); ``kpi_defined`` True where ``kpis.csv`` defines the KPI.
 
     Raises
     ------
@@ -39,7 +41,10 @@ def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=REASON_COLUMNS)
     text = validate(read_csv_text(path), schemas.MITIGATION_REASONS, path.name)
-    text["service"] = text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False)
+    # The KPI's service from kpis.csv; for a KPI it does not define, the code's prefix.
+    defined = contract.kpis.set_index("kpi_id")["service"]
+    text["service"] = text["kpi_id"].map(defined).fillna(
+        text["kpi_id"].str.extract(r"^([A-Z]+)_KPI_", expand=False))
     fail_at(text, ~text["service"].isin(list(contract.info.services)), path.name, "kpi_id",
             "{kpi_id}: no service {service!r} in this contract",
             hint=f"KPI codes start with a service: {', '.join(contract.info.services)}")
@@ -60,3 +65,23 @@ def load_mitigation_reasons(contract: Contract) -> pd.DataFrame:
             "{kpi_id} was not part of the contract for all of this reason's months",
             hint="check the months here and effective_from/effective_to in kpis.csv")
     return reasons[REASON_COLUMNS]
+
+
+def load_decision_log(folder: Path) -> pd.DataFrame:
+    """Read the decision log (who decided what, when and why), oldest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`scrutiny.load.schemas.DECISIONS`, as text; empty (no columns) when no
+        decision has been recorded.
+
+    Raises
+    ------
+    InputValidationError
+        Naming file, row and column when the log does not match its schema.
+    """
+    path = folder / DECISIONS_FILE
+    if not path.exists():
+        return pd.DataFrame()
+    return validate(read_csv_text(path), schemas.DECISIONS, path.name)

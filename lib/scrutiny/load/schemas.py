@@ -63,7 +63,7 @@ OVERRIDES = pa.DataFrameSchema(
     {
         "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
         "from_month": text_column(pa.Check.str_matches(MONTH)),
-        "to_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(month_or_blank()),
         "tsl": text_column(pa.Check.str_matches(NUMBER)),
         "msl": text_column(pa.Check.str_matches(NUMBER)),
         "reason": text_column(nonblank()),
@@ -133,6 +133,23 @@ ABATEMENT_POINTS = pa.DataFrameSchema(
     name="abatement_points",
 )
 
+#: The council's decision log (``decisions.csv``): one row per decision, never rewritten.
+DECISION_ACTIONS = ["mitigate", "withdraw", "override", "glide"]
+DECISIONS = pa.DataFrameSchema(
+    {
+        "decided_at": text_column(pa.Check.str_matches(UTC_TIMESTAMP)),
+        "decided_by": text_column(nonblank()),
+        "action": text_column(pa.Check.isin(DECISION_ACTIONS)),
+        "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
+        "from_month": text_column(pa.Check.str_matches(MONTH)),
+        "to_month": text_column(month_or_blank()),
+        "detail": text_column(),
+        "reason": text_column(nonblank()),
+    },
+    strict=True,
+    name="decisions",
+)
+
 CHANGES = pa.DataFrameSchema(
     {
         "kpi_id": text_column(pa.Check.str_matches(KPI_ID)),
@@ -159,6 +176,8 @@ RECEIPTS = pa.DataFrameSchema(
         "source_name": text_column(nonblank()),
         "sha256": text_column(pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         "replace": text_column(pa.Check.isin(["yes", "no"])),
+        # SHA-256 of rows_file; absent from stores made before it was recorded.
+        "rows_sha256": text_column(pa.Check.str_matches(r"^$|^[0-9a-f]{64}$"), required=False),
     },
     strict=True,
     name="receipts",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from scrutiny.core.spreadsheet import restore
 from scrutiny.exceptions import InputValidationError
 
 if TYPE_CHECKING:  # pandera costs ~0.7 s to import: only when a table is validated
@@ -71,7 +72,6 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             hint="this is not a text CSV (perhaps a spreadsheet saved as .csv); export CSV UTF-8")
     rows = _parse_records(text, path.name)
     header = rows[0]
-    _check_header(header, path.name)
     for number, row in enumerate(rows[1:], start=2):
         if row and len(row) != len(header):
             raise InputValidationError(
@@ -79,6 +79,10 @@ def read_csv_text(path: Path) -> pd.DataFrame:
                 file=path.name, row=number,
                 hint="the file may be truncated or a value may contain an unquoted comma",
             )
+    rows = _without_empty_trailing_columns(rows)
+    rows = [[restore(cell) for cell in row] for row in rows]  # the words, not defuse's apostrophe
+    header = rows[0]
+    _check_header(header, path.name)
     kept = [(position, row) for position, row in enumerate(rows[1:]) if row]
     return pd.DataFrame([row for _, row in kept], columns=header, dtype=str,
                         index=pd.Index([position for position, _ in kept], dtype="int64"))
@@ -100,6 +104,21 @@ def _parse_records(text: str, file: str) -> list[list[str]]:
         raise InputValidationError(f"is not valid CSV ({err})", file=file, row=record,
                                    hint="export the table again as CSV UTF-8") from None
     return rows
+
+
+def _without_empty_trailing_columns(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing columns with a blank heading and no cell, as spreadsheets export them.
+
+    A blank-headed column that holds anything is kept (and then refused by the header checks).
+    """
+    header = rows[0]
+    width = len(header)
+    while width > 1 and not header[width - 1].strip() and all(
+            not row or not row[width - 1].strip() for row in rows[1:]):
+        width -= 1
+    if width == len(header):
+        return rows
+    return [row[:width] if row else row for row in rows]
 
 
 def _check_header(header: list[str], file: str) -> None:

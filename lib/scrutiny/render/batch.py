@@ -2,7 +2,8 @@
 
 For each parameters file: validate (before any kernel starts), execute the notebook with papermill
 in a worker process, convert with the committee template, and write
-``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb``. Files are written to a
+``outputs/<target>/<period>/<report>.html`` next to the executed ``.ipynb`` (and, with ``pdf``, the
+same page printed as ``<report>.pdf`` by :mod:`scrutiny.render.pdf`). Files are written to a
 temporary file in the same folder and moved into place, so a failed or interrupted run never leaves
 half a report and never replaces the last good one. A failed report keeps its executed notebook as
 ``<report>.failed.ipynb`` and the batch carries on. Each report also leaves a small manifest,
@@ -24,11 +25,11 @@ from pathlib import Path
 import scrutiny
 from scrutiny.config import outputs_root
 from scrutiny.core.atomic import atomic_write
-from scrutiny.exceptions import ParameterError, ScrutinyError
+from scrutiny.exceptions import ParameterError, RenderError, ReportNotWrittenError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
-from scrutiny.report.params import display_path, load_params
+from scrutiny.report.params import display_path, load_params, source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def plan(paths: Iterable[Path], *, period: str | None = None,
     ParameterError, NoDataForPeriodError
         Before anything runs, naming every invalid file and key.
     """
+    source_date_epoch()  # refuse a bad SOURCE_DATE_EPOCH once, before any kernel hangs on it
     with reuse_loaded_contracts():  # one read of each data folder for the whole batch
         return _plan(paths, period=period, council=council)
 
@@ -146,8 +148,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def render_job(job: Job, kernel_name: str, root: Path) -> Result:
-    """Execute one report notebook and write its HTML; never raises for a report's own failure."""
+def render_job(job: Job, kernel_name: str, root: Path, pdf: bool = False) -> Result:
+    """Execute one report notebook and write its HTML (and PDF, with ``pdf``).
+
+    Never raises for a report's own failure: a notebook error or a PDF that could not be printed
+    makes a failed :class:`Result`, and then none of the report's files is replaced.
+    """
     # Imported here, in the worker: the command itself needs none of them to plan or skip.
     import nbformat
     import papermill
@@ -173,16 +179,21 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
                 kernel_manager_class=WarmKernelManager, **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
-        # Downloads first, so the page never links to a file that is not there yet.
-        for name, text in committee.attached_files(nb).items():
-            atomic_write(target.parent / name, text)
-        atomic_write(target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n")
-        atomic_write(target.with_suffix(".html"), page)
-        atomic_write(manifest_path(root, job),
-                     json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n")
-        # Last, so a report whose HTML was not written is never taken for up to date.
-        atomic_write(freshness.record_path(root, job),
-                     freshness.record_text(job, freshness.declared_inputs(nb)))
+        printed = _print(page, target.with_suffix(".pdf")) if pdf else None  # before any write
+        # Downloads first, so the page never links to a file that is not there yet. The record
+        # last, so a report whose HTML was not written is never taken for up to date.
+        writes = [*((target.parent / name, text)
+                    for name, text in committee.attached_files(nb).items()),
+                  (target.with_suffix(".ipynb"), nbformat.writes(nb) + "\n"),
+                  *([(target.with_suffix(".pdf"), printed)] if printed is not None else []),
+                  (target.with_suffix(".html"), page),
+                  (manifest_path(root, job),
+                   json.dumps(manifest(job, committee.document_metadata(nb)), indent=1) + "\n"),
+                  (freshness.record_path(root, job),
+                   freshness.record_text(job, freshness.declared_inputs(nb)))]
+        write_all(writes, root)
+        if printed is None:  # an older PDF no longer shows what the HTML shows
+            target.with_suffix(".pdf").unlink(missing_ok=True)
         failed.unlink(missing_ok=True)
         return Result(job, True, time.perf_counter() - started, html=target.with_suffix(".html"))
     except Exception as err:  # noqa: BLE001 - one report's failure must not stop the batch
@@ -196,12 +207,51 @@ def render_job(job: Job, kernel_name: str, root: Path) -> Result:
         executed.unlink(missing_ok=True)
 
 
+def _print(page: str, path: Path) -> bytes:
+    """Return the PDF of ``page``, or raise RenderError naming ``path`` as not written."""
+    from scrutiny.render.pdf import html_to_pdf
+
+    try:
+        return html_to_pdf(page)
+    except Exception as err:  # noqa: BLE001 - any failure of the browser fails this report
+        raise RenderError(f"{path.name} not written: Chromium could not print the report "
+                          f"({_one_line(err)})") from err
+
+
+def write_all(writes: Sequence[tuple[Path, str | bytes]], root: Path) -> None:
+    """Write each ``(path, text)`` atomically, in order; on a refusal say what is missing.
+
+    The old render record goes first (unlinking needs no space), so whatever the disk refuses
+    the report is never taken for up to date: a later render makes it again.
+
+    Raises
+    ------
+    ReportNotWrittenError
+        A write failed (disk full, read-only, permissions): names what was written and what
+        was not. Files not yet written keep their last good content.
+    """
+    writes[-1][0].unlink(missing_ok=True)
+    for number, (path, text) in enumerate(writes):
+        try:
+            atomic_write(path, text)
+        except OSError as err:
+            done = [_shown(p, root) for p, _ in writes[:number]]
+            missing = [_shown(p, root) for p, _ in writes[number:]]
+            raise ReportNotWrittenError(
+                f"could not write {_shown(path, root)}: {err.strerror or err}; not written: "
+                f"{', '.join(missing)}" + (f" (written: {', '.join(done)})" if done else "")
+                + "; free space or fix permissions and render again (the report counts as "
+                "out of date)") from err
+
+
 def _one_line(err: Exception) -> str:
     name = getattr(err, "ename", None) or type(err).__name__
     detail = getattr(err, "evalue", None) or str(err)
     cell = getattr(err, "exec_count", None)
     where = f" in cell {cell}" if cell else ""
-    return f"{name}{where}: {' '.join(str(detail).split())[:300]}"
+    text = " ".join(str(detail).split())
+    # A toolkit error is written to be read whole (e.g. every file a full disk left unwritten).
+    return f"{name}{where}: {text if isinstance(err, ScrutinyError) else text[:300]}"
 
 
 def _with_library_path() -> None:
@@ -214,7 +264,8 @@ def _with_library_path() -> None:
 
 def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
            root: Path | None = None, progress: bool = True, force: bool = False,
-           executor: str = "local", scheduler: str | None = None) -> list[Result]:
+           executor: str = "local", scheduler: str | None = None,
+           pdf: bool = False) -> list[Result]:
     """Render the out-of-date ``jobs`` in parallel workers, then rewrite ``index.html``.
 
     Parameters
@@ -235,36 +286,51 @@ def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
         A local process pool, or a Dask cluster (see :mod:`scrutiny.render.executors`).
     scheduler : str, optional
         Dask scheduler address; without one, ``"dask"`` starts a local cluster.
+    pdf : bool
+        Also print each report as ``<report>.pdf`` beside its HTML; a report whose PDF is
+        missing is then out of date. Without it, a re-rendered report's old PDF is removed.
 
     Returns
     -------
     list of Result
         In the order of ``jobs``; up-to-date reports are ``skipped`` and left untouched.
+
+    Raises
+    ------
+    PdfConverterError
+        With ``pdf``, before anything runs, when there is no Chromium to print with.
     """
     root = Path(root) if root is not None else outputs_root()
     root.mkdir(parents=True, exist_ok=True)
+    outputs = (".html", ".pdf") if pdf else (".html",)
     results = {job.name: Result(job, True, 0.0, html=(root / job.stem).with_suffix(".html"),
                                 skipped=True)
-               for job in jobs if not force and freshness.stale_reason(job, root) is None}
+               for job in jobs
+               if not force and freshness.stale_reason(job, root, outputs=outputs) is None}
     todo = [job for job in jobs if job.name not in results]
+    if todo and pdf:
+        from scrutiny.render.pdf import find_browser
+
+        find_browser()
     if todo:
         results.update((r.job.name, r) for r in _run(todo, workers=workers, kernel=kernel,
                                                      root=root, progress=progress,
-                                                     executor=executor, scheduler=scheduler))
+                                                     executor=executor, scheduler=scheduler,
+                                                     pdf=pdf))
     if todo or not (root / "index.html").exists():
         write_index(root)
     return [results[job.name] for job in jobs]
 
 
 def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, progress: bool,
-         executor: str, scheduler: str | None) -> Iterable[Result]:
+         executor: str, scheduler: str | None, pdf: bool) -> Iterable[Result]:
     from tqdm import tqdm
 
     _with_library_path()
     with report_kernel(kernel) as kernel_name, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
-        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root)
+        render_one = functools.partial(render_job, kernel_name=kernel_name, root=root, pdf=pdf)
         if executor == "dask":
             done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
                                       on_crash=_crashed)
@@ -407,5 +473,8 @@ def write_index(root: Path) -> Path:
         stylesheet=Markup(report.stylesheet()),  # the toolkit's own CSS, not data
         groups=[(items[0].group_heading, items) for items in groups.values()])
     index = root / "index.html"
-    atomic_write(index, page)
+    try:
+        atomic_write(index, page)
+    except OSError as err:  # name the index: a full disk's error names no file
+        raise OSError(err.errno, err.strerror or str(err), str(index)) from err
     return index

@@ -9,6 +9,7 @@ raises for a report's own failure; a worker that dies under a job becomes that j
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -17,6 +18,18 @@ from scrutiny.exceptions import RenderError
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
+
+#: A scheduler address the toolkit can connect to: plain TCP, ``[tcp://]HOST:PORT``. TLS needs a
+#: security configuration (certificates) that ``render`` has no options for.
+SCHEDULER_ADDRESS = re.compile(r"(tcp://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):\d{1,5}")
+
+
+def check_scheduler(address: str) -> str:
+    """Return ``address`` if it is a TCP scheduler address; refuse anything else in one line."""
+    if not SCHEDULER_ADDRESS.fullmatch(address):
+        raise RenderError(f"--scheduler {address!r}: give a Dask scheduler as tcp://HOST:PORT "
+                          "(e.g. tcp://10.0.0.5:8786); TLS and other protocols are not supported")
+    return address
 
 
 def run_local(render_one: Callable[[Job], Result], jobs: Sequence[Job], *, workers: int,
@@ -60,8 +73,8 @@ def run_dask(render_one: Callable[[Job], Result], jobs: Sequence[Job], *, worker
     if scheduler:
         cluster = None
         try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as err:
+            client = Client(check_scheduler(scheduler), timeout="10s")
+        except (OSError, TimeoutError, ValueError, TypeError) as err:
             raise RenderError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
     else:
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,

@@ -1,9 +1,12 @@
 """Whether a rendered report is out of date: THE rule, used by ``render`` and ``status`` alike.
 
-A report is stale when any of these changed since its HTML was written: its parameters, the
-SHA-256 of an input file it read (the files its provenance appendix lists), its notebook, or the
-library (its version and the digest of its own source and templates, so an edited checkout counts
-as a new version). What a report was made from is kept beside its HTML in a small record,
+A report is stale when any of these changed since its HTML was written: its parameters, what it
+used of its input files (the files its provenance appendix declares: every file it *could* read,
+an absent one recorded as absent so that its creation counts; a table read by month only in the
+months the report used, so a new month after a report's period leaves it fresh; see
+:mod:`scrutiny.load.fingerprints`), its notebook, or the library (its version and the digest of
+its own source and templates, so an edited checkout counts as a new version). What a report was
+made from is kept beside its HTML in a small record,
 ``<report>.render.json``, written after the HTML; a report without a record is stale.
 """
 
@@ -12,12 +15,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import scrutiny
 from scrutiny.config import data_root, outputs_root
+from scrutiny.load.fingerprints import matches
 
 if TYPE_CHECKING:  # batch imports this module; a runtime import back would be a cycle
     from scrutiny.render.batch import Job
@@ -27,7 +31,8 @@ RECORD_SUFFIX = ".render.json"
 _LIBRARY = Path(scrutiny.__file__).resolve().parent
 
 
-def stale_reason(job: Job, root: Path | None = None) -> str | None:
+def stale_reason(job: Job, root: Path | None = None, *,
+                 outputs: Sequence[str] = (".html",)) -> str | None:
     """Return why ``job``'s report must be rendered again, or None when it is up to date.
 
     Parameters
@@ -36,6 +41,9 @@ def stale_reason(job: Job, root: Path | None = None) -> str | None:
         A planned report (parameters file, notebook, outputs stem, injected parameters).
     root : pathlib.Path, optional
         Outputs folder; default :func:`scrutiny.config.outputs_root`.
+    outputs : sequence of str
+        The files expected beside each other, by suffix: ``(".html", ".pdf")`` when PDFs are
+        wanted. One missing makes the report stale.
 
     Returns
     -------
@@ -46,6 +54,9 @@ def stale_reason(job: Job, root: Path | None = None) -> str | None:
     html = (root / job.stem).with_suffix(".html")
     if not html.is_file():
         return "not rendered yet"
+    for suffix in outputs:
+        if not html.with_suffix(suffix).is_file():
+            return f"{html.with_suffix(suffix).name} not written yet"
     record = read_record(record_path(root, job))
     if record is None:
         return "no render record"
@@ -58,12 +69,15 @@ def stale_reason(job: Job, root: Path | None = None) -> str | None:
     inputs = record.get("inputs")
     if not isinstance(inputs, dict):
         return "report lists no input files"
-    for name, digest in inputs.items():
+    for name, recorded in inputs.items():
         path = input_path(name)
+        if matches(path, recorded):
+            continue
+        if recorded is None:
+            return f"input {name} was created since"
         if not path.is_file():
             return f"input {name} is missing"
-        if file_sha256(path) != digest:
-            return f"input {name} changed"
+        return f"input {name} changed"
     return None
 
 
@@ -75,8 +89,9 @@ def record_path(root: Path, job: Job) -> Path:
 def record_text(job: Job, inputs: Mapping[str, str] | None) -> str:
     """Return the record of ``job``'s render: what it is made from, as JSON text.
 
-    ``inputs`` maps each input file's name (under ``data/``, or absolute) to its SHA-256, as
-    the report declared them (:func:`declared_inputs`); None when it declared none.
+    ``inputs`` maps each input file's name (under ``data/``, or absolute) to its fingerprint
+    (None: absent), as the report declared them (:func:`declared_inputs`); None when it
+    declared none.
     """
     record = {"library": library_fingerprint(), "notebook": file_sha256(job.notebook),
               "parameters": parameters_digest(job.parameters),

@@ -61,8 +61,9 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], *, titles: Mapping[str, s
 
     book = Workbook()
     book.remove(book.active)
+    used: set[str] = set()
     for name, frame in sheets.items():
-        sheet = book.create_sheet(_sheet_name(name))
+        sheet = book.create_sheet(_sheet_name(name, used))
         _fill(sheet, frame)
         if titles and name in titles:
             sheet.oddHeader.center.text = titles[name].replace("&", "&&")
@@ -146,10 +147,34 @@ def _set_text(cell, text: str) -> None:
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
-def _sheet_name(name: str) -> str:
-    """A legal sheet name: no ``[]:*?/\\``, 31 characters at most."""
-    cleaned = "".join("-" if ch in '[]:*?/\\' else ch for ch in name).strip("'") or "Sheet"
-    return cleaned[:31]
+#: Excel's longest sheet name, in UTF-16 code units (an emoji counts two).
+MAX_SHEET_NAME = 31
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unused sheet name: no ``[]:*?/\\``, 31 characters at most, unique ignoring case.
+
+    A name already taken (two long names cut to the same 31 characters) gets `` (2)``, `` (3)``
+    ... within the limit; ``used`` (lower-cased names) is updated.
+    """
+    cleaned = "".join("-" if ch in '[]:*?/\\' or not ch.isprintable() else ch for ch in name)
+    cleaned = cleaned.strip("'") or "Sheet"
+    candidate, number = _fit(cleaned, ""), 1
+    while candidate.lower() in used:
+        number += 1
+        candidate = _fit(cleaned, f" ({number})")
+    used.add(candidate.lower())
+    return candidate
+
+
+def _fit(name: str, suffix: str) -> str:
+    """``name`` cut so that it and ``suffix`` fit :data:`MAX_SHEET_NAME` UTF-16 units."""
+    def units(text: str) -> int:
+        return len(text.encode("utf-16-le")) // 2
+
+    while units(name + suffix) > MAX_SHEET_NAME:
+        name = name[:-1]
+    return (name.rstrip("'") or "Sheet") + suffix
 
 
 def _letter(index: int) -> str:

@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, apply_style
+from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, chart_style, literal
 
 if TYPE_CHECKING:  # matplotlib.figure costs ~0.6 s: the index page needs only the stylesheet
     from matplotlib.figure import Figure
@@ -247,9 +247,9 @@ def figure(fig: Figure, *, alt: str, caption: str) -> Html:
     The SVG is written with a fixed hash salt and no date, so the same figure gives the same
     bytes on every run.
     """
-    apply_style()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    with chart_style():  # tick labels and legends are made while saving: literal text there too
+        literal(fig).savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return Html(_blocks().figure(f"data:image/svg+xml;base64,{data}", _text(alt),
                                  _text(caption)))

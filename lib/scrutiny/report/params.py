@@ -5,7 +5,7 @@ A parameters file names the report (which notebook), what it is about and the pe
     report: period_report          # notebooks/period_report.ipynb
     contract: lincolnshire-css     # data/lincolnshire-css/
     period: 2016-06                # reporting month, YYYY-MM
-    generated_on: 2016-07-15       # optional; else SOURCE_DATE_EPOCH; else the period's last day
+    generated_on: 2016-07-15       # optional; else SOURCE_DATE_EPOCH; else today
     previous_months: 5             # optional report-specific knobs, with defaults
 
 Every problem (unknown key, missing key, wrong type, a period without data) raises
@@ -116,7 +116,7 @@ class ReportParams(BaseModel):
     period: Period
     generated_on: date | None = Field(
         None,
-        description='"Generated on" date, YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else period end')
+        description='"Generated on" date, YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else today')
 
     @field_validator("generated_on", mode="before")
     @classmethod
@@ -214,9 +214,16 @@ class ReportParams(BaseModel):
         return {**values, "params_file": params_file} if params_file else values
 
     def notebook_parameters(self, *, params_file: str, environ=None) -> dict[str, object]:
-        """Return the values papermill injects: plain str/int, ``generated_on`` resolved."""
+        """Return the values papermill injects: plain str/int, ``generated_on`` resolved.
+
+        A date that would be today is injected as ``""`` (the notebook resolves it when it runs):
+        these values are fingerprinted for freshness, and a report is not stale merely because a
+        day has passed.
+        """
         values = self.provenance(params_file, environ)
         del values["report"]
+        if self.generated_on is None and source_date_epoch(environ) is None:
+            values["generated_on"] = ""
         return {**values, "params_file": params_file}
 
 
@@ -490,7 +497,7 @@ class OpenedReport:
 
     @cached_property
     def generated_on(self) -> date:
-        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end."""
+        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else today."""
         return self.params.generated_date()
 
     @cached_property
@@ -510,20 +517,44 @@ REPORTS: dict[str, type[ReportParams]] = {
 }
 
 
-def resolve_generated_on(params: ReportParams, environ=None) -> date:
-    """Return the "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else period end.
+#: The latest SOURCE_DATE_EPOCH a date can be made from (9999-12-31T23:59:59Z).
+MAX_SOURCE_DATE_EPOCH = 253_402_300_799
 
-    Never today's date, so re-rendering the same inputs gives the same report.
+
+def source_date_epoch(environ=None) -> int | None:
+    """Return ``SOURCE_DATE_EPOCH`` as whole seconds, or None when it is not set.
+
+    Raises
+    ------
+    ParameterError
+        Set but blank, not a whole number, or beyond year 9999: refused before any notebook
+        starts (a blank value would otherwise stop every report's kernel from starting).
     """
     environ = os.environ if environ is None else environ
+    if "SOURCE_DATE_EPOCH" not in environ:
+        return None
+    text = environ["SOURCE_DATE_EPOCH"].strip()
+    if not text.isdigit() or int(text) > MAX_SOURCE_DATE_EPOCH:
+        shown = "blank" if not text else f"{environ['SOURCE_DATE_EPOCH']!r}"
+        raise ParameterError(
+            f"SOURCE_DATE_EPOCH is {shown}: give whole seconds since 1970-01-01 UTC, 0 to "
+            f"{MAX_SOURCE_DATE_EPOCH} (e.g. 1468800000 for 18 July 2016), or unset it")
+    return int(text)
+
+
+def resolve_generated_on(params: ReportParams, environ=None, today: date | None = None) -> date:
+    """Return the "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else today.
+
+    Today is the date the report is made, never the period's end. Set ``SOURCE_DATE_EPOCH``
+    (or ``generated_on``) to make a re-render byte-identical. ``SOURCE_DATE_EPOCH`` is checked
+    even when ``generated_on`` is given: the report's kernel reads it too.
+    """
+    epoch = source_date_epoch(environ)
     if params.generated_on is not None:
         return params.generated_on
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise ParameterError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return params.month.end_time.date()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).date()
+    return today or date.today()
 
 
 def load_params(path: Path, *, check_data: bool = True) -> ReportParams:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from scrutiny import __version__
 from scrutiny.config import data_root
+from scrutiny.load.fingerprints import fingerprint
 from scrutiny.report import html as report
 
 #: Output metadata key under which the appendix declares its input files (name -> SHA-256), so
@@ -46,12 +47,19 @@ def parameter_table(parameters: Mapping[str, object]) -> pd.DataFrame:
 
 
 def appendix(files: Iterable[Path], parameters: Mapping[str, object],
-             extra: Sequence[tuple[str, report.Html]] = ()) -> report.Html:
+             extra: Sequence[tuple[str, report.Html]] = (), *,
+             through: str | None = None) -> report.Html:
     """Every report's closing appendix: input files with SHA-256, parameters, ``extra``
-    report-specific (heading, body) parts, then the toolkit version."""
+    report-specific (heading, body) parts, then the toolkit version.
+
+    ``files`` may name files that do not exist (a report *could* read them): the table lists
+    those present; the renderer's metadata records every one, absent as absent, and fingerprints
+    tables by month up to ``through`` (the last month the report used; see
+    :mod:`scrutiny.load.fingerprints`), so only a change to what the report used makes it stale.
+    """
     files = list(files)
-    digests = file_digests(files).rename(columns={"file": "File (under data/)",
-                                                  "sha256": "SHA-256"})
+    digests = file_digests([f for f in files if Path(f).is_file()]).rename(
+        columns={"file": "File (under data/)", "sha256": "SHA-256"})
     table = parameter_table(parameters).rename(columns={"parameter": "Parameter",
                                                         "value": "Value"})
     parts = [
@@ -66,16 +74,20 @@ def appendix(files: Iterable[Path], parameters: Mapping[str, object],
     parts += [report.heading("Toolkit"),
               report.paragraph(f"contract-scrutiny version {toolkit_version()}.")]
     return report.Html(report.join(*parts),
-                       metadata={INPUTS_KEY: input_names(files, digests["SHA-256"])})
+                       metadata={INPUTS_KEY: input_fingerprints(files, through)})
 
 
-def input_names(files: Sequence[Path], digests: Iterable[str]) -> dict[str, str]:
-    """Return each input's name for the renderer (under ``data/`` when there, else absolute)."""
+def input_fingerprints(files: Sequence[Path], through: str | None = None
+                       ) -> dict[str, str | None]:
+    """Each input's name for the renderer (under ``data/`` when there, else absolute) and its
+    fingerprint (:func:`scrutiny.load.fingerprints.fingerprint`; None when absent)."""
     root = data_root().resolve()
-    names = []
-    for path in (Path(f).resolve() for f in files):
+    found = {}
+    for given in files:
+        path = Path(given).resolve()
         try:
-            names.append(path.relative_to(root).as_posix())
+            name = path.relative_to(root).as_posix()
         except ValueError:
-            names.append(str(path))
-    return dict(zip(names, digests, strict=True))
+            name = str(path)
+        found[name] = fingerprint(Path(given), through)
+    return found

@@ -10,7 +10,8 @@ The rules that make a copy safe to use:
 
 - **Keyed by everything that could change the result.** The key is the SHA-256 of: each file
   ``load_contract`` reads (``load.folder.CONTRACT_FILES``), present or absent, by content; the
-  contract folder's path; the library's source (every ``.py`` file of ``scrutiny``, so an edited
+  date scored as of (``load.schedule.today``: overdue returns depend on it); the contract
+  folder's path; the library's source (every ``.py`` file of ``scrutiny``, so an edited
   checkout counts, as in ``render.freshness``); and the versions of Python, pandas, numpy and
   pyarrow. Any change gives another key, so a stale copy is never found.
 - **Checked on every read.** Each part's SHA-256 is in the entry's manifest and is checked
@@ -46,6 +47,7 @@ import shutil
 import tempfile
 import time
 import typing
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,7 @@ import pandas as pd
 from scrutiny.config import dataset_dir
 from scrutiny.core.atomic import JOURNAL_FILE
 from scrutiny.load.folder import CACHE_DIR, CONTRACT_FILES
+from scrutiny.load.schedule import today
 
 if TYPE_CHECKING:  # imported when a contract is loaded or decoded: pydantic and the loaders
     from scrutiny.load.contract import Contract
@@ -76,8 +79,9 @@ class Uncacheable(Exception):
     """Raised when a value cannot be written so that it reads back identical (never cached)."""
 
 
-def scored_contract(name: str, data_root: Path | None = None) -> tuple[Contract, pd.DataFrame]:
-    """Return ``(load_contract(name, data_root), score(contract))``, from the cache when it can.
+def scored_contract(name: str, data_root: Path | None = None, *,
+                    as_of: date | None = None) -> tuple[Contract, pd.DataFrame]:
+    """Return ``(load_contract(name, data_root, as_of=as_of), score(contract))``, cached.
 
     Parameters
     ----------
@@ -85,6 +89,9 @@ def scored_contract(name: str, data_root: Path | None = None) -> tuple[Contract,
         Folder name under the data root, e.g. ``lincolnshire-css``.
     data_root : pathlib.Path, optional
         Folder holding the contract folders; default ``SCRUTINY_DATA`` or ``data/``.
+    as_of : datetime.date, optional
+        The date scored as of (which returns are overdue); default
+        :func:`scrutiny.load.schedule.today`. Part of the key.
 
     Returns
     -------
@@ -97,20 +104,22 @@ def scored_contract(name: str, data_root: Path | None = None) -> tuple[Contract,
     a contract that fails validation is never cached, so it fails on every call.
     """
     folder = dataset_dir(name, data_root)
+    as_of = today(as_of)
     store = cache_folder(folder)
     if store is None or (folder / JOURNAL_FILE).exists():
-        return _fresh(name, data_root)
-    key = cache_key(folder)
+        return _fresh(name, data_root, as_of)
+    key = cache_key(folder, as_of)
     found = read_entry(store / key, key)
     if found is not None:
         return found
     shutil.rmtree(store / key, ignore_errors=True)  # a damaged entry would block its rebuild
-    contract, scored = _fresh(name, data_root)
+    contract, scored = _fresh(name, data_root, as_of)
     write_entry(store, key, contract, scored)
     return contract, scored
 
 
-def cached_scores(name: str, data_root: Path | None = None) -> tuple[dict, pd.DataFrame]:
+def cached_scores(name: str, data_root: Path | None = None, *,
+                  as_of: date | None = None) -> tuple[dict, pd.DataFrame]:
     """Return the contract's description and its scores, reading no other table.
 
     For commands that need only ``score(contract)`` and ``contract.yaml`` (``scrutiny summary``):
@@ -123,9 +132,10 @@ def cached_scores(name: str, data_root: Path | None = None) -> tuple[dict, pd.Da
         ...), and the scores, identical to :func:`scored_contract`'s.
     """
     folder = dataset_dir(name, data_root)
+    as_of = today(as_of)
     store = cache_folder(folder)
     if store is not None and not (folder / JOURNAL_FILE).exists():
-        key = cache_key(folder)
+        key = cache_key(folder, as_of)
         try:
             body = _manifest(store / key, key)
             info = body["contract"]["info"]["value"]
@@ -137,15 +147,15 @@ def cached_scores(name: str, data_root: Path | None = None) -> tuple[dict, pd.Da
                 return info, scored
         except Exception:  # noqa: BLE001 - a damaged cache of any kind is ignored, never trusted
             pass
-    contract, scored = scored_contract(name, data_root)
+    contract, scored = scored_contract(name, data_root, as_of=as_of)
     return contract.info.model_dump(mode="json"), scored
 
 
-def _fresh(name: str, data_root: Path | None) -> tuple[Contract, pd.DataFrame]:
+def _fresh(name: str, data_root: Path | None, as_of: date) -> tuple[Contract, pd.DataFrame]:
     from scrutiny.load.contract import load_contract
     from scrutiny.score.scoring import score
 
-    contract = load_contract(name, data_root)
+    contract = load_contract(name, data_root, as_of=as_of)
     return contract, score(contract)
 
 
@@ -160,14 +170,18 @@ def cache_folder(folder: Path) -> Path | None:
     return Path(setting) / f"{Path(folder).name}-{where}" / "scored"
 
 
-def cache_key(folder: Path) -> str:
-    """Return the SHA-256 (hex) of everything the scored contract of ``folder`` depends on."""
+def cache_key(folder: Path, as_of: date) -> str:
+    """Return the SHA-256 (hex) of everything the scored contract of ``folder`` depends on.
+
+    ``as_of`` is the date scored as of: which months' returns are overdue depends on it.
+    """
     digest = hashlib.sha256()
 
     def add(label: str, value: str) -> None:
         digest.update(f"{label}\0{value}\0".encode())
 
     add("format", FORMAT)
+    add("as_of", as_of.isoformat())
     add("folder", str(folder))
     add("resolved", str(Path(folder).resolve()))
     for name in CONTRACT_FILES:
@@ -268,6 +282,10 @@ def _decode(item: dict, hint: object, parts: dict[str, bytes]):
         return _decode_dataclass(hint, item["value"], parts)
     if kind == "path":
         return Path(item["value"])
+    if kind == "date":
+        return date.fromisoformat(item["value"])
+    if kind == "datetime":
+        return datetime.fromisoformat(item["value"])
     if kind in ("list", "tuple"):
         (inner,) = typing.get_args(hint)[:1] or (object,)
         values = [_decode(v, inner, parts) for v in item["value"]]
@@ -356,6 +374,8 @@ def _encode(value, parts: dict[str, bytes], name: str = "scored") -> dict:
         return {"kind": "dataclass", "value": _encode_fields(value, parts)}
     if isinstance(value, Path):
         return {"kind": "path", "value": str(value)}
+    if type(value) in (date, datetime):
+        return {"kind": type(value).__name__, "value": value.isoformat()}
     if isinstance(value, (list, tuple)):
         return {"kind": type(value).__name__,
                 "value": [_encode(v, parts, f"{name}.{i}") for i, v in enumerate(value)]}

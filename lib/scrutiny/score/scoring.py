@@ -1,10 +1,15 @@
 """Scoring each KPI-month Green, Amber, Red or Blue, exactly in the contract's order of rules.
 
-1. Blue: a glide period for the KPI, or the return says "Mitigation Agreed" / "Not Measured".
-   A value may still be recorded; it is shown but not scored.
+1. Blue: a council decision: a glide period for the KPI, or mitigation the council agreed
+   (``mitigation_reasons.csv``, written by ``scrutiny mitigate``). A value may still be recorded;
+   it is shown but not scored. A return's "Mitigation Agreed" / "Not Measured" is only a claim:
+   Blue when the council has decided it, else scored as the return stands (no number: Red,
+   data not available, status "... (claimed, not decided)").
 2. Red, data not available: "Data not available", "Data not agreed", a blank cell, or no row at
    all for a KPI the contract expected that month ("not in the return", see
    :mod:`scrutiny.load.completeness`): leaving a KPI out must not lower the supplier's penalty.
+   Red, no return received: every KPI expected in a month whose return is overdue
+   (:mod:`scrutiny.load.schedule`) and has not arrived.
 3. Otherwise the number, as published to two decimals, against the thresholds in force that
    month (an override where one applies): Green meets TSL, Amber meets MSL only, Red misses MSL.
 """
@@ -25,7 +30,16 @@ from scrutiny.core.rag import (
     RED_CODE,
     UNBANDED,
 )
-from scrutiny.core.statuses import BLANK, NOT_IN_RETURN, STATUS_WORDS, status_codes
+from scrutiny.core.statuses import (
+    BLANK,
+    CLAIMS,
+    MITIGATION_AGREED,
+    NO_RETURN,
+    NOT_IN_RETURN,
+    NOT_MEASURED,
+    STATUS_WORDS,
+    status_codes,
+)
 from scrutiny.load.completeness import missing_kpi_months
 from scrutiny.score.banding import band_codes
 
@@ -55,7 +69,8 @@ def score(contract: Contract) -> pd.DataFrame:
     frame = _apply_ranges(frame, contract.overrides, ["tsl", "msl", "reason"], "override")
     frame = _apply_ranges(frame, contract.glides[contract.glides["kpi_id"] != ""], ["reason"],
                           "glide")
-    scored = score_frame(frame)
+    frame = _apply_ranges(frame, contract.mitigations, ["reason"], "mitigation")
+    scored = score_frame(decided(frame)).drop(columns="mitigation_reason")
     order = {service: i for i, service in enumerate(contract.info.services)}
     scored = scored.sort_values(["service", "kpi_id", "month"],
                                 key=lambda s: s.map(order) if s.name == "service" else s)
@@ -65,14 +80,40 @@ def score(contract: Contract) -> pd.DataFrame:
 def with_missing_rows(contract: Contract) -> pd.DataFrame:
     """The contract's returns plus one row per KPI-month expected but not in the return.
 
-    Added rows have status ``NOT_IN_RETURN``, an empty value and no number.
+    Added rows have an empty value and no number; their status is ``NO_RETURN`` in a month
+    whose return is overdue and has not come (``contract.missing_returns``), else
+    ``NOT_IN_RETURN``.
     """
-    missing = missing_kpi_months(contract.kpis, contract.returns, contract.months)
+    missing = missing_kpi_months(contract.kpis, contract.returns, contract.scored_months)
     if missing.empty:
         return contract.returns
-    added = missing.assign(value="", footnote="", status=NOT_IN_RETURN, number=float("nan"))
+    no_return = missing["month"].isin(contract.missing_returns)
+    added = missing.assign(value="", footnote="", number=float("nan"),
+                           status=np.where(no_return, NO_RETURN, NOT_IN_RETURN))
     return pd.concat([contract.returns, added[list(contract.returns.columns)]],
                      ignore_index=True)
+
+
+def decided(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the return's claims into what the council decided.
+
+    A KPI-month with a ``mitigation_reason`` (the council agreed mitigation) is "Mitigation
+    Agreed" (a "Not Measured" stays so); a claim the council has not decided (no mitigation,
+    no ``glide_reason``) becomes its ``CLAIMS`` word. Other rows are unchanged.
+    """
+    status = frame["status"].astype(object)
+    agreed = frame["mitigation_reason"].notna()
+    unconfirmed = status.isin(list(CLAIMS)) & ~agreed & frame["glide_reason"].isna()
+    status = status.mask(agreed & status.ne(NOT_MEASURED), MITIGATION_AGREED)
+    status = status.mask(unconfirmed, status.map(CLAIMS))
+    return frame.assign(status=status)
+
+
+def unconfirmed_claims(scores: pd.DataFrame) -> pd.DataFrame:
+    """The KPI-months whose return claims relief the council has not decided (``kpi_id, month,
+    status``): what ``scrutiny status`` and the register list."""
+    claimed = scores["status"].astype(object).isin(list(CLAIMS.values()))
+    return scores.loc[claimed, ["kpi_id", "month", "status"]].reset_index(drop=True)
 
 
 def score_frame(frame: pd.DataFrame) -> pd.DataFrame:

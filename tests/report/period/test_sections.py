@@ -26,7 +26,8 @@ def test_exceptions_register_has_a_labelled_row_per_kpi_not_green(june):
     rows = re.findall(r"<tr><th scope=\"row\">([A-Z]+_KPI_\d+)</th>", markup)
     assert rows == june.register["kpi_id"].tolist() and len(rows) == 13
     assert '<td class="rag rag-blue">Blue</td>' in markup
-    assert "None recorded in the data held" in markup
+    # June's Blue months carry the council's decision, recorded from its published dashboard.
+    assert "The council&#39;s published dashboard shows these months Blue" in markup
 
 
 def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):

@@ -9,11 +9,12 @@ from matplotlib.figure import Figure
 
 from scrutiny.abate.abatement import ALL_SERVICES
 from scrutiny.core.months import month_name
-from scrutiny.report.charts.style import SERVICE_PALETTE, apply_style
+from scrutiny.report.charts.style import SERVICE_PALETTE, styled
 
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
+@styled
 def abatement_points_chart(service_months: pd.DataFrame, *, services: dict[str, str],
                            title: str = "Abatement points per month by service",
                            illustrative: bool = True) -> Figure:
@@ -33,7 +34,6 @@ def abatement_points_chart(service_months: pd.DataFrame, *, services: dict[str, 
     -------
     matplotlib.figure.Figure
     """
-    apply_style()
     rows = service_months[service_months["service"] != ALL_SERVICES]
     data = rows.assign(date=rows["month"].dt.to_timestamp(),
                        name=rows["service"].map(services))

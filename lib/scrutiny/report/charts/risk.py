@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from scrutiny.core.rag import AMBER, GREEN, RED
-from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, apply_style
+from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, styled
 
 #: Score bands for a 1-3 x 1-3 register: 1-2 low, 3-4 medium, 6-9 high. Seed 003 publishes no
 #: bands, so these are a labelled default; pass ``bands=`` to use a council's own.
@@ -26,6 +26,7 @@ def _cell_risks(risks: pd.DataFrame) -> pd.Series:
     return cells.agg(lambda ids: ", ".join(sorted(ids)))
 
 
+@styled
 def risk_heatmap(risks: pd.DataFrame, *, scale: tuple[int, int] = (1, 3), bands=DEFAULT_BANDS,
                  title: str = "Risk register: impact x likelihood"):
     """Draw the register as a grid of impact (rows) by likelihood (columns).
@@ -46,7 +47,6 @@ def risk_heatmap(risks: pd.DataFrame, *, scale: tuple[int, int] = (1, 3), bands=
     -------
     matplotlib.figure.Figure
     """
-    apply_style()
     low, high = scale
     levels = np.arange(low, high + 1)
     impact, likelihood = np.meshgrid(levels, levels, indexing="ij")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
-from scrutiny.report.charts.style import SERVICE_PALETTE, apply_style
+from scrutiny.report.charts.style import SERVICE_PALETTE, styled
 
 _MARKERS = ["o", "s", "^", "D", "v"]
+#: Characters per line of a panel title (matplotlib's own wrapping parses mathtext, see style).
+_TITLE_WIDTH = 48
 
 
 def _label(metrics: pd.DataFrame, metric: str) -> tuple[str, str]:
@@ -18,6 +22,7 @@ def _label(metrics: pd.DataFrame, metric: str) -> tuple[str, str]:
     return row["label"], unit
 
 
+@styled
 def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown: list[str], *,
                         council: str, councils: list[str]) -> Figure:
     """Small multiples: one panel per metric, one line per council, ``council`` drawn heaviest.
@@ -39,7 +44,6 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
     -------
     matplotlib.figure.Figure
     """
-    apply_style()
     fig = Figure(figsize=(4.2 * len(shown), 3.6))
     axes = fig.subplots(1, len(shown), squeeze=False)
     months = held_months(performance)
@@ -54,7 +58,7 @@ def council_trend_chart(performance: pd.DataFrame, metrics: pd.DataFrame, shown:
                     linewidth=2.6 if own else 1.2, linestyle="-" if own else "--",
                     label=name + (" (this report)" if own else ""))
         ax.set_xticks(range(len(months)), [m.strftime("%b %y") for m in months], fontsize=8)
-        ax.set_title(label, fontsize=9.5, loc="left", wrap=True)
+        ax.set_title(textwrap.fill(label, _TITLE_WIDTH), fontsize=9.5, loc="left")
         ax.set_ylabel(unit)
     axes[0][-1].legend(title="Council", frameon=False, fontsize=8, loc="upper left",
                        bbox_to_anchor=(1.02, 1))

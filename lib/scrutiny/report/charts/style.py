@@ -1,8 +1,10 @@
 """One look for every chart: colour-blind-safe RAG colours that always travel with a text label.
 
 Charts are drawn on plain :class:`matplotlib.figure.Figure` objects, never through pyplot, and
-nothing here picks a backend: importing the library leaves an analyst's own plotting (e.g. inline
-figures in JupyterLab) exactly as it was.
+nothing here picks a backend or changes the global ``rcParams``: the style is a context
+(:func:`chart_style`), so an analyst's own plotting (e.g. inline figures in JupyterLab) is exactly
+as it was before and after a report. Every chart function is decorated with :func:`styled`, so all
+of its text is literal (:func:`literal`, no mathtext).
 
 Colours are from the Okabe-Ito palette, chosen so Green, Amber, Red and Blue stay distinct for
 the common colour-vision deficiencies; charts must still print the label, never colour alone.
@@ -10,7 +12,14 @@ the common colour-vision deficiencies; charts must still print the label, never 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec
+
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 
@@ -18,19 +27,54 @@ RAG_COLOURS = {GREEN: "#009E73", AMBER: "#E69F00", RED: "#D55E00", BLUE: "#0072B
 #: Text on each RAG fill with at least 4.5:1 contrast.
 RAG_TEXT_COLOURS = {GREEN: "#000000", AMBER: "#000000", RED: "#000000", BLUE: "#FFFFFF"}
 GREY = "#999999"
+P = ParamSpec("P")
 SERVICE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
 
-def apply_style() -> None:
-    """Set deterministic, print-friendly matplotlib defaults (fixed SVG ids, no timestamps)."""
-    matplotlib.rcParams.update({
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "contract-scrutiny",
-        "svg.fonttype": "none",
-        # User text (KPI descriptions, metric labels) is literal: "$...$" is not mathtext.
-        "text.parse_math": False,
-    })
+#: Deterministic, print-friendly matplotlib settings (fixed SVG ids, no timestamps), applied only
+#: inside :func:`chart_style`, never to the global ``rcParams``.
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "contract-scrutiny",
+    "svg.fonttype": "none",
+    # User text (KPI descriptions, metric labels, file names) is literal: "$...$" is not mathtext.
+    "text.parse_math": False,
+}
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """Draw or save a chart in the house style, restoring the caller's ``rcParams`` afterwards.
+
+    Tick labels and legend texts are made when a figure is drawn, so saving must happen inside
+    this context too (:func:`scrutiny.report.html.figure` does).
+    """
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def literal(fig: Figure) -> Figure:
+    """Turn mathtext off for every text of ``fig`` (titles, labels, ticks, legends, annotations).
+
+    The one rule for chart text: whatever a user wrote (``$\\frac{1}{$``) is drawn as written,
+    never parsed by matplotlib. Returns ``fig`` for chaining.
+    """
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        # matplotlib measures wrapped text as mathtext whatever parse_math says (3.10): charts
+        # wrap their own text with textwrap instead.
+        text.set_wrap(False)
+    return fig
+
+
+def styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Decorate a chart function: draw in :func:`chart_style`, return a :func:`literal` figure."""
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with chart_style():
+            return literal(draw(*args, **kwargs))
+    return wrapper

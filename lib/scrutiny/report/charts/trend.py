@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.report.charts.style import GREY, RAG_COLOURS, apply_style
+from scrutiny.report.charts.style import GREY, RAG_COLOURS, styled
 
 #: Marker shapes differ by RAG too, so the points read without colour.
 RAG_MARKERS = {"green": "o", "amber": "s", "red": "X", "blue": "D"}
@@ -18,6 +18,7 @@ RAG_MARKERS = {"green": "o", "amber": "s", "red": "X", "blue": "D"}
 NO_NUMBER_LABELS = {"red": "no data"}
 
 
+@styled
 def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
     """Plot one KPI's monthly values with TSL and MSL bands and RAG-labelled points.
 
@@ -32,7 +33,6 @@ def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
 
     The legend lists the RAG statuses drawn, and "no number" only when a month has none.
     """
-    apply_style()
     fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot()
     x = np.arange(len(rows))

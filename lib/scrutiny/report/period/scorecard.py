@@ -16,13 +16,13 @@ import pandas as pd
 
 from scrutiny.abate.abatement import Abatement, contract_abatement
 from scrutiny.abate.terms import NO_TERMS, Terms, load_terms
-from scrutiny.core.months import month_name
+from scrutiny.core.months import month_label, month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import kpi_trends
 from scrutiny.load.contract import Contract
-from scrutiny.load.folder import REASONS_FILE, TERMS_FILE
+from scrutiny.load.folder import CONTRACT_FILES, REASONS_FILE, TERMS_FILE
 from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.load.terms import has_terms
 from scrutiny.report import html as report
@@ -137,19 +137,22 @@ class PeriodReport(OpenedReport):
 
     @property
     def input_files(self) -> list:
-        """Every file the report reads: the contract's, the terms, points and mitigation reasons."""
+        """Every file the report could read, present or not: the contract's, the terms, points
+        and mitigation reasons (the appendix lists those present; freshness records all)."""
         return period_input_files(self.contract, self.terms)
 
 
 def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
-    """The files a period report of ``contract`` reads (terms loaded when not given)."""
+    """The files a period report of ``contract`` could read, present or not (terms loaded when
+    not given): a file created after a render, such as the first ``overrides.csv``, must make
+    that render out of date."""
     if terms is None and has_terms(contract):
         terms = load_terms(contract)
     folder = contract.folder
     extra = [folder / TERMS_FILE, folder / REASONS_FILE]
     if terms is not None:
         extra.insert(1, folder / terms.params.points_file)
-    return [*contract.files, *(f for f in extra if f.exists())]
+    return [*(folder / f for f in CONTRACT_FILES), *extra]
 
 
 def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
@@ -344,7 +347,8 @@ def provenance_section(rep: PeriodReport) -> Html:
         f"{k}: TSL {t:g} / MSL {m:g}, {span}. {r}" for k, t, m, span, r in
         zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
         if len(live) else report.paragraph("No overrides were in force in the months shown."))
-    return provenance.appendix(rep.input_files, rep.parameters, [
+    return provenance.appendix(rep.input_files, rep.parameters, through=month_label(rep.period),
+                               extra=[
         ("Abatement terms",
          terms_table(rep.terms) if rep.terms is not None else report.paragraph(NO_TERMS)),
         ("Overrides in force", overrides)])
