@@ -61,7 +61,9 @@ def fresh(name: str, root: Path | None = None):
 
 def entries(name: str, root: Path) -> list[Path]:
     store = cache_folder(root / name)
-    return sorted(p for p in store.iterdir() if not p.name.startswith(".")) if store.exists() else []
+    if not store.exists():
+        return []
+    return sorted(p for p in store.iterdir() if not p.name.startswith("."))
 
 
 # -- identical with and without the cache ----------------------------------------------------------

@@ -10,7 +10,6 @@ import csv
 import io
 import re
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import numpy as np

@@ -94,5 +94,5 @@ def _may_be_for(path: Path, contract: str, period: str) -> bool:
         return True
     wanted = ("period_report", contract, period)
     named = tuple(values.get(key, want) for key, want in zip(("report", "contract", "period"),
-                                                              wanted))
+                                                              wanted, strict=True))
     return not all(isinstance(v, str) for v in named) or named == wanted

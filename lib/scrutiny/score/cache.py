@@ -449,7 +449,7 @@ def identical(a: object, b: object) -> bool:
     if isinstance(a, pd.DataFrame):
         return _same_frame(a, b)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
     if dataclasses.is_dataclass(a):
         return all(identical(getattr(a, f.name), getattr(b, f.name))
                    for f in dataclasses.fields(a))
@@ -470,7 +470,7 @@ def _same_values(a: pd.Series, b: pd.Series) -> bool:
     if a.dtype != object:
         return bool(a.reset_index(drop=True).equals(b.reset_index(drop=True)))
     return all(type(x) is type(y) and (x == y or (x != x and y != y))
-               for x, y in zip(a.tolist(), b.tolist()))
+               for x, y in zip(a.tolist(), b.tolist(), strict=True))
 
 
 __all__ = ["CACHE_ENV", "Uncacheable", "cache_folder", "cache_key", "cached_scores", "identical",
