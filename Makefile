@@ -11,12 +11,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,dask,pdf]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name scrutiny --display-name "Python (scrutiny)" > /dev/null
-	# Notebooks are committed without outputs, even after a JupyterLab session saved some: git
-	# strips them on the way in (.gitattributes names the filter; each checkout uses its own .venv).
-	-git config filter.nbstripout.clean '.venv/bin/python -m nbstripout --keep-id' && \
-	  git config filter.nbstripout.smudge cat && \
-	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout --keep-id -t'
+	# The "Python (scrutiny)" kernel, and the git filter that strips outputs and language_info from
+	# notebooks on their way into git, so JupyterLab's autosave leaves `git status` clean
+	# (.gitattributes names the filter; each checkout uses its own .venv).
+	$(BIN)/scrutiny kernel install --sys-prefix > /dev/null
 	touch $(STAMP)
 
 # PDFs beside the HTML need Debian's chromium (apt-get install chromium); `make report PDF=` skips them.

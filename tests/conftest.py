@@ -50,6 +50,7 @@ RENDERED = {
     "portfolio_report": "params/lincolnshire-imt/2019-08.yaml",
     "action_plan_report": "params/south-vale-capita/2018-09.yaml",
     "partnership_report": "params/lancashire-bt/2015-03.yaml",
+    "kpi_card": "params/lincolnshire-css/CSC_KPI_04-2016-06.yaml",
 }
 
 
@@ -76,3 +77,35 @@ def rendered(tmp_path_factory):
             assert all(r.ok for r in results), [r.error for r in results if not r.ok]
             runs.append({name: page.read_bytes() for name, page in by_name.items()})
     return root, runs[0], runs[1]
+
+
+@pytest.fixture(scope="session")
+def doc_run(tmp_path_factory):
+    """``doc_run("README.md")``: that document's blocks run once per session (docs_runner)."""
+    from docs_runner import run_document
+
+    runs = {}
+
+    def run(document: str):
+        if document not in runs:
+            runs[document] = run_document(document, tmp_path_factory.mktemp("doc"))
+            DOC_RUNS.append(runs[document])
+        return runs[document]
+
+    return run
+
+
+#: Every document run this session, for the summary line at the end.
+DOC_RUNS: list = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many documentation blocks ran and which were skipped, with the reasons."""
+    if not DOC_RUNS:
+        return
+    ran = sum(len(r.ran) for r in DOC_RUNS)
+    skipped = [b for r in DOC_RUNS for b in r.skipped]
+    terminalreporter.write_line(f"docs: {ran} blocks run, {len(skipped)} not run, in "
+                                f"{len(DOC_RUNS)} documents")
+    for block in skipped:
+        terminalreporter.write_line(f"  not run: {block.where} -- {block.not_run}")

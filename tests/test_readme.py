@@ -1,6 +1,9 @@
-"""The README's "Working in Python" section runs as written and gives the answers it states."""
+"""The README's "Working in Python" section gives the answers it states.
 
-import os
+The README runs once per session (the ``doc_run`` fixture, test_docs.py); these tests read the
+names its blocks left behind and the files they wrote in its working folder.
+"""
+
 import re
 from pathlib import Path
 
@@ -18,17 +21,10 @@ def python_section_blocks() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("readme")
-    namespace: dict = {}
-    here = Path.cwd()
-    try:
-        os.chdir(folder)
-        for block in python_section_blocks():
-            exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - our own README
-    finally:
-        os.chdir(here)
-    return namespace, folder
+def answers(doc_run):
+    run = doc_run("README.md")
+    assert not run.failures, "\n".join(run.failures)
+    return run.namespace, run.cwd
 
 
 def test_the_section_has_the_five_answers():

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 #: Public names and the module that holds each, imported on first access.
 _LAZY = {
-    "open_contract": "scrutiny.insight.workbench",
-    "ContractHandle": "scrutiny.insight.workbench",
+    "open_contract": "scrutiny.insight.contract_handle",
+    "ContractHandle": "scrutiny.insight.contract_handle",
     "RAG": "scrutiny.core.rag",
 }
 __all__ = ["__version__", *_LAZY]
@@ -32,7 +32,7 @@ def _version() -> str:
 
 
 def __getattr__(name: str):
-    # Looked up on first use: the installed metadata costs ~50 ms and the workbench pulls in
+    # Looked up on first use: the installed metadata costs ~50 ms and the contract handle pulls in
     # pandas, neither of which every command needs.
     if name == "__version__":
         value = _version()

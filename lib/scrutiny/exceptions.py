@@ -137,3 +137,8 @@ class ReportNotWrittenError(ScrutinyError):
     """Raised when a rendered report's files (downloads, notebook, HTML, manifest, render record)
     could not all be written, e.g. the disk is full; the message names what was written and
     what is missing. Free space (or fix the folder's permissions) and render again."""
+
+
+class SelectionError(ScrutinyError):
+    """Raised when the options of a render select no coherent set of reports (e.g. ``--latest``
+    without ``--contract``); the message names the options to give instead."""

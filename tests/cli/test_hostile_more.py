@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from ingest_support import CORPUS, contract_copy, folder_bytes
 from scrutiny.cli import main
 from scrutiny.exceptions import MonthFormatError, ProtectedFileError
-from scrutiny.insight.workbench import open_contract
+from scrutiny.insight.contract_handle import open_contract
 from scrutiny.report.excel import write_workbook
 
 HOSTILE = CORPUS / "hostile"

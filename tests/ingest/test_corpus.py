@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -21,7 +22,17 @@ BROKEN_RETURNS = {
     "nul_byte.csv": ["nul_byte.csv", "row 2", "NUL byte"],
     "empty.csv": ["empty.csv", "the file is empty"],
     "header_only.csv": ["header_only.csv", "row 2", "no KPI rows"],
-    "extra_column.csv": ["extra_column.csv", "row 1", "column 'Comments'"],
+    "extra_column.csv": ["extra_column.csv", "row 1", "column 'Remarks'"],
+    "comment_formula.csv": ["comment_formula.csv", "row 3", "column 'Comment'", "formula"],
+    "comment_hyperlink_inside.csv": ["comment_hyperlink_inside.csv", "row 3",
+                                     "column 'Comment'", "formula"],
+    "percent_140.csv": ["percent_140.csv", "row 2", "column 'Jul-16'", "140", "0-100"],
+    "title_row_percent_140.csv": ["title_row_percent_140.csv", "row 4", "column 'Jul-16'",
+                                  "0-100"],
+    "percent_sign_count.csv": ["percent_sign_count.csv", "row 3", "column 'Jul-16'",
+                               "unit is count"],
+    "fractional_count.csv": ["fractional_count.csv", "row 3", "column 'Jul-16'",
+                             "not a whole number"],
     "missing_column.csv": ["missing_column.csv", "row 1", "missing column(s) MSL"],
     "duplicate_kpi.csv": ["duplicate_kpi.csv", "row 3", "column 'KPI'", "second row"],
     "unknown_kpi.csv": ["unknown_kpi.csv", "row 3", "column 'KPI'", "'XX_KPI_01'"],
@@ -124,3 +135,76 @@ def test_a_blank_headed_column_holding_a_value_is_still_refused(tmp_path):
         "99.95,,,", "99.95,,x,", 1))
     result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(bad)])
     assert_one_line_error(result, ["nameless.csv", "row 1", "column ''", "twice"])
+
+
+def test_a_comment_of_one_megabyte_is_refused_and_nothing_written(tmp_path):
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    before = folder_bytes(root)
+    source = tmp_path / "huge_comment.csv"
+    source.write_text("KPI,KPI Short Desc,Freq.,TSL,MSL,Jul-16,Comment\n"
+                      "PM_KPI_01,Paid on time,M,99.9,99,99.95,\n"
+                      f"IMT_KPI_02,P1 incidents,M,1,5,2,{'x' * 2**20}\n", encoding="utf-8")
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(source)])
+    assert_one_line_error(result, ["huge_comment.csv", "row 3", "column 'Comment'",
+                                   "1,048,576 characters", "2,000"])
+    assert folder_bytes(root) == before
+
+
+def test_a_supplier_layout_is_read_title_rows_percent_signs_and_comments(tmp_path):
+    from scrutiny.load.contract import load_contract
+
+    root = contract_copy(tmp_path, MINI, "mini")
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root),
+                  str(RETURNS / "supplier_layout.csv")])
+    assert result.exit_code == 0, result.output + result.stderr
+    held = load_contract("mini", root).returns.set_index(["kpi_id", "month"])
+    july = pd.Period("2016-07", freq="M")
+    assert held.loc[("PM_KPI_01", july), "value"] == "99.95"
+    assert held.loc[("PM_KPI_01", july), "number"] == 99.95
+    assert held.loc[("IMT_KPI_02", july), "comment"] == ("Two incidents, both on the 14th; "
+                                                         "root cause fixed")
+    assert held.loc[("CSC_KPI_04", july), "comment"] == "- telephony outage"
+    stored = (root / "mini" / "returns.csv").read_text(encoding="utf-8")
+    assert stored.splitlines()[0] == "kpi_id,month,value,footnote,comment"
+    history = run(["history", "--contract", "mini", "--kpi", "CSC_KPI_04", "--data-dir",
+                   str(root), "--format", "csv"])
+    assert history.exit_code == 0, history.stderr
+    # Exported formula-safe: the leading "-" is defused with an apostrophe.
+    assert "'- telephony outage" in history.output
+
+
+def test_a_contract_without_comments_keeps_four_columns(tmp_path):
+    root = contract_copy(tmp_path, MINI, "mini")
+    result = run(["ingest", "--contract", "mini", "--data-dir", str(root),
+                  str(RETURNS / "ok.csv")])
+    assert result.exit_code == 0, result.stderr
+    first = (root / "mini" / "returns.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "kpi_id,month,value,footnote"
+
+
+def test_a_different_comment_is_a_correction_and_a_left_out_one_is_kept(tmp_path):
+    from scrutiny.load.contract import load_contract
+
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    first = run(["ingest", "--contract", "mini", "--data-dir", str(root),
+                 str(RETURNS / "supplier_layout.csv")])
+    assert first.exit_code == 0, first.stderr
+    changed = tmp_path / "changed.csv"
+    changed.write_text((RETURNS / "supplier_layout.csv").read_text(encoding="utf-8").replace(
+        "root cause fixed", "root cause still open"), encoding="utf-8")
+    before = folder_bytes(root)
+    refused = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(changed)])
+    assert_one_line_error(refused, ["changed.csv", "row 5", "IMT_KPI_02 2016-07",
+                                    "different comment", "--replace"])
+    assert folder_bytes(root) == before
+    accepted = run(["ingest", "--contract", "mini", "--data-dir", str(root), "--replace",
+                    str(changed)])
+    assert accepted.exit_code == 0, accepted.stderr
+    # The same values again without the Comment column: nothing changes, comments are kept.
+    again = run(["ingest", "--contract", "mini", "--data-dir", str(root), str(RETURNS / "ok.csv")])
+    assert again.exit_code == 0, again.stderr
+    held = load_contract("mini", root).returns.set_index("kpi_id")
+    july = held[held["month"].astype(str) == "2016-07"]
+    assert july.loc["IMT_KPI_02", "comment"] == "Two incidents, both on the 14th; root cause " \
+                                                "still open"
+    assert july.loc["CSC_KPI_04", "comment"] == "- telephony outage"

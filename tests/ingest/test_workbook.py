@@ -126,3 +126,47 @@ def test_not_a_zip_is_refused(tmp_path):
     path.write_text("KPI,TSL\n")
     with pytest.raises(InputValidationError, match="not a readable Excel workbook"):
         read_workbook(path)
+
+
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_excel_numbers(tmp_path):
+    from scrutiny.ingest.returns import is_return_header
+    from scrutiny.load.tables import sheet_row
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["North District Council: KPI return"])
+    sheet.append([])
+    sheet.append([*HEADER, "Comments"])
+    sheet.append([*ROW, "Two vehicles off the road"])
+    book.save(tmp_path / "titled.xlsx")
+    frame = read_workbook(tmp_path / "titled.xlsx", is_return_header)
+    assert frame.attrs["header_row"] == 3
+    assert list(frame.columns) == [*HEADER, "Comments"]
+    assert sheet_row(frame.index[0]) == 4  # the row Excel shows
+    assert frame.iloc[0]["Comments"] == "Two vehicles off the road"
+
+
+def test_an_xlsx_return_carries_a_comment_into_returns_csv(tmp_path):
+    from ingest_support import MINI, contract_copy
+    from scrutiny.ingest.returns import ingest
+    from scrutiny.load.contract import load_contract
+
+    root = contract_copy(tmp_path / "data", MINI, "mini")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mini contract return, July 2016"])
+    sheet.append(["KPI", "KPI Short Desc", "Freq.", "TSL", "MSL", "Jul-16", "Comment"])
+    sheet.append(["IMT_KPI_02", "P1 incidents", "M", 1, 5, 4, "=HYPERLINK(\"http://x\")"])
+    book.save(tmp_path / "live.xlsx")  # a live formula: refused naming its cell
+    with pytest.raises(InputValidationError, match=r"live.xlsx: sheet 'Sheet', cell G3"):
+        ingest("mini", tmp_path / "live.xlsx", data_root=root)
+    sheet["G3"].data_type = "s"  # the same text typed as text: refused as formula-like
+    book.save(tmp_path / "formula.xlsx")
+    with pytest.raises(InputValidationError, match=r"formula.xlsx, row 3, column 'Comment'"):
+        ingest("mini", tmp_path / "formula.xlsx", data_root=root)
+    sheet["G3"] = "Server room power cut on the 3rd"
+    book.save(tmp_path / "return.xlsx")
+    ingest("mini", tmp_path / "return.xlsx", data_root=root)
+    held = load_contract("mini", root).returns
+    row = held[(held["kpi_id"] == "IMT_KPI_02") & (held["month"].astype(str) == "2016-07")]
+    assert row["comment"].tolist() == ["Server room power cut on the 3rd"]

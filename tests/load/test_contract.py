@@ -142,7 +142,8 @@ def test_unknown_contract_lists_the_known_ones(css_copy):
 
 
 @given(value=st.floats(allow_nan=True, allow_infinity=True),
-       unit=st.sampled_from(["percent", "count"]))
+       unit=st.sampled_from(["percent", "count", "rate", "days", "hours", "minutes", "gbp",
+                             "score"]))
 def test_a_result_is_accepted_only_when_finite_and_in_its_units_range(value, unit):
     from scrutiny.load.contract import read_values, value_problems
 
@@ -152,7 +153,11 @@ def test_a_result_is_accepted_only_when_finite_and_in_its_units_range(value, uni
     returns = read_values(pd.DataFrame({"kpi_id": ["K"], "value": [repr(value)],
                                         "month": pd.PeriodIndex(["2016-06"], freq="M")}))
     refused = any(problem.mask.any() for problem in value_problems(returns, kpis))
-    in_range = math.isfinite(value) and value >= 0 and (unit == "count" or value <= 100)
+    # Written out per unit, independently of core.units: percent 0-100, count whole >= 0,
+    # every other unit >= 0; all finite.
+    in_range = math.isfinite(value) and value >= 0 and (
+        (unit == "percent" and value <= 100) or (unit == "count" and value == int(value))
+        or unit not in ("percent", "count"))
     assert refused != in_range
 
 

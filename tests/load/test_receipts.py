@@ -27,7 +27,8 @@ def test_the_seed_transcription_is_one_receipt_with_every_kpi_month(css):
 def test_kpi_history_marks_the_value_in_force(css):
     table = kpi_history(css, "CSC_KPI_04")
     assert list(table.columns) == ["month", "value", "received_at", "file", "stored_as",
-                                   "in_force", "receipt"]
+                                   "in_force", "receipt", "comment"]
+    assert set(table["comment"]) == {""}  # Lincolnshire's returns carry no commentary
     assert len(table) == 12 and set(table["in_force"]) == {"yes"}
     assert set(table["receipt"]) == {VERIFIED}
     assert table["month"].is_monotonic_increasing

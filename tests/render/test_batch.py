@@ -21,11 +21,11 @@ from scrutiny.exceptions import NoDataForPeriodError, ParameterError
 from scrutiny.render import batch as render
 from scrutiny.render import kernels
 from scrutiny.report.params import notebooks_root
-from scrutiny.report.period.scorecard import headline_counts, open_period_report
+from scrutiny.report.period.scorecard import headline_counts
+from scrutiny.report.registry import KINDS, open_report
 
 PARAMS = PROJECT_ROOT / "params" / "lincolnshire-css"
-ALL_KINDS = ["period_report", "council_report", "portfolio_report", "action_plan_report",
-             "partnership_report"]
+ALL_KINDS = sorted(KINDS)  # every kind of the registry, each with a file in RENDERED
 PERIOD_SECTIONS = (
     "Headline", "Performance by service", "Each KPI, month by month", "Exceptions this month",
     "Trends and early warnings", "Abatement points and service credits",
@@ -46,8 +46,8 @@ def test_second_render_is_byte_identical(rendered, name):
 def test_report_has_no_code_prompts_scripts_or_paths(rendered, name):
     root, pages, _ = rendered
     html = pages[name].decode("utf-8")
-    for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_period_report",
-                 "cr.", "por.", "apr.", "ptr.", "insight.", "money.", "open_council_report",
+    for leak in ("In [", "Out[", "<script", "import ", "pr.headline", "open_report",
+                 "cr.", "por.", "apr.", "ptr.", "kc.", "insight.", "money.",
                  "Traceback", "object at 0x", "<pre", "DataFrame", str(PROJECT_ROOT),
                  str(root), "/work/", "mathjax", "require.js", "http://", "https://"):
         assert leak.lower() not in html.lower(), leak
@@ -72,7 +72,7 @@ def test_report_has_title_contents_and_sections(rendered):
 def test_headline_numbers_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     now = headline_counts(rep)[rep.period]
     sentence = re.search(r"(\d+) of (\d+) KPIs met their target \(Green\).*?; (\d+) met only the "
                          r"minimum \(Amber\), (\d+) were Red and (\d+) were Blue", html)
@@ -84,7 +84,7 @@ def test_headline_numbers_equal_the_librarys(rendered):
 def test_abatement_totals_equal_the_librarys(rendered):
     _, pages, _ = rendered
     html = pages["period_report"].decode("utf-8")
-    rep = open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     months = contract_abatement(rep.contract).service_months
     months = months[(months["service"] == "ALL") & (months["month"] <= rep.period)]
     now = months[months["month"] == rep.period].iloc[0]
@@ -117,6 +117,7 @@ def test_index_links_every_report_relatively(rendered):
     assert links == ["brent-lewisham-southwark/brent/2018-01/council_report.html",
                      "lancashire-bt/2015-03/partnership_report.html",
                      "lincolnshire-css/2016-06/period_report.html",
+                     "lincolnshire-css/CSC_KPI_04/2016-06/kpi_card.html",
                      "lincolnshire-imt/2019-08/portfolio_report.html",
                      "south-vale-capita/2018-09/action_plan_report.html"]
     assert all((root / link).is_file() for link in links)
@@ -216,7 +217,8 @@ def test_plan_filters_by_period_and_council(monkeypatch):
     every = sorted(PARAMS.glob("*.yaml"))
     assert [j.name for j in render.plan(every, period="2016-03")] == [
         "lincolnshire-css/2016-03/period_report"]
-    assert len(render.plan(every, council="Lincolnshire-CSS")) == 12
+    kinds = [j.stem.name for j in render.plan(every, council="Lincolnshire-CSS")]
+    assert sorted(kinds) == ["kpi_card"] + ["period_report"] * 12
     assert render.plan(every, council="brent") == []
     job = render.plan([PARAMS / "2016-06.yaml"])[0]
     assert job.parameters["params_file"] == "params/lincolnshire-css/2016-06.yaml"

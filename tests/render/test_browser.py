@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from render_helpers import CHROMIUM, LAUNCH_ARGS, SCRIPT
-from scrutiny.report.params import REPORTS
+from scrutiny.report.registry import KINDS
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -268,7 +268,7 @@ def test_every_rendered_page_is_opened(seen, rendered_site):
     assert {p.relative_to(rendered_site.root).as_posix()
             for p in (*rendered_site.real, rendered_site.hostile)} <= names
     # Every kind of report, the action-plan and partnership reports included, is opened.
-    assert set(REPORTS) <= {Path(name).stem for name in names}
+    assert set(KINDS) <= {Path(name).stem for name in names}
 
 
 @pytest.mark.browser

@@ -60,10 +60,11 @@ def own(built, tmp_path, monkeypatch) -> Path:
 def fake_render(root: Path, period: str) -> Job:
     """Record a render of the period report exactly as the renderer would, without a kernel:
     the appendix the notebook displays declares the inputs, the record is made from them."""
-    from scrutiny.report.period.scorecard import open_period_report, provenance_section
+    from scrutiny.report.period.scorecard import provenance_section
+    from scrutiny.report.registry import open_report
 
     job = default_job(SLUG, period)
-    markup, metadata = provenance_section(open_period_report(contract=SLUG, period=period)
+    markup, metadata = provenance_section(open_report("period_report", contract=SLUG, period=period)
                                           )._repr_html_()
     nb = {"cells": [{"outputs": [{"output_type": "display_data", "data": {"text/html": markup},
                                   "metadata": {"text/html": metadata}}]}]}

@@ -7,6 +7,7 @@ import pytest
 from render_helpers import SCRIPT, assert_sections, table_rows
 from scrutiny.exceptions import ParameterError
 from scrutiny.report import action_plan as apr
+from scrutiny.report.registry import open_report
 from systems_helpers import copy_dataset, replace_in
 
 SECTIONS = ("In brief", "The contract changes", "The plan by stream and quarter",
@@ -16,7 +17,7 @@ SECTIONS = ("In brief", "The contract changes", "The plan by stream and quarter"
 
 @pytest.fixture(scope="module")
 def q1():
-    return apr.open_action_plan_report(plan="south-vale-capita", quarter="Q1")
+    return open_report("action_plan_report", plan="south-vale-capita", quarter="Q1")
 
 
 
@@ -35,7 +36,8 @@ def test_a_transcription_that_misses_the_published_totals_says_so(tmp_path, monk
     folder = copy_dataset("south-vale-capita", tmp_path)
     replace_in(folder / "plan.yaml", "budget_2018_19: 138", "budget_2018_19: 140")
     monkeypatch.setenv("SCRUTINY_DATA", str(tmp_path))
-    text = repr(apr.summary(apr.open_action_plan_report(plan="south-vale-capita", quarter="Q1")))
+    rep = open_report("action_plan_report", plan="south-vale-capita", quarter="Q1")
+    text = repr(apr.summary(rep))
     assert "differ from the plan's published totals row: Budget outside contract published 140, "\
            "rows add up to 138." in text
 
@@ -82,15 +84,15 @@ def test_due_next_quarter_and_the_last_quarter(q1, monkeypatch):
     due = apr.next_quarter_section(q1).markup
     assert "20 milestones, across 20 projects, fall due in Q2 (Oct-Dec 2018)." in due
     assert len(table_rows(due, "Due in Q2 (Oct-Dec 2018)")) == 20
-    last = apr.open_action_plan_report(plan="south-vale-capita", quarter="Q5")
+    last = open_report("action_plan_report", plan="south-vale-capita", quarter="Q5")
     assert "is the plan&#39;s last quarter" in apr.next_quarter_section(last).markup
-    q4 = apr.open_action_plan_report(plan="south-vale-capita", quarter="Q4")
+    q4 = open_report("action_plan_report", plan="south-vale-capita", quarter="Q4")
     assert "no milestones for Q5" in apr.next_quarter_section(q4).markup
 
 
 def test_unknown_quarter_names_the_plans_quarters():
     with pytest.raises(ParameterError, match="has no quarter 'Q7'; it has Q1"):
-        apr.open_action_plan_report(plan="south-vale-capita", quarter="Q7")
+        open_report("action_plan_report", plan="south-vale-capita", quarter="Q7")
 
 
 def test_an_unseen_plan_without_optional_files_and_with_hostile_text(tmp_path, monkeypatch):
@@ -104,7 +106,7 @@ def test_an_unseen_plan_without_optional_files_and_with_hostile_text(tmp_path, m
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     (folder / "plan.yaml").write_text(text.split("# Each milestone's status")[0], encoding="utf-8")
     monkeypatch.setenv("SCRUTINY_DATA", str(tmp_path / "data"))
-    rep = apr.open_action_plan_report(plan="another-plan", quarter="Q2")
+    rep = open_report("action_plan_report", plan="another-plan", quarter="Q2")
     sections = [apr.title, apr.summary, apr.contract_changes_section, apr.plan_section,
                 apr.rag_key_section, apr.money_section, apr.next_quarter_section,
                 apr.provenance_section]
@@ -120,4 +122,4 @@ def test_rendered_action_plan_report(rendered):
     html = pages["action_plan_report"].decode("utf-8")
     assert ("<h1>Technology action plan (Annex B): report for Q1 (July-Sept 2018)</h1>") in html
     assert_sections(html, SECTIONS)
-    assert "apr.open_action_plan_report" not in html
+    assert "open_report" not in html

@@ -7,6 +7,7 @@ import pytest
 from render_helpers import assert_sections
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import council as cr
+from scrutiny.report.registry import open_report
 from scrutiny.systems import shared_ict as si
 
 SECTIONS = ("In brief", "Compared with the other councils", "Month by month", "Staff numbers",
@@ -18,14 +19,14 @@ SERVICE = "brent-lewisham-southwark"
 
 @pytest.fixture(scope="module")
 def brent():
-    return cr.open_council_report(service=SERVICE, council="BRENT", period="2018-01")
+    return open_report("council_report", service=SERVICE, council="BRENT", period="2018-01")
 
 
 def test_council_is_matched_ignoring_case_and_unknown_ones_are_named():
-    assert cr.open_council_report(service=SERVICE, council="southwark",
-                                  period="2018-01").council == "Southwark"
+    assert open_report("council_report", service=SERVICE, council="southwark",
+                       period="2018-01").council == "Southwark"
     with pytest.raises(NoDataForPeriodError, match="it has Brent, Lewisham, Southwark"):
-        cr.open_council_report(service=SERVICE, council="Camden", period="2018-01")
+        open_report("council_report", service=SERVICE, council="Camden", period="2018-01")
 
 
 def test_peer_table_ranks_in_words_as_the_library_does(brent):
@@ -71,4 +72,4 @@ def test_rendered_council_report(rendered):
     html = pages["council_report"].decode("utf-8")
     assert "<h1>Shared ICT service: Brent performance report for January 2018</h1>" in html
     assert_sections(html, SECTIONS)
-    assert "In [" not in html and "cr.open_council_report" not in html
+    assert "In [" not in html and "open_report" not in html

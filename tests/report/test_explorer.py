@@ -200,11 +200,9 @@ def test_explorer_works_for_a_contract_without_terms(css_copy, monkeypatch):
     (css_copy / "lincolnshire-css" / "terms.yaml").unlink()
     monkeypatch.setenv("SCRUTINY_DATA", str(css_copy))
     explorer.handle.cache_clear()
-    explorer.abated.cache_clear()
     try:
         app = explorer.Explorer("lincolnshire-css")
         assert "no abatement terms" in app.output.value and app.amber.disabled
         assert app.table()["points"].isna().all()
     finally:
         explorer.handle.cache_clear()
-        explorer.abated.cache_clear()

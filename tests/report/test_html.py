@@ -12,10 +12,12 @@ from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from scrutiny.exceptions import NoDataForPeriodError, ReportContentError
+from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.render import committee
 from scrutiny.report import html as report
 from scrutiny.report.charts.style import chart_style
 from scrutiny.report.period import scorecard as period_report
+from scrutiny.report.registry import open_report
 from scrutiny.score.scoring import summary_counts
 
 SCRIPT = "<script>alert('x')</script>"
@@ -23,8 +25,8 @@ SCRIPT = "<script>alert('x')</script>"
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06",
-                                            generated_on="2016-07-15", params_file="p.yaml")
+    return open_report("period_report", contract="lincolnshire-css", period="2016-06",
+                       generated_on="2016-07-15", params_file="p.yaml")
 
 
 @given(st.text())
@@ -83,13 +85,13 @@ def test_stylesheet_has_a4_print_rules_and_every_rag_colour():
 
 def test_open_period_report_refuses_a_period_without_data():
     with pytest.raises(NoDataForPeriodError, match="2014-01"):
-        period_report.open_period_report(contract="lincolnshire-css", period="2014-01")
+        open_report("period_report", contract="lincolnshire-css", period="2014-01")
 
 
 def test_windows_end_with_the_period(june):
     assert [str(m) for m in june.summary_months] == [f"2016-0{i}" for i in range(1, 7)]
     assert len(june.heatmap_months) == 12 and str(june.heatmap_months[0]) == "2015-07"
-    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
+    first = open_report("period_report", contract="lincolnshire-css", period="2015-07")
     assert [str(m) for m in first.summary_months] == ["2015-07"]
 
 
@@ -154,8 +156,8 @@ def test_overrides_in_force_mark_the_period(june):
     assert live.loc["CSC_KPI_09", "in_period"]
     assert not live.loc["ACF_KPI_03", "in_period"]
     assert live.loc["ACF_KPI_03", "tsl_standard"] == 75
-    quiet = period_report.open_period_report(contract="lincolnshire-css", period="2015-08",
-                                             heatmap_months=1, previous_months=0)
+    quiet = open_report("period_report", contract="lincolnshire-css", period="2015-08",
+                        heatmap_months=1, previous_months=0)
     assert "No revised thresholds" in period_report.overrides_section(quiet).markup
 
 
@@ -164,8 +166,8 @@ def test_reconciliation_lists_each_differing_cell(june):
     row = published.index[(published["service"] == "PM")
                           & (published["month"] == june.period)][0]
     published.loc[row, ["green", "red"]] = published.loc[row, ["green", "red"]] + [1, -1]
-    doctored = dataclasses.replace(june, contract=dataclasses.replace(june.contract,
-                                                                      published=published))
+    doctored = dataclasses.replace(june, handle=ContractHandle(
+        dataclasses.replace(june.contract, published=published)))
     found = period_report.reconciliation(doctored)
     assert sorted(found["category"]) == ["green", "red"]
     markup = period_report.reconciliation_section(doctored).markup
@@ -250,7 +252,7 @@ def test_strip_volatile_removes_timestamps():
 
 
 def test_first_month_says_there_is_nothing_to_compare():
-    first = period_report.open_period_report(contract="lincolnshire-css", period="2015-07")
+    first = open_report("period_report", contract="lincolnshire-css", period="2015-07")
     assert "no earlier months to compare" in period_report.headline(first).markup
     assert "KPIs by status, Jul 2015</caption>" in period_report.summary_by_service(first).markup
 

@@ -9,14 +9,15 @@ import papermill
 import pytest
 
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError
+from scrutiny.report import registry
 from scrutiny.report.params import (
-    REPORTS,
-    PeriodReportParams,
     find_params,
     load_params,
     notebooks_root,
     resolve_generated_on,
 )
+from scrutiny.report.period.params import PeriodReportParams
+from scrutiny.report.registry import KINDS, open_report
 
 GOOD = "report: period_report\ncontract: lincolnshire-css\nperiod: 2016-06\n"
 
@@ -31,7 +32,7 @@ def test_every_committed_params_file_is_valid_and_named_after_its_period():
     files = find_params()
     loaded = [load_params(f) for f in files]
     assert all(f.stem.endswith(p.period) for f, p in zip(files, loaded, strict=True))
-    by_report = {name: [p for p in loaded if p.report == name] for name in REPORTS}
+    by_report = {name: [p for p in loaded if p.report == name] for name in KINDS}
     css = [p.period for p in by_report["period_report"]]
     assert len(css) == 12 and css[0] == "2015-07" and css[-1] == "2016-06"
     assert sorted(p.target for p in by_report["council_report"]) == [
@@ -130,12 +131,13 @@ EXAMPLES = {
     "action_plan_report": "report: action_plan_report\nplan: south-vale-capita\nquarter: Q2\n",
     "partnership_report": "report: partnership_report\npartnership: lancashire-bt\n"
                           "quarter: 2014/15 Q3\n",
+    "kpi_card": "report: kpi_card\ncontract: lincolnshire-css\nkpi: F_KPI_01\nperiod: 2016-05\n",
 }
 
 
-@pytest.mark.parametrize("name", sorted(REPORTS))
+@pytest.mark.parametrize("name", sorted(KINDS))
 def test_notebook_parameters_match_the_notebooks_parameters_cell(tmp_path, name):
-    model = REPORTS[name]
+    model = registry.model(name)
     assert model.model_config["extra"] == "forbid"
     params = load_params(write(tmp_path, EXAMPLES[name]))
     assert isinstance(params, model)
@@ -156,9 +158,9 @@ def test_notebook_parameters_match_the_notebooks_parameters_cell(tmp_path, name)
         f"{notebook.name}: make its parameters cell {model.__name__}.parameters_cell()")
 
 
-@pytest.mark.parametrize("name", sorted(REPORTS))
+@pytest.mark.parametrize("name", sorted(KINDS))
 def test_notebook_variables_open_the_report_with_the_models_defaults(name):
-    model = REPORTS[name]
+    model = registry.model(name)
     namespace = {"params_file": "p.yaml", "unrelated": 1}
     exec(model.parameters_cell(), namespace)  # noqa: S102 - the cell the notebook runs
     values = model.values_in(namespace)
@@ -173,10 +175,8 @@ def test_notebook_variables_open_the_report_with_the_models_defaults(name):
 
 
 def test_report_opened_from_values_is_the_validated_model():
-    from scrutiny.report.period.scorecard import open_period_report
-
-    rep = open_period_report(contract="lincolnshire-css", period="2016-06", trend_window=8,
-                             params_file="p.yaml")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06",
+                      trend_window=8, params_file="p.yaml")
     assert rep.params == PeriodReportParams.from_values(
         {"contract": "lincolnshire-css", "period": "2016-06", "trend_window": 8})
     assert (rep.trend_window, rep.params.previous_months) == (8, 5)
@@ -185,14 +185,14 @@ def test_report_opened_from_values_is_the_validated_model():
                                     "trend_horizon", "rating_months", "scenarios",
                                     "generated_on", "params_file"]
     with pytest.raises(ParameterError, match="key 'trend_window'"):
-        open_period_report(contract="lincolnshire-css", period="2016-06", trend_window="8")
+        open_report("period_report", contract="lincolnshire-css", period="2016-06",
+                    trend_window="8")
 
 
 def test_report_generated_on_follows_source_date_epoch(monkeypatch):
-    from scrutiny.report.portfolio import open_portfolio_report
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1468800000")
-    rep = open_portfolio_report(portfolio="lincolnshire-imt", period="2019-08")
+    rep = open_report("portfolio_report", portfolio="lincolnshire-imt", period="2019-08")
     assert rep.generated_on == date(2016, 7, 18)
     assert rep.parameters["generated_on"] == "2016-07-18"
 

@@ -5,6 +5,7 @@ import pytest
 from render_helpers import SCRIPT, assert_sections, table_rows
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import partnership as ptr
+from scrutiny.report.registry import open_report
 from systems_helpers import copy_dataset, replace_in
 
 SECTIONS = ("In brief", "Were the targets met?", "What each service reported", "Figures stated",
@@ -13,12 +14,12 @@ SECTIONS = ("In brief", "Were the targets met?", "What each service reported", "
 
 @pytest.fixture(scope="module")
 def q4():
-    return ptr.open_partnership_report(partnership="lancashire-bt", quarter="2014/15 Q4")
+    return open_report("partnership_report", partnership="lancashire-bt", quarter="2014/15 Q4")
 
 
 @pytest.fixture(scope="module")
 def q3():
-    return ptr.open_partnership_report(partnership="lancashire-bt", quarter="2014/15 Q3")
+    return open_report("partnership_report", partnership="lancashire-bt", quarter="2014/15 Q3")
 
 
 
@@ -70,7 +71,7 @@ def test_says_plainly_that_the_kpi_appendix_was_not_published(q4):
 
 def test_quarter_without_statements_is_refused():
     with pytest.raises(NoDataForPeriodError, match="no statements for '2015/16 Q1'"):
-        ptr.open_partnership_report(partnership="lancashire-bt", quarter="2015/16 Q1")
+        open_report("partnership_report", partnership="lancashire-bt", quarter="2015/16 Q1")
 
 
 def test_an_unseen_partnership_with_statements_only_and_hostile_text(tmp_path, monkeypatch):
@@ -82,7 +83,7 @@ def test_an_unseen_partnership_with_statements_only_and_hostile_text(tmp_path, m
     replace_in(folder / "partnership.yaml", "council: Lancashire County Council",
                f"council: 'Council {SCRIPT}'")
     monkeypatch.setenv("SCRUTINY_DATA", str(tmp_path / "data"))
-    rep = ptr.open_partnership_report(partnership="lancashire-bt", quarter="2014/15 Q3")
+    rep = open_report("partnership_report", partnership="lancashire-bt", quarter="2014/15 Q3")
     sections = [ptr.title, ptr.summary, ptr.targets_section, ptr.statements_section,
                 ptr.figures_section, ptr.provenance_section]
     markup = "".join(section(rep).markup for section in sections)
@@ -98,4 +99,4 @@ def test_rendered_partnership_report(rendered):
     assert ("<h1>BT Lancashire Services strategic partnership: performance statements for "
             "2014/15 Q4 (January to March 2015)</h1>") in html
     assert_sections(html, SECTIONS)
-    assert "ptr.open_partnership_report" not in html
+    assert "open_report" not in html

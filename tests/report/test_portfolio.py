@@ -6,6 +6,7 @@ import pytest
 from render_helpers import assert_sections
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.report import portfolio as por
+from scrutiny.report.registry import open_report
 from scrutiny.systems import projects as pj
 
 SECTIONS = ("In brief", "Projects by RAG status over time", "What has changed",
@@ -16,17 +17,17 @@ SECTIONS = ("In brief", "Projects by RAG status over time", "What has changed",
 
 @pytest.fixture(scope="module")
 def august():
-    return por.open_portfolio_report(portfolio="lincolnshire-imt", period="2019-08")
+    return open_report("portfolio_report", portfolio="lincolnshire-imt", period="2019-08")
 
 
 @pytest.fixture(scope="module")
 def july_2016():
-    return por.open_portfolio_report(portfolio="lincolnshire-imt", period="2016-07")
+    return open_report("portfolio_report", portfolio="lincolnshire-imt", period="2016-07")
 
 
 def test_counts_only_snapshot_is_refused():
     with pytest.raises(NoDataForPeriodError, match="it has 2016-07, 2019-08"):
-        por.open_portfolio_report(portfolio="lincolnshire-imt", period="2018-11")
+        open_report("portfolio_report", portfolio="lincolnshire-imt", period="2018-11")
 
 
 def test_summary_numbers_are_the_librarys(august):
@@ -71,4 +72,4 @@ def test_rendered_portfolio_report(rendered):
     html = pages["portfolio_report"].decode("utf-8")
     assert "<h1>IMT project portfolio: position at August 2019</h1>" in html
     assert_sections(html, SECTIONS)
-    assert "In [" not in html and "open_portfolio_report" not in html
+    assert "In [" not in html and "open_report" not in html

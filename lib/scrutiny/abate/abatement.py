@@ -41,7 +41,7 @@ from scrutiny.core.rag import (
     RED,
     RED_CODE,
 )
-from scrutiny.core.runs import run_lengths
+from scrutiny.core.runs import months_between, run_lengths
 from scrutiny.load.contract import Contract
 from scrutiny.score.banding import band
 from scrutiny.score.scoring import score, with_columns
@@ -109,7 +109,8 @@ def kpi_points(
     frame : pandas.DataFrame
         One row per KPI-month with ``keys``, ``month`` (``Period[M]`` or consecutive ints),
         ``rag`` (green/amber/red/blue, data not available already Red) and ``allocation``
-        (the KPI's points in force that month). Any order.
+        (the KPI's points in force that month); optionally ``frequency`` (``M``/``Q``/``A``):
+        runs then count consecutive measurements (:mod:`scrutiny.core.runs`). Any order.
     amber_fraction : float
         Share of the allocation an Amber month attracts (0-1).
     multipliers : sequence of float
@@ -131,12 +132,15 @@ def kpi_points(
     month = month_ordinals(frame["month"])
     failing = (rag == AMBER_CODE) | (rag == RED_CODE)
     resets = (rag == GREEN_CODE) | (rag == BLUE_CODE) if blue_breaks_run else rag == GREEN_CODE
+    step = (months_between(frame["frequency"].to_numpy(), len(frame))
+            if "frequency" in frame else None)
     if _in_kpi_month_order(key, month):
-        runs = run_lengths(key, month, failing, resets)
+        runs = run_lengths(key, month, failing, resets, step)
     else:
         order = np.lexsort((month, key))
         runs = np.empty(len(key), dtype=np.int64)
-        runs[order] = run_lengths(key[order], month[order], failing[order], resets[order])
+        runs[order] = run_lengths(key[order], month[order], failing[order], resets[order],
+                                  None if step is None else step[order])
     share = np.zeros(len(RAG_ORDER) + 1)  # green, amber, red, blue, then -1 (unscored): 0
     share[[AMBER_CODE, RED_CODE]] = amber_fraction, 1.0
     by_run = np.array([0.0, *multipliers])  # run length 0 (not failing), 1, 2, ... capped

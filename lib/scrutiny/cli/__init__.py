@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "force."),
     "ingest": ("scrutiny.cli.ingest:ingest_command",
                "Validate a KPI return (wide CSV or .xlsx, one column per month) and merge it."),
+    "kernel": ("scrutiny.cli.kernel:kernel",
+               "Register the \"Python (scrutiny)\" Jupyter kernel and the notebooks' git filter."),
     "mitigate": ("scrutiny.cli.contract:mitigate_command",
                  "Record that the council agreed mitigation for a KPI: those months score Blue, so "
                  "no abatement accrues (mitigation_reasons.csv, decisions.csv)."),

@@ -14,7 +14,7 @@ from scrutiny.cli.output import (
     number_text,
     save_workbook,
 )
-from scrutiny.insight.workbench import open_contract
+from scrutiny.insight.contract_handle import open_contract
 
 KPI_OUTPUT = ["kpi_id", "service", "month", "rag", "run_length", "multiplier", "allocation",
               "base_points", "points", "basis"]

@@ -14,12 +14,13 @@ from scrutiny.cli.output import (
     number_text,
     received_text,
     save_workbook,
+    values_with_units,
 )
 from scrutiny.core.months import month_name
+from scrutiny.insight.contract_handle import open_contract
 from scrutiny.insight.narrative import paragraph
 from scrutiny.insight.procurement import rating_counts
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW
-from scrutiny.insight.workbench import open_contract
 
 PERIOD_OPTION = month_option("--period", "Reporting month.", required=True)
 TREND_OPTIONS = [
@@ -43,7 +44,8 @@ def _trend_options(command):
 
 #: What an exceptions workbook holds, in order.
 REGISTER_SHEET = ["kpi_id", "service", "description", "month", "rag", "value", "status", "tsl",
-                  "msl", "basis", "run_length", "reason", "reason_source", "override_reason"]
+                  "msl", "basis", "run_length", "reason", "reason_source", "override_reason",
+                  "unit", "unit_label", "comment"]
 
 
 @click.command()
@@ -59,15 +61,20 @@ def exceptions(contract: str, period, fmt: str, output) -> None:
     if fmt == "xlsx":
         save_workbook(output, {f"Exceptions {month_name(period)}": table[REGISTER_SHEET]}, title)
         return
-    table = table.assign(value=received_text(table["value"]), tsl=number_text(table["tsl"]),
-                         msl=number_text(table["msl"]))
     columns = ["kpi_id", "service", "month", "rag", "value", "tsl", "msl", "run_length",
                "reason"]
-    if fmt == "csv":
-        columns += ["basis", "status", "override_reason", "reason_source"]
-    else:
+    if fmt == "csv":  # raw numbers for programs, with the unit beside them
+        table = table.assign(value=received_text(table["value"]),
+                             tsl=number_text(table["tsl"]), msl=number_text(table["msl"]))
+        columns += ["basis", "status", "override_reason", "reason_source", "unit", "unit_label",
+                    "comment"]
+    else:  # for people: each number with its unit ("97.5%", "4.5 days")
+        table = table.assign(**{c: values_with_units(table[c], table["unit"], table["unit_label"])
+                                for c in ("value", "tsl", "msl")})
         table["reason"] = table["reason"].fillna(table["reason_source"])
         columns.insert(4, "basis")
+        if table["comment"].ne("").any():
+            columns.append("comment")
     emit(table[columns], fmt, title)
 
 

@@ -33,7 +33,7 @@ def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
     """Contract performance notice (UK9) for a period, as an OCDS release package."""
     from scrutiny.core.atomic import atomic_write
     from scrutiny.exceptions import NoticeError
-    from scrutiny.insight.workbench import open_contract
+    from scrutiny.insight.contract_handle import open_contract
 
     if sheet is not None and sheet.suffix.lower() not in (".html", ".xlsx"):
         raise NoticeError(f"--sheet {sheet}: name the filing sheet FILE.html or FILE.xlsx")

@@ -126,6 +126,15 @@ def received_text(values: pd.Series) -> pd.Series:
     return values.map(text)
 
 
+def values_with_units(values: pd.Series, units: pd.Series, labels: pd.Series) -> pd.Series:
+    """Numbers shown with their KPI's unit (``core.units.format_value``); NaN -> ''."""
+    from scrutiny.core.units import format_value
+
+    return pd.Series([
+        "" if pd.isna(v) else format_value(v, u, lab)
+        for v, u, lab in zip(values, units, labels.fillna(""), strict=True)], index=values.index)
+
+
 def number_text(values: pd.Series, decimals: int | None = None) -> pd.Series:
     """Format numbers for output: fixed decimals when given, else shortest form; NaN -> ''."""
     if decimals is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scrutiny.exceptions import ParameterError, RenderError
+from scrutiny.exceptions import RenderError
 
 
 @click.command("render")
@@ -52,46 +52,16 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     when out of date: its parameters, notebook, input files or the toolkit changed since its
     HTML was written (--force renders anyway).
     """
-    from scrutiny.core.months import month_label, parse_month
-    from scrutiny.render.batch import plan
-    from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
-    from scrutiny.report.params import find_params, params_root
+    from scrutiny.exceptions import SelectionError
+    from scrutiny.render.select import select
 
-    if period is not None:
-        from scrutiny.core.months import month_label, parse_month  # pandas: only when given
-
-        period = month_label(parse_month(period))
-    if latest and not contract:
-        raise click.UsageError("--latest needs --contract NAME")
-    if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
-    if scheduler:
-        from scrutiny.render.executors import check_scheduler
-
-        check_scheduler(scheduler)  # before anything is planned or started
-    options = {"jobs": jobs, "kernel": kernel, "progress": progress, "force": force,
-               "executor": executor, "scheduler": scheduler, "pdf": pdf,
-               "accept_damage": accept_damage}
-    paths = list(params_files)
-    if contract:
-        if paths or render_all:
-            raise click.UsageError("--contract renders one month; do not combine it with "
-                                   "parameters files or --all")
-        _run(contract_jobs(contract, find_params(), period=period, latest=latest), **options)
-        return
-    if render_all or (not paths and (period or council)):
-        paths += find_params()
-    if not paths:
-        raise click.UsageError("name parameters files, use --contract NAME --period YYYY-MM, or "
-                               "--all (optionally with --period or --council)")
-    selected = plan(dict.fromkeys(paths), period=period, council=council)
-    if render_all or (not params_files and (period or council)):
-        chosen = None if council is None else [c for c in kpi_contracts() if c == council.lower()]
-        selected = with_default_months(selected, chosen, period=period)
-    if not selected:
-        raise ParameterError(f"no parameters file under {params_root().name}/ matches "
-                             f"period={period or 'any'} council={council or 'any'}")
-    _run(selected, **options)
+    try:
+        selected = select(params_files, render_all=render_all, period=period, contract=contract,
+                          latest=latest, council=council, executor=executor, scheduler=scheduler)
+    except SelectionError as err:  # the options themselves: click's usage message
+        raise click.UsageError(str(err)) from None
+    _run(selected, jobs=jobs, kernel=kernel, progress=progress, force=force, executor=executor,
+         scheduler=scheduler, pdf=pdf, accept_damage=accept_damage)
 
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,

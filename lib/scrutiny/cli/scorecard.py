@@ -15,7 +15,7 @@ from scrutiny.cli.output import (
     received_text,
     save_workbook,
 )
-from scrutiny.score.cache import cached_scores, scored_contract
+from scrutiny.score.cache import cached_scores
 from scrutiny.score.scoring import summary_counts
 
 
@@ -45,7 +45,7 @@ SCORES_SHEET = ["kpi_id", "service", "description", "month", "value", "status", 
 @OUTPUT_OPTION
 def scores(contract: str, fmt: str, output, **months) -> None:
     """One row per KPI-month: value, the return's status word, RAG and thresholds in force."""
-    from scrutiny.insight.workbench import open_contract  # abatement and insight: not for summary
+    from scrutiny.insight.contract_handle import open_contract  # not for summary: abatement
 
     c = open_contract(contract)
     table = c.scores(months["from"], months["to"])
@@ -72,12 +72,10 @@ def scores(contract: str, fmt: str, output, **months) -> None:
 @FORMAT_OPTION
 def reconcile(contract: str, fmt: str) -> None:
     """Published summary cells that the KPI-level results do not reproduce."""
-    from scrutiny.score.reconcile import reconcile as reconcile_counts
+    from scrutiny.insight.contract_handle import open_contract  # not for summary: abatement
 
-    c, scored = scored_contract(contract)
-    computed = summary_counts(scored, list(c.info.services))
-    emit(reconcile_counts(c.published, computed), fmt,
-         f"{c.info.title}: published summaries against KPI-level results")
+    c = open_contract(contract)
+    emit(c.reconciliation(), fmt, f"{c.title}: published summaries against KPI-level results")
 
 
 COMMANDS = [summary, scores, reconcile]

@@ -8,7 +8,7 @@ import click
 
 from scrutiny.cli.output import CONTRACT_OPTION, FORMAT_OPTION, emit, month_option, number_text
 from scrutiny.core.months import month_name
-from scrutiny.insight.workbench import open_contract
+from scrutiny.insight.contract_handle import open_contract
 
 
 @click.command()

@@ -1,8 +1,11 @@
-"""Runs of consecutive months: the one rule behind abatement multipliers, the exceptions register's
-"months failing in a row" and the Procurement Act rating's longest Red run.
+"""Runs of consecutive measurements: the one rule behind abatement multipliers, the exceptions
+register's "months failing in a row" and the Procurement Act rating's longest Red run.
 
-A run continues from one month to the next of the same KPI. It ends at a new KPI, at a calendar
-gap (a month with no row), and at any row marked as a reset. Rows that neither extend nor reset
+A run continues from one *measurement* of a KPI to its next: the next month for a monthly KPI
+(``M``), three months on for a quarterly one (``Q``) and twelve for an annual one (``A``), so a
+quarterly KPI failing three quarters running is a run of 3 (:data:`MONTHS_BETWEEN`). It ends at a
+new KPI, at a gap (a measurement with no row, e.g. a month not held), and at any row marked as a
+reset. Rows that neither extend nor reset
 (Blue months, where Blue does not break a run) are passed over: they keep the run alive and score
 0 themselves.
 """
@@ -15,9 +18,24 @@ import pandas as pd
 from scrutiny.core.blocks import row_blocks
 from scrutiny.core.months import month_ordinals
 
+#: Months from one measurement of a KPI to its next, by frequency.
+MONTHS_BETWEEN = {"M": 1, "Q": 3, "A": 12}
+
+
+def months_between(frequency: pd.Series | np.ndarray | None, rows: int) -> np.ndarray:
+    """:data:`MONTHS_BETWEEN` per row (int64); every row monthly when ``frequency`` is None."""
+    if frequency is None:
+        return np.ones(rows, dtype=np.int64)
+    steps = pd.Series(np.asarray(frequency, dtype=object)).map(MONTHS_BETWEEN)
+    if steps.isna().any():
+        bad = np.asarray(frequency, dtype=object)[steps.isna().to_numpy()][0]
+        raise ValueError(f"unknown frequency {bad!r}; "
+                         f"expected one of {', '.join(MONTHS_BETWEEN)}")
+    return steps.to_numpy(dtype=np.int64)
+
 
 def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
-                resets: np.ndarray) -> np.ndarray:
+                resets: np.ndarray, step: np.ndarray | None = None) -> np.ndarray:
     """Count each failing row's place in its run of consecutive failing months.
 
     Parameters
@@ -29,6 +47,9 @@ def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
     resets : numpy.ndarray of bool
         Rows that end any run before them (Green, and Blue when Blue breaks runs). Rows neither
         failing nor resetting are skipped.
+    step : numpy.ndarray of int, optional
+        Months from the KPI's previous measurement to this row's when they are consecutive
+        (:func:`months_between`); default 1 (monthly) for every row.
 
     Returns
     -------
@@ -40,7 +61,9 @@ def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
     # Blocks of rows keep every temporary in cache (see core.blocks).
     for rows in row_blocks(len(key)):
         before = max(rows.start - 1, 0)  # the row before the block decides its first start
-        starts = _run_starts(key[before:rows.stop], month[before:rows.stop])[rows.start - before:]
+        steps = None if step is None else step[before:rows.stop]
+        starts = _run_starts(key[before:rows.stop], month[before:rows.stop],
+                             steps)[rows.start - before:]
         starts |= resets[rows]
         fails = failing[rows]
         running = np.cumsum(fails, dtype=np.int64)
@@ -56,11 +79,11 @@ def run_lengths(key: np.ndarray, month: np.ndarray, failing: np.ndarray,
     return runs
 
 
-def _run_starts(key: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """Rows that start a new KPI or follow a calendar gap (the first row always starts)."""
+def _run_starts(key: np.ndarray, month: np.ndarray, step: np.ndarray | None) -> np.ndarray:
+    """Rows that start a new KPI or follow a gap between measurements (the first row starts)."""
     starts = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=starts[1:])
-    starts[1:] |= np.diff(month) != 1
+    starts[1:] |= np.diff(month) != (1 if step is None else step[1:])
     return starts
 
 
@@ -70,7 +93,8 @@ def run_lengths_by_kpi(frame: pd.DataFrame, extends: pd.Series, resets: pd.Serie
     Parameters
     ----------
     frame : pandas.DataFrame
-        ``kpi_id`` and ``month`` (``Period[M]``) per row.
+        ``kpi_id`` and ``month`` (``Period[M]``) per row, and ``frequency`` (``M``/``Q``/``A``)
+        when it has KPIs measured less often than monthly (absent: every KPI monthly).
     extends, resets : pandas.Series of bool
         Aligned with ``frame``: rows that extend a run, rows that end one.
 
@@ -83,5 +107,13 @@ def run_lengths_by_kpi(frame: pd.DataFrame, extends: pd.Series, resets: pd.Serie
     key = pd.factorize(ordered["kpi_id"].to_numpy())[0]
     runs = run_lengths(key, month_ordinals(ordered["month"]),
                        extends.reindex(ordered.index).to_numpy(bool),
-                       resets.reindex(ordered.index).to_numpy(bool))
+                       resets.reindex(ordered.index).to_numpy(bool),
+                       _steps(ordered))
     return pd.Series(runs, index=ordered.index, dtype="int64").reindex(frame.index)
+
+
+def _steps(frame: pd.DataFrame) -> np.ndarray | None:
+    """Months between measurements per row, or None (all monthly) without a frequency column."""
+    if "frequency" not in frame:
+        return None
+    return months_between(frame["frequency"].to_numpy(), len(frame))

@@ -6,14 +6,29 @@ dot do not matter), then one column per month with a header as messy as a scanne
 (``Jul-15``, ``Sept-15``, ``May 16``, ``Jun - 16``, ``2016-06``). Each month cell holds a number
 or a status word; a trailing ``*`` marks a footnote and is kept in the ``footnote`` column.
 
+Layouts suppliers send are read as they are:
+
+- a few title rows above the header (up to ten) are skipped: the header is the first row with a
+  ``KPI`` and a ``TSL`` cell, and row numbers in messages stay those the supplier sees;
+- ``96.0%`` in a CSV cell is read as 96.0 for a ``percent`` KPI (and refused for other units);
+- an optional ``Comment`` (or ``Comments``) column holds the supplier's commentary per KPI row.
+  It belongs to the row's latest month with a result (the month being reported), is stored in
+  ``returns.csv``'s optional ``comment`` column, and is refused, with file, row and column, when
+  it is longer than :data:`MAX_COMMENT` characters, holds control characters, or looks like a
+  spreadsheet formula (starts with ``=``, ``+`` or ``@``, or holds ``=NAME(``): a comment is
+  words for a committee, never something a spreadsheet could run. (Other text is still defused
+  on every export.)
+
 Rules, checked before anything is written, each reported by file, row and column:
 
 - every column is one of the five above or a month, each month once; every KPI row once;
 - KPI codes are defined in ``kpis.csv`` and ``Freq.`` agrees with it;
 - ``TSL``/``MSL`` equal those in ``kpis.csv`` or those of an override in force in one of the
   file's months (the seed prints the contractual levels even in months an override applies);
-- values are numbers or status words, percentages lie in 0-100, counts are not negative, and a
-  KPI is only reported in months it was part of the contract (a *blank* cell outside a KPI's
+- values are numbers or status words within the KPI's unit (:mod:`scrutiny.core.units`:
+  percentages 0-100, counts whole and not negative, other units not negative), an annual KPI
+  (``A``) is given only in the contract's year-end month, and a KPI is only reported in months
+  it was part of the contract (a *blank* cell outside a KPI's
   life is skipped: it is how a wide table shows "not a KPI yet / any more");
 - a KPI-month already in ``returns.csv`` with a different value (or footnote) is refused unless
   ``replace=True``; then each correction is appended to ``changes.csv``. Numbers are compared as
@@ -38,13 +53,15 @@ part of that change).
 
 ``returns.csv`` is kept in one documented order so diffs stay small: KPIs in the order of
 ``kpis.csv``, then months ascending; columns ``kpi_id,month,value,footnote``; values as written
-in the return (status words in their canonical spelling); ``\\n`` line endings.
+in the return (status words in their canonical spelling); ``\\n`` line endings. A ``comment``
+column follows ``footnote`` only once some KPI-month has a comment.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_result
 from datetime import datetime, timedelta, timezone
@@ -68,7 +85,7 @@ from scrutiny.ingest.store import (
     unregistered_files,
 )
 from scrutiny.ingest.workbook import read_workbook
-from scrutiny.load.completeness import QUARTER_END_MONTHS, missing_kpi_months
+from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.load.contract import (
     check_known_kpis,
     load_contract,
@@ -76,14 +93,26 @@ from scrutiny.load.contract import (
     value_problems,
 )
 from scrutiny.load.folder import CHANGES_FILE, RECEIPTS_FILE, RETURNS_FILE, STORE_DIR
-from scrutiny.load.receipts import RECEIPT_COLUMNS, load_receipts
+from scrutiny.load.receipts import (
+    RECEIPT_COLUMNS,
+    ROWS_COLUMNS,
+    columns_to_write,
+    load_receipts,
+)
 from scrutiny.load.schemas import CHANGES
 from scrutiny.load.tables import fail_at, read_csv_text, sheet_row, to_number
 
 #: The wide layout's fixed columns: normalised header -> the name used in messages.
 KPI_COLUMNS = {"kpi": "KPI", "kpi short desc": "KPI Short Desc", "freq": "Freq.", "tsl": "TSL",
                "msl": "MSL"}
-RETURNS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
+#: The optional commentary column, under either heading.
+COMMENT_HEADERS = {"comment": "Comment", "comments": "Comment"}
+RETURNS_COLUMNS = ROWS_COLUMNS
+#: Longest supplier comment accepted (characters): a paragraph, not a document.
+MAX_COMMENT = 2000
+#: A comment a spreadsheet could run: a formula start, or a function call such as =HYPERLINK(.
+_FORMULA_LIKE = re.compile(r"^\s*[=+@]|=\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CHANGE_COLUMNS = list(CHANGES.columns)
 _LAYOUT_HINT = ("the header must be KPI,KPI Short Desc,Freq.,TSL,MSL followed by one column per "
                 "month (e.g. Jun-16)")
@@ -162,23 +191,29 @@ def ingest(name: str, path: Path, *, replace: bool = False, data_root: Path | No
 def _ingest_locked(name: str, folder: Path, path: Path, raw: bytes, digest: str, *,
                    replace: bool, data_root: Path | None, now: datetime | None) -> IngestResult:
     contract = load_contract(name, data_root)
-    incoming = return_to_long(read_return(path), contract.kpis, contract.overrides, path.name)
+    due = DueMonths.of(contract.info)
+    incoming = return_to_long(read_return(path, find_header=is_return_header), contract.kpis,
+                              contract.overrides, path.name, due)
     merged = _compare(incoming, contract.returns)
     replaced = merged[merged["_state"] == "replaced"]
     if len(replaced) and not replace:
         first = replaced.iloc[0]
+        old, new = (_shown(first["value_old"], first["footnote_old"]),
+                    _shown(first["value"], first["footnote"]))
+        what = (f"is {old!r} in returns.csv but {new!r} here" if old != new else
+                f"has a different comment in returns.csv ({_clip(first['comment_old'])!r}) "
+                f"than here ({_clip(first['comment'])!r})")
         raise IngestError(
             f"{path.name}, row {first['row']}, column '{first['header']}': {first['kpi_id']} "
-            f"{first['month']} is {_shown(first['value_old'], first['footnote_old'])!r} in "
-            f"returns.csv but {_shown(first['value'], first['footnote'])!r} here "
-            f"({_count(len(replaced))}). Check the return, or pass --replace to correct the "
-            "stored values (logged in changes.csv)")
+            f"{first['month']} {what} ({_count(len(replaced))}). Check the return, or pass "
+            "--replace to correct the stored values (logged in changes.csv)")
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     changes = _change_rows(replaced, stamp, path.name, digest)
     union = _merge(contract.returns, merged)
     file_months = pd.PeriodIndex(sorted(set(incoming["month"])), freq="M")
     missing = missing_kpi_months(
-        contract.kpis, union.assign(month=pd.PeriodIndex(union["month"], freq="M")), file_months)
+        contract.kpis, union.assign(month=pd.PeriodIndex(union["month"], freq="M")), file_months,
+        due)
     receipts = load_receipts(folder)
     result = IngestResult(
         contract=name, source=path, source_sha256=digest,
@@ -284,34 +319,49 @@ def check_size(path: Path) -> None:
                           "send the months as separate returns")
 
 
-def read_return(path: Path) -> pd.DataFrame:
-    """Read a wide return as text: ``.csv`` through ``tables.read_csv_text``, ``.xlsx`` with
-    pandas (first sheet). Blank cells are ``""``; the index numbers data rows from 0.
+def is_return_header(cells: list[str]) -> bool:
+    """True for a wide return's header row: it has a ``KPI`` and a ``TSL`` cell."""
+    keys = {_key(cell) for cell in cells}
+    return "kpi" in keys and "tsl" in keys
 
-    Files above :data:`MAX_RETURN_BYTES` are refused before they are read.
-    """
+
+def _key(label: str) -> str:
+    return str(label).strip().lower().rstrip(".").strip()
+
+
+def read_return(path: Path, find_header=None) -> pd.DataFrame:
+    """Read a wide return as text: ``.csv`` through ``tables.read_csv_text``, ``.xlsx`` with
+    openpyxl (the one visible sheet). Blank cells are ``""``; ``tables.sheet_row(index)`` is a
+    row's number in the file. ``find_header`` (e.g. :func:`is_return_header`) skips title rows
+    above the header. Files above :data:`MAX_RETURN_BYTES` are refused before they are read."""
     check_size(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_text(path)
+        return read_csv_text(path, find_header)
     if suffix == ".xlsx":
-        return read_workbook(path)
+        return read_workbook(path, find_header)
     raise IngestError(f"{path.name}: cannot read '{suffix or 'no extension'}' files; "
                       "send the return as .csv (UTF-8) or .xlsx")
 
 
 def return_to_long(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFrame,
-                   file: str) -> pd.DataFrame:
+                   file: str, due: DueMonths | None = None) -> pd.DataFrame:
     """Check a wide return and melt it to one row per KPI-month.
+
+    Parameters
+    ----------
+    due : DueMonths, optional
+        The contract's quarter-end and year-end months (default Mar/Jun/Sep/Dec, March).
 
     Returns
     -------
     pandas.DataFrame
         ``kpi_id``, ``month`` (``YYYY-MM``), ``value`` (text, canonical status word),
-        ``footnote`` (``*`` or ``""``), plus ``row`` and ``header`` locating the cell in the file;
-        sorted by row, then month column.
+        ``footnote`` (``*`` or ``""``), ``comment`` (``""`` for none), plus ``row`` and
+        ``header`` locating the cell in the file; sorted by row, then month column.
     """
-    wide, months = _classify_columns(wide, file)
+    header_row = int(wide.attrs.get("header_row", 1))
+    wide, months = _classify_columns(wide, file, header_row)
     wide = wide[(wide != "").any(axis=1)]
     if wide.empty:
         raise InputValidationError("has no KPI rows", file=file, row=2,
@@ -324,47 +374,53 @@ def return_to_long(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFra
             hint="keep one row per KPI")
     _check_frequency(wide, kpis, file)
     _check_thresholds_in_file(wide, kpis, overrides, months, file)
-    return _melt(wide, months, kpis, file)
+    if "Comment" not in wide:
+        wide = wide.assign(Comment="")
+    _check_comments(wide, file)
+    return _melt(wide, months, kpis, file, due or DueMonths())
 
 
-def _classify_columns(wide: pd.DataFrame, file: str) -> tuple[pd.DataFrame, dict[str, pd.Period]]:
+def _classify_columns(wide: pd.DataFrame, file: str,
+                      header_row: int = 1) -> tuple[pd.DataFrame, dict[str, pd.Period]]:
     named: dict[str, str] = {}
     months: dict[str, pd.Period] = {}
     keep: list[str] = []
+    fixed = {**KPI_COLUMNS, **COMMENT_HEADERS}
     for label in wide.columns:
-        key = label.strip().lower().rstrip(".").strip()
-        if key in KPI_COLUMNS:
-            if KPI_COLUMNS[key] in named.values():
-                raise InputValidationError(f"a second {KPI_COLUMNS[key]} column", file=file,
-                                           row=1, column=label, hint=_LAYOUT_HINT)
-            named[label] = KPI_COLUMNS[key]
+        key = _key(label)
+        if key in fixed:
+            if fixed[key] in named.values():
+                raise InputValidationError(f"a second {fixed[key]} column", file=file,
+                                           row=header_row, column=label, hint=_LAYOUT_HINT)
+            named[label] = fixed[key]
         elif key == "" and (wide[label].str.strip() == "").all():
             continue  # an empty trailing column, as spreadsheets export
         else:
-            months[label] = _month_of_header(label, file)
+            months[label] = _month_of_header(label, file, header_row)
         keep.append(label)
     missing = [c for c in KPI_COLUMNS.values() if c not in named.values()]
     if missing:
-        raise InputValidationError(f"missing column(s) {', '.join(missing)}", file=file, row=1,
-                                   hint=_LAYOUT_HINT)
+        raise InputValidationError(f"missing column(s) {', '.join(missing)}", file=file,
+                                   row=header_row, hint=_LAYOUT_HINT)
     if not months:
-        raise InputValidationError("has no month columns", file=file, row=1, hint=_LAYOUT_HINT)
+        raise InputValidationError("has no month columns", file=file, row=header_row,
+                                   hint=_LAYOUT_HINT)
     seen: dict[pd.Period, str] = {}
     for label, month in months.items():
         if month in seen:
             raise InputValidationError(
                 f"is the same month ({month_label(month)}) as column '{seen[month]}'", file=file,
-                row=1, column=label, hint="keep one column per month")
+                row=header_row, column=label, hint="keep one column per month")
         seen[month] = label
     return wide[keep].rename(columns=named), months
 
 
-def _month_of_header(label: str, file: str) -> pd.Period:
+def _month_of_header(label: str, file: str, header_row: int = 1) -> pd.Period:
     try:
         return parse_month(label)
     except MonthFormatError:
         raise InputValidationError(
-            f"column {label!r} is neither a KPI column nor a month", file=file, row=1,
+            f"column {label!r} is neither a KPI column nor a month", file=file, row=header_row,
             column=label, hint="write months as Jun-16 or 2016-06; " + _LAYOUT_HINT) from None
 
 
@@ -378,7 +434,22 @@ def _check_frequency(wide: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
     fail_at(wide.assign(_stated=stated, _expected=expected),
             (stated != "") & (stated != expected), file, "Freq.",
             "{KPI}: Freq. says {_stated!r} but kpis.csv says {_expected!r}",
-            hint="use M for monthly or Q for quarterly, as kpis.csv does")
+            hint="use M for monthly, Q for quarterly or A for annual, as kpis.csv does")
+
+
+def _check_comments(wide: pd.DataFrame, file: str) -> None:
+    """Refuse comments that are too long, hold control characters or look like formulas."""
+    comment = wide["Comment"].fillna("")
+    shown = wide.assign(_length=comment.str.len())
+    fail_at(shown, comment.str.len() > MAX_COMMENT, file, "Comment",
+            f"{{KPI}}: the comment is {{_length:,}} characters, more than {MAX_COMMENT:,}",
+            hint="shorten it to a paragraph; send longer explanations separately")
+    fail_at(wide, comment.str.contains(_CONTROL), file, "Comment",
+            "{KPI}: the comment holds control characters",
+            hint="write the comment as plain text")
+    fail_at(wide, comment.str.contains(_FORMULA_LIKE), file, "Comment",
+            "{KPI}: the comment looks like a spreadsheet formula",
+            hint="write it as words (it must not start with =, + or @, nor hold =NAME( )")
 
 
 def _check_thresholds_in_file(wide: pd.DataFrame, kpis: pd.DataFrame, overrides: pd.DataFrame,
@@ -410,26 +481,32 @@ def _check_thresholds_in_file(wide: pd.DataFrame, kpis: pd.DataFrame, overrides:
 
 
 def _melt(wide: pd.DataFrame, months: dict[str, pd.Period], kpis: pd.DataFrame,
-          file: str) -> pd.DataFrame:
+          file: str, due: DueMonths) -> pd.DataFrame:
     order = {label: position for position, label in enumerate(months)}
-    long = (wide[["KPI", *months]].rename(columns={"KPI": "kpi_id"})
-            .melt(id_vars="kpi_id", var_name="header", value_name="cell", ignore_index=False))
+    long = (wide[["KPI", "Comment", *months]].rename(columns={"KPI": "kpi_id",
+                                                               "Comment": "_comment"})
+            .melt(id_vars=["kpi_id", "_comment"], var_name="header", value_name="cell",
+                  ignore_index=False))
     long = long.assign(row=[sheet_row(i) for i in long.index],
                        _column=long["header"].map(order))
     long = long.sort_values(["row", "_column"], kind="stable").reset_index(drop=True)
     cell = long["cell"].str.strip()
     footnote = cell.str.extract(r"(\**)$", expand=False).fillna("")
     value = cell.str.replace(r"\s*\*+$", "", regex=True)
+    info = kpis.set_index("kpi_id").loc[long["kpi_id"]].set_axis(long.index)
+    value = _percent_signs(long.assign(value=value), info["unit"], file)
     status = canonical_status(value)
     long = long.assign(month=long["header"].map(months), value=value.where(status.isna(), status),
                        footnote=footnote)
-    info = kpis.set_index("kpi_id").loc[long["kpi_id"]].set_axis(long.index)
     outside = (long["month"] < info["effective_from"]) | (
         info["effective_to"].notna() & (long["month"] > info["effective_to"]))
-    # A quarterly KPI's cells are blank in the months it is not due: not a result.
-    outside |= (info["frequency"] == "Q") & ~long["month"].map(
-        lambda m: m.month in QUARTER_END_MONTHS)
-    long = read_values(long[~(outside & (long["value"] == "") & (long["footnote"] == ""))])
+    # A quarterly or annual KPI's cells are blank in the months it is not due: not a result.
+    not_due = (info["frequency"] != "M") & ~due.is_due(info["frequency"], long["month"])
+    outside |= not_due
+    blank = (long["value"] == "") & (long["footnote"] == "")
+    _refuse_annual_off_month(long[(info["frequency"] == "A") & not_due & ~blank], due, file)
+    long = read_values(long[~(outside & blank)])
+    long = long.assign(comment=_comment_on_latest_month(long))
     for problem in value_problems(long, kpis):
         if problem.mask.any():
             first = long[problem.mask].iloc[0]
@@ -440,15 +517,56 @@ def _melt(wide: pd.DataFrame, months: dict[str, pd.Period], kpis: pd.DataFrame,
         [*RETURNS_COLUMNS, "status", "number", "row", "header"]].reset_index(drop=True)
 
 
+def _percent_signs(long: pd.DataFrame, unit: pd.Series, file: str) -> pd.Series:
+    """``96.0%`` -> ``96.0`` for percent KPIs; refused (file, row, column) for other units."""
+    value = long["value"]
+    signed = value.str.fullmatch(r"[+-]?\d+(\.\d+)?\s*%")
+    wrong = signed & (unit != "percent")
+    if wrong.any():
+        first = long[wrong].iloc[0]
+        raise InputValidationError(
+            f"{first['kpi_id']}: {first['value']!r} is a percentage but the KPI's unit is "
+            f"{unit[wrong].iloc[0]}", file=file, row=int(first["row"]), column=first["header"],
+            hint="give the result as a number in the KPI's unit, without %")
+    return value.where(~signed, value.str.replace(r"\s*%$", "", regex=True))
+
+
+def _refuse_annual_off_month(given: pd.DataFrame, due: DueMonths, file: str) -> None:
+    """An annual KPI is given only in the contract's year-end month."""
+    if given.empty:
+        return
+    first = given.iloc[0]
+    due_name = pd.Period(f"2000-{due.year_end_month:02d}", freq="M").strftime("%B")
+    raise InputValidationError(
+        f"{first['kpi_id']} is an annual KPI, due in {due_name} (the contract year's last "
+        f"month), but a result is given for {month_label(first['month'])}", file=file,
+        row=int(first["row"]), column=first["header"],
+        hint="give it in the year-end month's return, or set year_end_month in contract.yaml")
+
+
+def _comment_on_latest_month(long: pd.DataFrame) -> pd.Series:
+    """Each row's comment on its latest month with a result; ``""`` on its other months."""
+    given = (long["value"] != "") | (long["footnote"] != "")
+    latest = long[given].groupby("row")["month"].transform("max")
+    on_latest = pd.Series(False, index=long.index)
+    on_latest[latest.index] = long.loc[latest.index, "month"] == latest
+    return long["_comment"].fillna("").str.strip().where(on_latest, "")
+
+
 def _compare(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     """Label each incoming KPI-month ``new``, ``unchanged`` or ``replaced``."""
     old = stored.assign(month=stored["month"].map(month_label))[
-        ["kpi_id", "month", "value", "footnote", "status", "number"]]
+        ["kpi_id", "month", "value", "footnote", "comment", "status", "number"]]
     merged = incoming.merge(old, on=["kpi_id", "month"], how="left", suffixes=("", "_old"),
                             indicator=True)
     same_word = merged["status"].notna() & (merged["status"] == merged["status_old"])
     same_number = merged["number"].notna() & (merged["number"] == merged["number_old"])
-    same = (same_word | same_number) & (merged["footnote"] == merged["footnote_old"])
+    # A comment left out keeps the stored one; a different comment is a correction.
+    same_comment = (merged["comment"] == "") | (merged["comment"] == merged["comment_old"])
+    same = ((same_word | same_number) & (merged["footnote"] == merged["footnote_old"])
+            & same_comment)
+    merged["comment"] = merged["comment"].where(merged["comment"] != "",
+                                                merged["comment_old"].fillna(""))
     state = pd.Series("replaced", index=merged.index)
     state[merged["_merge"] == "left_only"] = "new"
     state[(merged["_merge"] == "both") & same] = "unchanged"
@@ -470,7 +588,7 @@ def returns_csv_bytes(returns: pd.DataFrame, kpi_order: list[str]) -> bytes:
     ordered = returns.assign(_kpi=pd.Categorical(returns["kpi_id"], categories=kpi_order,
                                                  ordered=True))
     ordered = ordered.sort_values(["_kpi", "month"], kind="stable")[RETURNS_COLUMNS]
-    return append_csv_bytes(b"", ordered, RETURNS_COLUMNS)
+    return append_csv_bytes(b"", ordered, columns_to_write(ordered))
 
 
 def append_csv_bytes(existing: bytes, rows: pd.DataFrame, columns: list[str]) -> bytes:
@@ -495,6 +613,12 @@ def _change_rows(replaced: pd.DataFrame, stamp: datetime, source: str,
         "changed_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "source_file": source,
         "source_sha256": digest,
     }, columns=CHANGE_COLUMNS).reset_index(drop=True)
+
+
+def _clip(text: object, width: int = 40) -> str:
+    """A comment shortened for a one-line message."""
+    text = "" if pd.isna(text) else str(text)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _shown(value: str, footnote: str) -> str:

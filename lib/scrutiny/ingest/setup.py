@@ -2,9 +2,11 @@
 
 The schedule is a CSV (UTF-8) or ``.xlsx`` file with the columns of ``kpis.csv``: ``kpi_id,
 service, description, frequency, tsl, msl, direction, unit`` and, optionally, ``effective_from``
-and ``effective_to`` (a blank or absent ``effective_from`` means the service commencement month).
-It is checked exactly as ``kpis.csv`` is (schema, unique codes, known services, TSL/MSL against
-the direction, percentages within 0-100); every error names the schedule's file, row and column.
+and ``effective_to`` (a blank or absent ``effective_from`` means the service commencement month)
+and ``unit_label``. ``frequency`` is ``M``, ``Q`` or ``A``; ``unit`` one of
+:data:`scrutiny.core.units.UNITS`. It is checked exactly as ``kpis.csv`` is (schema, unique
+codes, known services, TSL/MSL against the direction and within the unit's range); every error
+names the schedule's file, row and column.
 
 The new folder is built and loaded in full in a hidden staging folder beside it, then renamed
 into place: a refused schedule leaves nothing behind, and an existing contract is never touched.

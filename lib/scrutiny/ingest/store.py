@@ -4,7 +4,8 @@ Layout inside ``data/<contract>/``::
 
     returns/<received>-<sha256[:12]>.<ext>        the file as received, byte for byte, read-only
     returns/<received>-<sha256[:12]>.rows.csv     its KPI-months as read (kpi_id,month,value,
-                                                  footnote); absent when the file is already in
+                                                  footnote, and comment when the return had
+                                                  any); absent when the file is already in
                                                   that long layout (a transcription)
     receipts.csv                                  one row per stored return, oldest first,
                                                   with the SHA-256 of the file and of its rows
@@ -48,7 +49,12 @@ import pandas as pd
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.exceptions import IngestError, ScrutinyError
 from scrutiny.load.folder import STORE_DIR
-from scrutiny.load.receipts import RECEIPT_COLUMNS, ROWS_COLUMNS, load_receipts
+from scrutiny.load.receipts import (
+    OPTIONAL_COLUMN,
+    RECEIPT_COLUMNS,
+    columns_to_write,
+    load_receipts,
+)
 
 LOCK_WAIT_SECONDS = 60.0
 
@@ -96,11 +102,12 @@ def check_new_store_file(folder: Path, name: str) -> None:
 
 
 def rows_csv_bytes(rows: pd.DataFrame) -> bytes:
-    """Serialise KPI-month rows (``kpi_id, month, value, footnote``) as CSV text."""
+    """Serialise KPI-month rows (``kpi_id, month, value, footnote[, comment]``) as CSV text."""
+    columns = columns_to_write(rows)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROWS_COLUMNS)
-    writer.writerows(safe_rows(rows[ROWS_COLUMNS]))
+    writer.writerow(columns)
+    writer.writerows(safe_rows(rows[columns]))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -137,9 +144,19 @@ def safe_rows(rows: pd.DataFrame) -> Iterator[tuple[object, ...]]:
 
 
 def fold_receipts(values: pd.DataFrame) -> pd.DataFrame:
-    """The value in force for each KPI-month: the one from the latest return that gave it."""
-    latest = values.drop_duplicates(["kpi_id", "month"], keep="last")
-    return latest[ROWS_COLUMNS].reset_index(drop=True)
+    """The value in force for each KPI-month: the one from the latest return that gave it.
+
+    Its comment is the latest one given for it (a return that leaves the comment out keeps the
+    earlier one). Columns as ``returns.csv`` has them (``comment`` only when some row has one).
+    """
+    keys = ["kpi_id", "month"]
+    latest = values.drop_duplicates(keys, keep="last")
+    # A return that leaves a comment out keeps the one given before (as ingest stores it).
+    comments = values[values[OPTIONAL_COLUMN].fillna("") != ""].drop_duplicates(keys, keep="last")
+    latest = latest.drop(columns=OPTIONAL_COLUMN).merge(
+        comments[[*keys, OPTIONAL_COLUMN]], on=keys, how="left")
+    latest[OPTIONAL_COLUMN] = latest[OPTIONAL_COLUMN].fillna("")
+    return latest[columns_to_write(latest)].reset_index(drop=True)
 
 
 def unregistered_files(folder: Path) -> list[str]:

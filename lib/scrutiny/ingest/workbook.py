@@ -9,12 +9,15 @@ line naming the sheet and the cell:
 * **Percent formats**: 0.9995 shown as ``99.95%`` is read as 99.95, as the sheet shows it.
 * **Merged cells** are refused: a value merged across two months could mean either month.
 * **Sheets**: hidden sheets are ignored; exactly one visible sheet must remain.
+* **Title rows** above the header (a council name, "KPI return June 2026") are skipped when the
+  caller says how to recognise the header row.
 * **Decompression bombs**: the zip's declared sizes are checked before anything is parsed.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,6 +25,7 @@ import pandas as pd
 
 from scrutiny.core.months import month_label, parse_month
 from scrutiny.exceptions import InputValidationError, MonthFormatError
+from scrutiny.load.tables import MAX_TITLE_ROWS
 
 #: Largest uncompressed workbook accepted (bytes). A month's return is a few tens of KB.
 MAX_UNPACKED_BYTES = 50 * 2**20
@@ -30,15 +34,19 @@ MAX_RATIO = 200
 _FIX = "open the file in Excel, fix it and save it again as .xlsx (or export it as CSV UTF-8)"
 
 
-def read_workbook(path: Path) -> pd.DataFrame:
-    """Read the one visible sheet of a return as text, row 1 the header.
+def read_workbook(path: Path, find_header: Callable[[list[str]], bool] | None = None
+                  ) -> pd.DataFrame:
+    """Read the one visible sheet of a return as text, row 1 (or the row found) the header.
+
+    ``find_header`` works as in :func:`scrutiny.load.tables.read_csv_text`: title rows above the
+    header are skipped and ``frame.attrs["header_row"]`` is the header's Excel row.
 
     Returns
     -------
     pandas.DataFrame
         Every cell as ``str`` as Excel shows it (blank ``""``); columns are the header texts (a
         date header becomes ``YYYY-MM``); the index is the Excel row minus 2, so
-        ``tables.sheet_row(index)`` is the row Excel shows.
+        ``tables.sheet_row(index)`` is the row Excel shows (title rows included).
 
     Raises
     ------
@@ -61,10 +69,18 @@ def read_workbook(path: Path) -> pd.DataFrame:
             for row in sheet.iter_rows()]
     if not rows:
         return pd.DataFrame()
-    header = [_header_text(cell.value) for cell in sheet[1]]
-    _refuse_repeated_headers(header, where, path.name)
-    body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    skipped = 0
+    if find_header is not None:
+        texts = [[_header_text(cell.value) for cell in row] for row in
+                 sheet.iter_rows(max_row=MAX_TITLE_ROWS + 1)]
+        skipped = next((i for i, row in enumerate(texts) if find_header(row)), 0)
+    header = [_header_text(cell.value) for cell in sheet[skipped + 1]]
+    _refuse_repeated_headers(header, where, path.name, skipped + 1)
+    body = [r + [""] * (len(header) - len(r)) for r in rows[skipped + 1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str,
+                         index=pd.RangeIndex(skipped, skipped + len(body)))
+    frame.attrs["header_row"] = skipped + 1
+    return frame
 
 
 def check_unpacked_size(path: Path) -> None:
@@ -144,7 +160,7 @@ def _header_text(label: object) -> str:
     return "" if label is None else str(label).strip()
 
 
-def _refuse_repeated_headers(header: list[str], where: str, file: str) -> None:
+def _refuse_repeated_headers(header: list[str], where: str, file: str, row: int = 1) -> None:
     from openpyxl.utils import get_column_letter
 
     seen: dict[str, int] = {}
@@ -154,6 +170,6 @@ def _refuse_repeated_headers(header: list[str], where: str, file: str) -> None:
         if text in seen:
             raise InputValidationError(
                 f"{where}, header '{text}' is in column {get_column_letter(seen[text])} and again "
-                f"in column {get_column_letter(number)}", file=file, row=1,
+                f"in column {get_column_letter(number)}", file=file, row=row,
                 hint="keep one column per month (and one per heading)")
         seen[text] = number

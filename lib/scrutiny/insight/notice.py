@@ -66,7 +66,12 @@ CLASSIFICATION = {GOOD: "met", APPROACHING: "slightlyBelow", REQUIRES_IMPROVEMEN
 RATING_SCHEME = "Procurement Act 2023 KPI rating"
 #: UN/CEFACT Recommendation 20 codes for the units kpis.csv uses (P1 percent, C62 one).
 UNITS = {"percent": {"scheme": "UNCEFACT", "id": "P1", "name": "percent"},
-         "count": {"scheme": "UNCEFACT", "id": "C62", "name": "count"}}
+         "count": {"scheme": "UNCEFACT", "id": "C62", "name": "count"},
+         # Recommendation 20 codes for the schedule's time units (core.units); rates, scores and
+         # money have no unit of measure there, so their levels carry none.
+         "days": {"scheme": "UNCEFACT", "id": "DAY", "name": "day"},
+         "hours": {"scheme": "UNCEFACT", "id": "HUR", "name": "hour"},
+         "minutes": {"scheme": "UNCEFACT", "id": "MIN", "name": "minute"}}
 #: The ocid a draft carries when contract.yaml has none (prefix-shaped, marked as a draft).
 DRAFT_OCID = "ocds-000000-draft-{contract}"
 KIND_TEXT = {

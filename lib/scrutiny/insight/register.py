@@ -20,8 +20,10 @@ from scrutiny.load.folder import REASONS_FILE
 
 REGISTER_COLUMNS = [
     "kpi_id", "service", "description", "month", "rag", "basis", "value", "status", "tsl", "msl",
-    "override_reason", "run_length", "reason", "reason_source",
+    "override_reason", "run_length", "reason", "reason_source", "unit", "unit_label", "comment",
 ]
+#: Score columns a register shows when present (blank otherwise): no label, no comment.
+OPTIONAL_SCORE_COLUMNS = ("unit_label", "comment")
 #: Where a Blue month's reason came from.
 FROM_REASONS_FILE, FROM_GLIDE, NONE_RECORDED = REASONS_FILE, "glide period", "none recorded"
 #: ``reason_source`` of a month whose return claims relief the council has not decided.
@@ -75,7 +77,8 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     pandas.DataFrame
         Columns :data:`REGISTER_COLUMNS` in the order of ``scores``: ``tsl``/``msl`` are those in
         force (``override_reason`` names a revision), ``run_length`` counts consecutive failing
-        months (0 for Blue), ``reason`` is the mitigation reason for Blue rows.
+        months (0 for Blue), ``reason`` is the mitigation reason for Blue rows, ``unit`` and
+        ``unit_label`` say how to show ``value``, ``comment`` is the supplier's commentary.
 
     Raises
     ------
@@ -103,6 +106,9 @@ def exceptions_register(scores: pd.DataFrame, period: pd.Period,
     rows["reason"] = rows["reason"].mask(claimed, "the return claims relief; no council "
                                                   "decision is recorded (scrutiny mitigate)")
     rows["reason_source"] = rows["reason_source"].mask(claimed, CLAIM_NOT_DECIDED)
+    for optional in OPTIONAL_SCORE_COLUMNS:  # scores built by hand may leave them out
+        if optional not in rows:
+            rows[optional] = ""
     return rows.reset_index(drop=True)[REGISTER_COLUMNS]
 
 

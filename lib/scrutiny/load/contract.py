@@ -37,12 +37,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrutiny.config import dataset_dir
 from scrutiny.core.atomic import JOURNAL_FILE, interrupted_command
 from scrutiny.core.periods import held_months
 from scrutiny.core.statuses import canonical_status, known_words
+from scrutiny.core.units import unit_problems
 from scrutiny.exceptions import IngestError
 from scrutiny.load import schemas
 from scrutiny.load.failures import load_failure_decisions
@@ -75,6 +76,30 @@ class ContractInfo(BaseModel):
     supplier: str
     service_commencement: date
     services: dict[str, str]
+    #: Last month of the contract year (1-12): annual KPIs (frequency ``A``) are due in it.
+    #: Default: the month before ``service_commencement``'s month (a year starting in April
+    #: ends in March).
+    year_end_month: int | None = Field(default=None, ge=1, le=12)
+    #: Months in which quarterly KPIs are due: four months, three apart (default Mar/Jun/Sep/Dec).
+    quarter_end_months: tuple[int, int, int, int] = (3, 6, 9, 12)
+
+    @field_validator("quarter_end_months")
+    @classmethod
+    def _quarters_three_apart(cls, months: tuple[int, ...]) -> tuple[int, ...]:
+        ordered = sorted(months)
+        if any(not 1 <= m <= 12 for m in ordered) or any(
+                b - a != 3 for a, b in zip(ordered, ordered[1:], strict=False)):
+            raise ValueError("give four months (1-12) three apart, e.g. [3, 6, 9, 12] or "
+                             "[2, 5, 8, 11]")
+        return tuple(ordered)
+
+    @property
+    def year_end(self) -> int:
+        """The month (1-12) annual KPIs are due in."""
+        if self.year_end_month is not None:
+            return self.year_end_month
+        return (self.service_commencement.month - 2) % 12 + 1
+
     #: Open Contracting ID of the contracting process on Find a Tender, when known (optional).
     #: This and the fields below are what a contract performance notice (UK9) needs; see
     #: :mod:`scrutiny.load.parties`.
@@ -250,6 +275,8 @@ def load_info(path: Path) -> ContractInfo:
 def load_kpis(path: Path, info: ContractInfo) -> pd.DataFrame:
     """Read KPI definitions and check each direction against its thresholds."""
     text = validate(read_csv_text(path), schemas.KPIS, path.name)
+    if "unit_label" not in text:
+        text["unit_label"] = ""
     fail_at(text, ~text["service"].isin(list(info.services)), path.name, "service",
             "unknown service {service!r}",
             hint=f"use one of the services in contract.yaml: {', '.join(info.services)}")
@@ -273,11 +300,12 @@ def check_thresholds(rows: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
     fail_at(rows, ~up & (rows["tsl"] > rows["msl"]), file, "tsl",
             "{kpi_id}: TSL {tsl:g} is above MSL {msl:g}, but the KPI is lower-is-better",
             hint="swap TSL and MSL, or set direction to 'higher' in kpis.csv")
-    percent = info["unit"] == "percent"
     for col in ("tsl", "msl"):
-        fail_at(rows, percent & ~rows[col].between(0, 100), file, col,
-                "{kpi_id}: a percentage threshold must lie between 0 and 100")
-        fail_at(rows, rows[col] < 0, file, col, "{kpi_id}: a threshold cannot be negative")
+        for mask, phrase in unit_problems(rows[col].to_numpy(), info["unit"].to_numpy()):
+            fail_at(rows, pd.Series(mask, index=rows.index), file, col,
+                    f"{{kpi_id}}: threshold {{{col}:g}} {phrase}",
+                    hint="thresholds are in the KPI's unit: a percentage 0-100, a count a "
+                         "whole number, any other unit 0 or more")
 
 
 def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -287,10 +315,12 @@ def load_returns(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
     if not path.exists():
         return read_values(pd.DataFrame({
             "kpi_id": pd.Series(dtype=str), "month": pd.PeriodIndex([], freq="M"),
-            "value": pd.Series(dtype=str), "footnote": pd.Series(dtype=str)}))
+            "value": pd.Series(dtype=str), "footnote": pd.Series(dtype=str),
+            "comment": pd.Series(dtype=str)}))
     text = validate(read_csv_text(path), schemas.RETURNS, path.name)
-    if "footnote" not in text:
-        text["footnote"] = ""
+    for optional in ("footnote", "comment"):
+        if optional not in text:
+            text[optional] = ""
     check_known_kpis(text, kpis, path.name)
     fail_at(text, text.duplicated(["kpi_id", "month"]), path.name, "month",
             "{kpi_id} has a second result for {month}",
@@ -328,6 +358,12 @@ def check_values(returns: pd.DataFrame, kpis: pd.DataFrame, file: str) -> None:
         fail_at(returns, problem.mask, file, problem.column, problem.message, hint=problem.hint)
 
 
+#: What each :func:`~scrutiny.core.units.unit_problems` rule allows, for the hint.
+_UNIT_RULES = [("percent", "lies between 0 and 100"), ("count", "is 0 or more"),
+               ("days, hours, minutes, rate, gbp or score", "is 0 or more"),
+               ("count", "is a whole number")]
+
+
 class ValueProblem(NamedTuple):
     """One rule a KPI-month result can break: where (``mask``, ``column``) and what to say."""
 
@@ -344,7 +380,6 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
     ``message`` is a ``str.format`` template over the row's columns.
     """
     info = kpis.set_index("kpi_id").loc[returns["kpi_id"]].set_axis(returns.index)
-    percent = info["unit"] == "percent"
     n = returns["number"]
     before = returns["month"] < info["effective_from"]
     after = info["effective_to"].notna() & (returns["month"] > info["effective_to"])
@@ -358,9 +393,10 @@ def value_problems(returns: pd.DataFrame, kpis: pd.DataFrame) -> list[ValueProbl
         ValueProblem(returns["status"].isna() & n.isna(), "value",
                      "{value!r} is neither a number nor a known status word",
                      f"use a number or one of {known_words()}"),
-        ValueProblem(percent & ((n > 100) | (n < 0)), "value",
-                     "{kpi_id} {value} is a percentage outside 0-100"),
-        ValueProblem(~percent & (n < 0), "value", "{kpi_id} {value} is a negative count"),
+        *(ValueProblem(pd.Series(mask, index=returns.index), "value",
+                       f"{{kpi_id}} {{value}} {phrase}",
+                       f"a {unit} result {rule}") for (mask, phrase), (unit, rule) in zip(
+            unit_problems(n.to_numpy(), info["unit"].to_numpy()), _UNIT_RULES, strict=True)),
         ValueProblem(before | after, "month", "{kpi_id} was not part of the contract in {month}",
                      "check effective_from/effective_to in kpis.csv"),
     ]

@@ -20,7 +20,16 @@ from scrutiny.load.schemas import RECEIPTS
 from scrutiny.load.tables import read_csv_text, validate
 
 RECEIPT_COLUMNS = list(RECEIPTS.columns)
-ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote"]
+ROWS_COLUMNS = ["kpi_id", "month", "value", "footnote", "comment"]
+#: The optional last column: written only when some row has a comment, so files of contracts
+#: whose suppliers never comment keep their four columns byte for byte.
+OPTIONAL_COLUMN = "comment"
+
+
+def columns_to_write(rows: pd.DataFrame) -> list[str]:
+    """:data:`ROWS_COLUMNS`, without ``comment`` when no row has one."""
+    has_comment = OPTIONAL_COLUMN in rows and rows[OPTIONAL_COLUMN].fillna("").ne("").any()
+    return ROWS_COLUMNS if has_comment else ROWS_COLUMNS[:-1]
 #: The ``receipt`` column of :func:`kpi_history`: the value's stored return verifies, or not.
 VERIFIED, NOT_VERIFIED = "verified", "DOES NOT VERIFY"
 
@@ -44,8 +53,9 @@ def receipt_rows(folder: Path, receipt: pd.Series) -> pd.DataFrame:
         raise IngestError(f"{Path(folder).name}/{STORE_DIR}/{path.name}: a stored return named in "
                           f"{RECEIPTS_FILE} is missing; restore it from backup")
     rows = read_csv_text(path)
-    if "footnote" not in rows:
-        rows["footnote"] = ""
+    for optional in ("footnote", OPTIONAL_COLUMN):
+        if optional not in rows:
+            rows[optional] = ""
     return rows[ROWS_COLUMNS]
 
 
@@ -97,10 +107,11 @@ def kpi_history(contract: Contract, kpi: str,
     pandas.DataFrame
         ``month, value`` (with its footnote), ``received_at``, ``file`` (as the supplier named
         it), ``stored_as`` (its name in the store), ``in_force`` (``yes`` on the value from
-        the latest return giving that month) and ``receipt`` (:data:`VERIFIED`, or
+        the latest return giving that month), ``receipt`` (:data:`VERIFIED`, or
         :data:`NOT_VERIFIED` when its stored return or rows file was edited, swapped or its
-        receipt discredited), sorted by month then time of receipt. A stored return whose
-        file is missing gives no rows (the problem names it).
+        receipt discredited) and ``comment`` (the supplier's commentary sent with the value,
+        ``""`` for none), sorted by month then time of receipt. A stored return whose file is
+        missing gives no rows (the problem names it).
 
     Raises
     ------
@@ -123,4 +134,5 @@ def kpi_history(contract: Contract, kpi: str,
         "receipt": [NOT_VERIFIED if {stored, rows} & damaged else VERIFIED
                     for stored, rows in zip(values["stored_file"], values["rows_file"],
                                             strict=True)],
+        "comment": values["comment"],
     }).sort_values(["month", "received_at"], kind="stable")

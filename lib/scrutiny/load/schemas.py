@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from scrutiny.core.months import MONTH_PATTERN
+from scrutiny.core.units import MAX_LABEL, UNITS
 
 MONTH = MONTH_PATTERN
 #: A KPI code as a council writes it (CSC_KPI_04, PE01, WASTE-3): letters, digits, "_" and "-";
@@ -12,6 +13,8 @@ MONTH = MONTH_PATTERN
 KPI_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 NUMBER = r"^-?\d+(\.\d+)?$"
 COUNT = r"^\d+$"
+#: KPI frequencies: monthly, quarterly (in a quarter-end month), annual (in the year-end month).
+FREQUENCIES = ("M", "Q", "A")
 UTC_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$"
 
 
@@ -36,13 +39,17 @@ KPIS = pa.DataFrameSchema(
         "kpi_id": text_column(pa.Check.str_matches(KPI_ID), unique=True),
         "service": text_column(nonblank()),
         "description": text_column(nonblank()),
-        "frequency": text_column(pa.Check.isin(["M", "Q"])),
+        "frequency": text_column(pa.Check.isin(list(FREQUENCIES))),
         "tsl": text_column(pa.Check.str_matches(NUMBER)),
         "msl": text_column(pa.Check.str_matches(NUMBER)),
         "direction": text_column(pa.Check.isin(["higher", "lower"])),
-        "unit": text_column(pa.Check.isin(["percent", "count"])),
+        "unit": text_column(pa.Check.isin(list(UNITS))),
         "effective_from": text_column(pa.Check.str_matches(MONTH)),
         "effective_to": text_column(month_or_blank()),
+        # Optional: shown beside every value ("per 100,000 collections"); one line, short.
+        "unit_label": text_column(pa.Check.str_length(max_value=MAX_LABEL),
+                                  pa.Check.str_matches(r"^[^\r\n]*$", error="must be one line"),
+                                  required=False),
     },
     strict=True,
     name="kpis",
@@ -54,6 +61,8 @@ RETURNS = pa.DataFrameSchema(
         "month": text_column(pa.Check.str_matches(MONTH)),
         "value": text_column(),
         "footnote": text_column(required=False),
+        # Optional: the supplier's comment on the KPI-month (only written when one was sent).
+        "comment": text_column(required=False),
     },
     strict=True,
     name="returns",

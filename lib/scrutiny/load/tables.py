@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,13 +31,22 @@ def sheet_row(index: int) -> int:
     return int(index) + HEADER_ROWS + 1
 
 
-def read_csv_text(path: Path) -> pd.DataFrame:
+#: How many rows above the header a ``find_header`` search looks through (title rows).
+MAX_TITLE_ROWS = 10
+
+
+def read_csv_text(path: Path, find_header: Callable[[list[str]], bool] | None = None
+                  ) -> pd.DataFrame:
     """Read a CSV as strings, refusing bad encodings, empty or truncated files and ragged rows.
 
     Parameters
     ----------
     path : pathlib.Path
         UTF-8 file; a byte-order mark is accepted.
+    find_header : callable, optional
+        Given a row's cells, True for the header row. The header is then the first such row among
+        the first :data:`MAX_TITLE_ROWS` + 1 rows; rows above it (titles) are skipped and
+        ``frame.attrs["header_row"]`` is its row number. Default: row 1 is the header.
 
     Returns
     -------
@@ -70,8 +80,10 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             "contains a NUL byte", file=path.name, row=text[: text.index("\x00")].count("\n") + 1,
             hint="this is not a text CSV (perhaps a spreadsheet saved as .csv); export CSV UTF-8")
     rows = _parse_records(text, path.name)
+    skipped = _title_rows(rows, find_header) if find_header else 0
+    rows = rows[skipped:]
     header = rows[0]
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=2 + skipped):
         if row and len(row) != len(header):
             raise InputValidationError(
                 f"has {len(row)} cells but the header has {len(header)}",
@@ -82,15 +94,29 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     rows = [[restore(cell) for cell in row] for row in rows]  # the words, not defuse's apostrophe
     header = rows[0]
     _check_header(header, path.name)
-    kept = [(position, row) for position, row in enumerate(rows[1:]) if row]
-    return pd.DataFrame([row for _, row in kept], columns=header, dtype=str,
-                        index=pd.Index([position for position, _ in kept], dtype="int64"))
+    kept = [(position, row) for position, row in enumerate(rows[1:], start=skipped) if row]
+    frame = pd.DataFrame([row for _, row in kept], columns=header, dtype=str,
+                         index=pd.Index([position for position, _ in kept], dtype="int64"))
+    frame.attrs["header_row"] = skipped + 1
+    return frame
+
+
+def _title_rows(rows: list[list[str]], find_header: Callable[[list[str]], bool]) -> int:
+    """How many rows sit above the header (0 when none is found: row 1 is then reported)."""
+    for position, row in enumerate(rows[:MAX_TITLE_ROWS + 1]):
+        if find_header(row):
+            return position
+    return 0
 
 
 def _parse_records(text: str, file: str) -> list[list[str]]:
     """Split CSV text into records; strict mode turns a quote left open into an error."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
+    # The csv module refuses cells over 128 KiB without saying which column; let any cell of the
+    # file through so the table's own rules (e.g. a comment's length) name the column.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
         for row in reader:
             rows.append(row)
@@ -102,6 +128,8 @@ def _parse_records(text: str, file: str) -> list[list[str]]:
                 hint="the file looks truncated; export it again") from None
         raise InputValidationError(f"is not valid CSV ({err})", file=file, row=record,
                                    hint="export the table again as CSV UTF-8") from None
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 

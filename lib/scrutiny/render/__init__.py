@@ -1,9 +1,10 @@
 """Layer ``render``: notebooks to committee HTML.
 
-Holds the batch (``render.batch``: plan, render, per-report manifests, the index from them),
-kernels, executors, freshness records and the nbconvert step (``render.committee``, template under
-``render/templates/committee/``). The registry of report kinds stays with the parameters models
-in ``report.params``; the batch only looks a kind up there.
+Holds the choosing of reports from the render options (``render.select``), the batch
+(``render.batch``: plan, render, per-report manifests, the index from them), kernels, executors,
+freshness records and the nbconvert step (``render.committee``, template under
+``render/templates/committee/``). The registry of report kinds is ``report.registry``; the batch
+and the warm kernel's preload only read it.
 
 May import: every layer before it (``core`` to ``report``). Only ``cli`` imports ``render``.
 """

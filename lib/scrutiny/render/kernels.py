@@ -3,7 +3,7 @@
 Reports must run in the interpreter that is running the toolkit, with the same library. A kernel
 called ``python3`` may belong to any Python on the machine, so the runner names its kernel:
 
-1. ``scrutiny`` (``make`` installs it with ``python -m ipykernel install --sys-prefix``) when that
+1. ``scrutiny`` (``scrutiny kernel install`` registers it; ``make`` runs that) when that
    kernelspec launches this very interpreter;
 2. otherwise a kernelspec written for this run into a temporary folder, launching
    ``sys.executable``, found through ``JUPYTER_PATH``.

@@ -17,7 +17,7 @@ from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.render.batch import Job, plan
-from scrutiny.report.params import PeriodReportParams
+from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.score.cache import scored_contract
 
 #: What the provenance appendix names instead of a parameters file.

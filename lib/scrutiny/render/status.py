@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from scrutiny.core.months import month_label
-from scrutiny.load.completeness import missing_kpi_months
+from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.load.contract import Contract, load_contract
 from scrutiny.load.evidence import problem_lines, verify_evidence
 from scrutiny.load.folder import DECISIONS_FILE
@@ -166,7 +166,7 @@ def status(name: str, data_root: Path | None = None) -> ContractStatus:
         No such contract, or one of its files (mitigation reasons included) is invalid.
     """
     c = load_contract(name, data_root)
-    missing = missing_kpi_months(c.kpis, c.returns, c.months)
+    missing = missing_kpi_months(c.kpis, c.returns, c.months, DueMonths.of(c.info))
     receipts = load_receipts(c.folder)
     log = load_decision_log(c.folder)
     evidence = problem_lines(c.folder.name, verify_evidence(c.folder))

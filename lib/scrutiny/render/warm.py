@@ -33,13 +33,13 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
+from scrutiny.report.registry import preload_modules
+
 #: Modules every report imports; the template imports them once for all its kernels. Only
 #: imports: the template runs no report code. pandera's pandas backends are imported by its
 #: first validation (~0.25 s a kernel), so they are listed too.
-PRELOAD = ("ipykernel.kernelapp", "pandas", "scrutiny.report.period.scorecard",
-           "scrutiny.report.period.insight", "scrutiny.report.period.money",
-           "scrutiny.report.council", "scrutiny.report.portfolio", "scrutiny.report.action_plan",
-           "scrutiny.report.partnership",
+#: The report modules come from the registry of report kinds, so a new kind is preloaded too.
+PRELOAD = ("ipykernel.kernelapp", "pandas", *preload_modules(),
            "pandera.backends.pandas.register", "pandera.backends.pandas.builtin_checks",
            "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated")
 _LAUNCHER = "ipykernel_launcher"

@@ -35,7 +35,7 @@ HEADINGS = {
     "green": "Green months", "amber": "Amber months", "red": "Red months",
     "no_data": "Months with no number", "blue": "Blue months", "scored": "Scored months",
     "longest_red_run": "Longest run of Red months", "rating": "Rating", "rule": "Why this rating",
-    "kpis": "KPIs",
+    "kpis": "KPIs", "unit_label": "Unit label", "comment": "Supplier's comment",
 }
 #: Light fills behind black text for each RAG word (every fill also carries the word).
 RAG_FILLS = {"Green": "B7E1CD", "Amber": "FCE8B2", "Red": "F4C7C3", "Blue": "C9DAF8"}

@@ -2,7 +2,7 @@
 
 Everything the widgets show is made by pure functions here (options, selection, trend chart, RAG
 history, abatement detail, trend statistics), so the logic is tested without a browser. The data
-come from the same :class:`~scrutiny.insight.workbench.ContractHandle` the command line and
+come from the same :class:`~scrutiny.insight.contract_handle.ContractHandle` the command line and
 ``scrutiny.open_contract`` use. :class:`Explorer` only wires ipywidgets (dropdowns for contract,
 service, KPI and the first and last month; what-if controls for the Amber share and whether Blue
 breaks a run; a button that hands the KPI's table over as a DataFrame) to those functions;
@@ -18,8 +18,9 @@ import pandas as pd
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS
+from scrutiny.core.units import with_unit
+from scrutiny.insight.contract_handle import ContractHandle, open_contract
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
-from scrutiny.insight.workbench import ContractHandle, open_contract
 from scrutiny.load.contract import Contract
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.report import html as report
@@ -45,13 +46,13 @@ def scored(contract: str) -> tuple[Contract, pd.DataFrame]:
     return h.contract, h.scored
 
 
-@lru_cache(maxsize=32)
 def abated(contract: str, amber_fraction: float | None = None,
            blue_breaks_run: bool | None = None) -> tuple[pd.DataFrame, bool]:
     """Every KPI-month's abatement under the contract's terms or the what-if values given.
 
     Returns the KPI-month table and whether the terms are illustrative; ``(None, False)`` for a
-    contract without abatement terms (they are optional).
+    contract without abatement terms (they are optional). The handle computes each set of terms
+    once per session.
     """
     h = handle(contract)
     if not h.has_terms:
@@ -124,20 +125,31 @@ def history_table(rows: pd.DataFrame, *, kpi_id: str) -> Html:
     number = {reason: i for i, reason in enumerate(notes, start=1)}
     shown = pd.DataFrame({
         "Month": rows["month"].map(month_name),
-        "Value": rows["value"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-        .where(rows["status"] == "", rows["status"]),
+        "Value": _values_with_unit(rows).where(rows["status"] == "", rows["status"]),
         "RAG": rows["rag"].map(RAG_LABELS), "rag": rows["rag"],
         "TSL": rows["tsl"].map("{:g}".format), "MSL": rows["msl"].map("{:g}".format),
         "Why": rows["basis"],
         "Revised thresholds": rows["override_reason"].map(
             lambda r: f"Note {number[r]}" if r in number else ""),
     })
+    if "comment" in rows and rows["comment"].fillna("").ne("").any():
+        shown["Supplier's comment"] = rows["comment"].fillna("")
     table = report.table(shown, caption=f"RAG history of {kpi_id}", rag_columns={"RAG": "rag"},
                          row_header="Month", numeric=["Value", "TSL", "MSL"])
     if not notes:
         return table
     return report.join(table, report.bullet_list(
         [f"Note {number[r]} (revised thresholds): {r}" for r in notes]))
+
+
+def _values_with_unit(rows: pd.DataFrame) -> pd.Series:
+    """Each number to two decimals with the KPI's unit (``97.50%``, ``4.50 days``)."""
+    labels = rows["unit_label"] if "unit_label" in rows else pd.Series("", index=rows.index)
+    units = rows["unit"] if "unit" in rows else pd.Series("count", index=rows.index)
+    return pd.Series([
+        "" if pd.isna(v) else with_unit(f"{v:,.2f}", u, lab)
+        for v, u, lab in zip(rows["value"], units, labels.fillna(""), strict=True)],
+        index=rows.index, dtype=object)
 
 
 def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, end: pd.Period,
@@ -237,8 +249,8 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
               blue_breaks_run: bool | None = None) -> pd.DataFrame:
     """One KPI's months in the range as a DataFrame: the history and abatement tables in one.
 
-    Columns as :meth:`~scrutiny.insight.workbench.ContractHandle.kpi_history`; points follow the
-    what-if values given (the contract's own terms when ``None``).
+    Columns as :meth:`~scrutiny.insight.contract_handle.ContractHandle.kpi_history`; points
+    follow the what-if values given (the contract's own terms when ``None``).
     """
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)

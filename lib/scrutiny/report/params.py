@@ -1,4 +1,6 @@
-"""Report parameters: one YAML file per report run, validated before any notebook starts.
+"""What every report kind shares: its parameters base, report base, and reading a params file.
+
+One YAML file per report run, validated before any notebook starts.
 
 A parameters file names the report (which notebook), what it is about and the period::
 
@@ -16,11 +18,13 @@ A report about a quarter (action plans, partnerships) takes ``quarter`` instead 
 ``period`` is the quarter's last month, worked out from the dataset's YAML file, and names the
 outputs folder (see :class:`QuarterReportParams`).
 
-Adding a report: subclass :class:`ReportParams` with ``report: Literal["<name>"]``, its own fields
-(defaults, bounds, a description each) and :meth:`~ReportParams.load_subject`, register it in
-:data:`REPORTS`, and add ``notebooks/<name>.ipynb`` whose ``parameters`` cell is
-:meth:`ReportParams.parameters_cell` and whose report opens with
-``open_<name>(**Model.values_in(globals()))``. Adding a knob: one field here, one line in the cell.
+Adding a report kind: a folder ``report/<kind>/`` whose ``params.py`` subclasses
+:class:`ReportParams` with ``report: Literal["<name>"]``, its own fields (defaults, bounds, a
+description each) and :meth:`~ReportParams.load_subject`, and whose report object subclasses
+:class:`OpenedReport`; one line in :data:`scrutiny.report.registry.KINDS`; and
+``notebooks/<name>.ipynb`` whose ``parameters`` cell is :meth:`ReportParams.parameters_cell` and
+whose report opens with ``open_report("<name>", **Model.values_in(globals()))``. Adding a knob:
+one field in the model, one line in the cell.
 """
 
 from __future__ import annotations
@@ -32,35 +36,29 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
 import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from scrutiny.abate.whatif import Scenario
 from scrutiny.config import NAME_PATTERN, PROJECT_ROOT, is_safe_name
 from scrutiny.core.months import MONTH_PATTERN
 from scrutiny.exceptions import (
     InputValidationError,
-    NoDataForPeriodError,
     ParameterError,
     ScrutinyError,
-    TermsError,
 )
 from scrutiny.load.yaml_files import read_yaml
 
 if TYPE_CHECKING:
-    from scrutiny.load.contract import Contract
-    from scrutiny.systems.projects import Portfolio
-    from scrutiny.systems.shared_ict import SharedService
+    pass
 
 PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
@@ -227,151 +225,6 @@ class ReportParams(BaseModel):
         return {**values, "params_file": params_file}
 
 
-class PeriodReportParams(ReportParams):
-    """One contract's KPI performance report for one month (``notebooks/period_report.ipynb``)."""
-
-    subject: ClassVar[tuple[str, ...]] = ("contract",)
-    examples: ClassVar[dict[str, str]] = {"contract": "lincolnshire-css", "period": "2016-06"}
-
-    report: Literal["period_report"]
-    contract: SafeName = Field(description="data folder under data/")
-    previous_months: StrictInt = Field(
-        5, ge=0, le=23, description="earlier months shown beside the period in the summary tables")
-    heatmap_months: StrictInt = Field(
-        12, ge=1, le=36, description="months in the KPI x month heatmap, ending with the period")
-    trend_window: StrictInt = Field(
-        6, ge=2, le=36, description="months in the trailing trend window, ending with the period")
-    trend_min_points: StrictInt = Field(
-        5, ge=2, le=36, description="fewest scored months in the window to assess a KPI's trend")
-    trend_horizon: StrictInt = Field(
-        3, ge=1, le=24, description="months ahead within which a projected miss of TSL/MSL is "
-                                    "flagged")
-    rating_months: StrictInt = Field(
-        12, ge=1, le=24, description="months rated for the Procurement Act 2023, ending with the "
-                                     "period")
-    scenarios: str = Field(
-        "[]", description="what-if terms as JSON: [{name, reason, set: {term: value}}]")
-
-    @field_validator("scenarios", mode="before")
-    @classmethod
-    def _scenarios_json(cls, value):
-        """A YAML list or its JSON text, each entry a what-if scenario, as one JSON text."""
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise ValueError("give a list of scenarios (name, reason, set)") from None
-        if not isinstance(value, list):
-            raise ValueError("give a list of scenarios, each with name, reason and set")
-        checked = []
-        for i, entry in enumerate(value):
-            try:
-                checked.append(Scenario.model_validate(entry).model_dump(by_alias=True))
-            except ValidationError as err:
-                first = err.errors()[0]
-                where = ".".join(map(str, first["loc"]))
-                raise ValueError(f"scenario {i + 1}: {where}: {first['msg']}") from None
-        return json.dumps(checked)
-
-    @property
-    def scenario_list(self) -> list[Scenario]:
-        """The what-if scenarios (see :mod:`scrutiny.abate.whatif`)."""
-        return [Scenario.model_validate(s) for s in json.loads(self.scenarios)]
-
-    @model_validator(mode="after")
-    def _points_fit_window(self):
-        if self.trend_min_points > self.trend_window:
-            raise ValueError(f"trend_min_points ({self.trend_min_points}) cannot exceed "
-                             f"trend_window ({self.trend_window})")
-        return self
-
-    @property
-    def target(self) -> str:
-        return self.contract
-
-    def load_subject(self) -> Contract:
-        """The contract, checked to have KPI results for the period."""
-        # The validated contract as kept by the scored-contract cache when its inputs are
-        # unchanged (identical to load_contract's; see scrutiny.score.cache).
-        from scrutiny.score.cache import scored_contract
-
-        contract, _ = scored_contract(self.contract)
-        months = contract.months
-        if self.month not in months:
-            raise NoDataForPeriodError(
-                f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
-                f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
-        if self.scenario_list:
-            self._check_scenarios(contract)
-        return contract
-
-    def _check_scenarios(self, contract: Contract) -> None:
-        """Refuse a scenario whose settings the terms refuse, before any notebook starts."""
-        from scrutiny.abate.terms import load_terms
-        from scrutiny.abate.whatif import apply_settings
-
-        terms = load_terms(contract)
-        for scenario in self.scenario_list:
-            try:
-                apply_settings(contract, terms, scenario.settings)
-            except TermsError as err:
-                raise ParameterError(f"key 'scenarios' ({scenario.name}): {err}") from None
-
-
-class CouncilReportParams(ReportParams):
-    """One council of a shared ICT service, against its peers (``notebooks/council_report.ipynb``).
-
-    Outputs go to ``<service>/<council>/<period>/`` so the councils of one service never
-    overwrite each other's reports.
-    """
-
-    subject: ClassVar[tuple[str, ...]] = ("service", "council")
-    examples: ClassVar[dict[str, str]] = {"service": "brent-lewisham-southwark",
-                                          "council": "brent", "period": "2018-01"}
-
-    report: Literal["council_report"]
-    service: SafeName = Field(description="shared-service data folder under data/")
-    council: SafeName = Field(description="the council this report is for (any case)")
-
-    @property
-    def target(self) -> str:
-        return f"{self.service}/{self.council.lower()}"
-
-    def load_subject(self) -> tuple[SharedService, str]:
-        """The shared service and the council's name as its data spell it, checked for data."""
-        from scrutiny.load.shared_service import load_shared_service
-        from scrutiny.systems.shared_ict import known_council, require_month
-
-        service = load_shared_service(self.service)
-        council = known_council(service, self.council)
-        require_month(service, council, self.month)
-        return service, council
-
-
-class PortfolioReportParams(ReportParams):
-    """A project portfolio at one snapshot (``notebooks/portfolio_report.ipynb``)."""
-
-    subject: ClassVar[tuple[str, ...]] = ("portfolio",)
-    examples: ClassVar[dict[str, str]] = {"portfolio": "lincolnshire-imt", "period": "2019-08"}
-
-    report: Literal["portfolio_report"]
-    period: Period = Field(description="the reporting snapshot, YYYY-MM")
-    portfolio: SafeName = Field(description="portfolio data folder under data/")
-
-    @property
-    def target(self) -> str:
-        return self.portfolio
-
-    def load_subject(self) -> Portfolio:
-        """The portfolio, checked to have project rows at the snapshot."""
-        from scrutiny.load.portfolio import load_portfolio
-        from scrutiny.systems.projects import require_snapshot
-
-        portfolio = load_portfolio(self.portfolio)
-        require_snapshot(portfolio, self.month)
-        return portfolio
-
-
 class QuarterReportParams(ReportParams):
     """A report about one quarter: ``period`` (its last month) is worked out, not written.
 
@@ -416,70 +269,6 @@ class QuarterReportParams(ReportParams):
         return {**raw, "period": period}
 
 
-class ActionPlanReportParams(QuarterReportParams):
-    """An action plan at one of its quarters (``notebooks/action_plan_report.ipynb``)."""
-
-    dataset_key: ClassVar[str] = "plan"
-    subject: ClassVar[tuple[str, ...]] = ("plan", "quarter")
-    examples: ClassVar[dict[str, str]] = {"plan": "south-vale-capita", "quarter": "Q1"}
-
-    report: Literal["action_plan_report"]
-    plan: SafeName = Field(description="action-plan data folder under data/")
-    quarter: str = Field(pattern=r"^Q\d$", description="a quarter of the plan, e.g. Q1")
-
-    @classmethod
-    def last_month(cls, dataset: str, quarter: str) -> str:
-        from scrutiny.systems.action_plan import quarter_last_month
-
-        return quarter_last_month(dataset, quarter)
-
-    @property
-    def target(self) -> str:
-        return self.plan
-
-    def load_subject(self):
-        """The action plan, checked to have the quarter."""
-        from scrutiny.load.action_plan import load_action_plan
-        from scrutiny.systems.action_plan import require_quarter
-
-        plan = load_action_plan(self.plan)
-        require_quarter(plan.info, self.quarter)
-        return plan
-
-
-class PartnershipReportParams(QuarterReportParams):
-    """A partnership's published statements for one quarter
-    (``notebooks/partnership_report.ipynb``)."""
-
-    dataset_key: ClassVar[str] = "partnership"
-    subject: ClassVar[tuple[str, ...]] = ("partnership", "quarter")
-    examples: ClassVar[dict[str, str]] = {"partnership": "lancashire-bt", "quarter": "2014/15 Q4"}
-
-    report: Literal["partnership_report"]
-    partnership: SafeName = Field(description="partnership data folder under data/")
-    quarter: str = Field(pattern=r"^\d{4}/\d{2} Q[1-4]$",
-                         description="financial quarter, e.g. 2014/15 Q4")
-
-    @classmethod
-    def last_month(cls, dataset: str, quarter: str) -> str:
-        from scrutiny.systems.partnership import quarter_last_month
-
-        return quarter_last_month(dataset, quarter)
-
-    @property
-    def target(self) -> str:
-        return self.partnership
-
-    def load_subject(self):
-        """The partnership, checked to have statements for the quarter."""
-        from scrutiny.load.partnership import load_partnership
-        from scrutiny.systems.partnership import require_quarter
-
-        partnership = load_partnership(self.partnership)
-        require_quarter(partnership, self.quarter)
-        return partnership
-
-
 class OpenedReport:
     """What every report object derives from its validated parameters.
 
@@ -505,16 +294,14 @@ class OpenedReport:
         """The parameters listed in the provenance appendix."""
         return self.params.provenance(self.params_file)
 
+    @classmethod
+    def opened(cls, params: ReportParams, params_file: str = "") -> Self:
+        """The report of ``params``: its subject loaded and checked for data.
 
-#: Report name -> parameters model. Kept beside the models rather than in render/: the batch only
-#: looks a name up, and report code, the CLI and tests reach the models without importing render.
-REPORTS: dict[str, type[ReportParams]] = {
-    "period_report": PeriodReportParams,
-    "council_report": CouncilReportParams,
-    "portfolio_report": PortfolioReportParams,
-    "action_plan_report": ActionPlanReportParams,
-    "partnership_report": PartnershipReportParams,
-}
+        Called by :func:`scrutiny.report.registry.open_report`; a report whose fields are not
+        ``(params, subject, params_file)`` overrides it.
+        """
+        return cls(params, params.load_subject(), params_file)
 
 
 #: The latest SOURCE_DATE_EPOCH a date can be made from (9999-12-31T23:59:59Z).
@@ -579,11 +366,13 @@ def load_params(path: Path, *, check_data: bool = True) -> ReportParams:
         raise ParameterError(str(err).replace(path.name, name, 1)) from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{name}: expected 'key: value' lines, e.g. 'report: period_report'")
+    from scrutiny.report import registry  # the kinds' models import this module
+
     report = raw.get("report")
-    if report not in REPORTS:
+    if report not in registry.KINDS:
         what = "missing key 'report'" if report is None else f"key 'report': unknown {report!r}"
-        raise ParameterError(f"{name}: {what}; use one of {', '.join(sorted(REPORTS))}")
-    model = REPORTS[report]
+        raise ParameterError(f"{name}: {what}; use one of {', '.join(registry.kind_names())}")
+    model = registry.model(report)
     try:
         params = model.model_validate(raw)
     except ValidationError as err:

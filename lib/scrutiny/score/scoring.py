@@ -40,7 +40,7 @@ from scrutiny.core.statuses import (
     STATUS_WORDS,
     status_codes,
 )
-from scrutiny.load.completeness import missing_kpi_months
+from scrutiny.load.completeness import DueMonths, missing_kpi_months
 from scrutiny.score.banding import band_codes
 
 if TYPE_CHECKING:  # summary_counts on cached scores should not import the loaders (pydantic)
@@ -48,7 +48,8 @@ if TYPE_CHECKING:  # summary_counts on cached scores should not import the loade
 
 SCORE_COLUMNS = [
     "kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction", "unit",
-    "basis", "override_reason", "glide_reason", "footnote", "description",
+    "basis", "override_reason", "glide_reason", "footnote", "description", "frequency",
+    "unit_label", "comment",
 ]
 
 
@@ -60,11 +61,13 @@ def score(contract: Contract) -> pd.DataFrame:
     pandas.DataFrame
         One row per KPI-month, sorted by service (contract order), KPI and month, with columns
         ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
-        override_reason, glide_reason, footnote, description``. ``value`` is NaN where the return
+        override_reason, glide_reason, footnote, description, frequency, unit_label, comment``
+        (``comment``: the supplier's commentary, ``""`` for none). ``value`` is NaN where the return
         has no number; ``status`` is the return's word (``""`` for a number); ``tsl``/``msl`` are
         the thresholds in force that month.
     """
-    kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit"]]
+    kpis = contract.kpis[["kpi_id", "service", "description", "tsl", "msl", "direction", "unit",
+                          "frequency", "unit_label"]]
     frame = with_missing_rows(contract).merge(kpis, on="kpi_id", how="left", validate="many_to_one")
     frame = _apply_ranges(frame, contract.overrides, ["tsl", "msl", "reason"], "override")
     frame = _apply_ranges(frame, contract.glides[contract.glides["kpi_id"] != ""], ["reason"],
@@ -84,11 +87,12 @@ def with_missing_rows(contract: Contract) -> pd.DataFrame:
     whose return is overdue and has not come (``contract.missing_returns``), else
     ``NOT_IN_RETURN``.
     """
-    missing = missing_kpi_months(contract.kpis, contract.returns, contract.scored_months)
+    missing = missing_kpi_months(contract.kpis, contract.returns, contract.scored_months,
+                                 DueMonths.of(contract.info))
     if missing.empty:
         return contract.returns
     no_return = missing["month"].isin(contract.missing_returns)
-    added = missing.assign(value="", footnote="", number=float("nan"),
+    added = missing.assign(value="", footnote="", comment="", number=float("nan"),
                            status=np.where(no_return, NO_RETURN, NOT_IN_RETURN))
     return pd.concat([contract.returns, added[list(contract.returns.columns)]],
                      ignore_index=True)

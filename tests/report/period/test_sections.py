@@ -8,17 +8,17 @@ import pytest
 from scrutiny.abate.abatement import mitigation_cost
 from scrutiny.insight.procurement import procurement_ratings, rating_counts
 from scrutiny.report.period import insight, money
-from scrutiny.report.period import scorecard as period_report
+from scrutiny.report.registry import open_report
 
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    return open_report("period_report", contract="lincolnshire-css", period="2016-06")
 
 
 @pytest.fixture(scope="module")
 def september():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2015-09")
+    return open_report("period_report", contract="lincolnshire-css", period="2015-09")
 
 
 def test_exceptions_register_has_a_labelled_row_per_kpi_not_green(june):
@@ -38,13 +38,14 @@ def test_trends_name_the_unassessed_kpis_and_chart_the_significant(june):
     assert markup.count("<figure>") == 1 and 'alt="F_KPI_01:' in markup
 
 
-def test_trends_list_green_drifting_kpis_only_when_there_are_some(june):
+def test_trends_list_green_drifting_kpis_only_when_there_are_some(june, monkeypatch):
     assert "Green, drifting" not in insight.trends_section(june).markup  # none in the seed
-    drifting = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    drifting = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     trends = june.trends.copy()
     pick = trends["kpi_id"].isin(["CSC_KPI_06", "CSC_KPI_07"])
     trends.loc[pick, "drifting"] = True
-    drifting.__dict__["trends"] = trends  # the cached trends, as if the data showed a drift
+    # The handle's trends, as if the data showed a drift.
+    monkeypatch.setattr(drifting.handle, "trend_table", lambda *args, **kwargs: trends)
     markup = insight.trends_section(drifting).markup
     assert "Green, drifting: CSC_KPI_06 (least headroom over target" in markup
     assert "and CSC_KPI_07" in markup and "would miss it within 3 months" in markup
@@ -98,6 +99,7 @@ def test_procurement_counts_are_the_librarys_and_partial_years_say_so(june, sept
 def test_each_table_is_computed_once_per_report(monkeypatch):
     """Scores, counts, trends and abatement (as charged, and without relief) once each."""
     from scrutiny.abate import abatement
+    from scrutiny.insight import contract_handle
     from scrutiny.report.period import insight, money, scorecard
 
     calls = {"score": 0, "abatement": 0, "relief": 0, "trends": 0, "counts": 0}
@@ -109,13 +111,15 @@ def test_each_table_is_computed_once_per_report(monkeypatch):
             return function(*args, **kwargs)
         return wrapper
 
-    for module in (scorecard, abatement):  # also what a section might call through abate
+    for module in (contract_handle, abatement):  # also what a section might call through abate
         monkeypatch.setattr(module, "score", counted("score", module.score))
         monkeypatch.setattr(module, "contract_abatement",
                             counted("abatement", module.contract_abatement))
-    monkeypatch.setattr(scorecard, "kpi_trends", counted("trends", scorecard.kpi_trends))
-    monkeypatch.setattr(scorecard, "summary_counts", counted("counts", scorecard.summary_counts))
-    rep = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    monkeypatch.setattr(contract_handle, "kpi_trends",
+                        counted("trends", contract_handle.kpi_trends))
+    monkeypatch.setattr(contract_handle, "summary_counts",
+                        counted("counts", contract_handle.summary_counts))
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     for section in (scorecard.headline, scorecard.summary_by_service, scorecard.kpi_heatmap,
                     insight.exceptions_section, insight.trends_section, money.abatement_section,
                     money.mitigation_section, insight.procurement_section,

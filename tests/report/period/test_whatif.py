@@ -9,8 +9,8 @@ import pytest
 
 from scrutiny.exceptions import ParameterError
 from scrutiny.report.params import load_params
-from scrutiny.report.period import scorecard as period_report
 from scrutiny.report.period import whatif
+from scrutiny.report.registry import open_report
 
 AMBER = {"name": "Amber at full points", "reason": "was half points too generous?",
          "set": {"amber_fraction": 1.0}}
@@ -20,8 +20,8 @@ BLUE = {"name": "Blue <b>pauses</b> runs", "reason": "renegotiation",
 
 @pytest.fixture(scope="module")
 def june():
-    return period_report.open_period_report(contract="lincolnshire-css", period="2016-06",
-                                            scenarios=[AMBER, BLUE])
+    return open_report("period_report", contract="lincolnshire-css", period="2016-06",
+                       scenarios=[AMBER, BLUE])
 
 
 def test_each_scenario_has_terms_side_by_side_and_twelve_months(june):
@@ -46,7 +46,7 @@ def test_scenario_names_are_escaped(june):
 
 
 def test_no_scenarios_says_so():
-    rep = period_report.open_period_report(contract="lincolnshire-css", period="2016-06")
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     assert "No alternative terms" in whatif.whatif_section(rep).markup
 
 

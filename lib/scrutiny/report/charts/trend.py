@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
+from scrutiny.core.units import axis_label
 from scrutiny.report.charts.style import GREY, RAG_COLOURS, styled
 
 #: Marker shapes differ by RAG too, so the points read without colour.
@@ -71,8 +72,9 @@ def kpi_trend(rows: pd.DataFrame, *, title: str) -> Figure:
     ax.set_ylim(low, high)
     ax.set_xticks(x, [m.strftime("%b %y") for m in rows["month"]], fontsize=8,
                   rotation=45 if len(rows) > 12 else 0)
-    unit = rows["unit"].iloc[0] if len(rows) else ""
-    ax.set_ylabel("per cent" if unit == "percent" else "count")
+    unit = rows["unit"].iloc[0] if len(rows) else "count"
+    label = rows["unit_label"].iloc[0] if len(rows) and "unit_label" in rows else ""
+    ax.set_ylabel(axis_label(unit, label))
     ax.set_title(textwrap.fill(title, 80), fontsize=10, loc="left")
     handles = [Line2D([], [], color="#1a1a1a", linestyle="--", label="TSL (target)"),
                Line2D([], [], color="#1a1a1a", linestyle=":", label="MSL (minimum)")]

@@ -11,6 +11,7 @@ import pandas as pd
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import BLUE, RAG_LABELS
+from scrutiny.core.units import format_value
 from scrutiny.exceptions import NoticeError
 from scrutiny.insight.narrative import join_words
 from scrutiny.insight.notice import notice_errors, performance_notice, undecided_inadequate
@@ -22,7 +23,6 @@ from scrutiny.insight.procurement import (
     RATINGS,
     REQUIRES_IMPROVEMENT,
     RatingRules,
-    procurement_ratings,
     rating_counts,
 )
 from scrutiny.insight.register import NONE_RECORDED
@@ -46,20 +46,25 @@ TREND_WORDS = {DETERIORATING: "Getting worse", IMPROVING: "Getting better",
                "stable": "No significant trend", NOT_ENOUGH_DATA: "Not assessed (too few months)"}
 
 
-def result_text(value: pd.Series, unit: pd.Series, basis: pd.Series) -> list[str]:
-    """A KPI result as read: ``92.5%`` or ``3``; the basis words when there is no number."""
-    return [_number(v) + ("%" if u == "percent" else "") if pd.notna(v) else b
-            for v, u, b in zip(value, unit, basis, strict=True)]
+def result_text(value: pd.Series, unit: pd.Series, basis: pd.Series,
+                label: pd.Series | None = None) -> list[str]:
+    """A KPI result with its unit (``92.5%``, ``3``, ``4.5 days``); the basis words when there
+    is no number. ``label`` is the KPI's ``unit_label`` (see :mod:`scrutiny.core.units`)."""
+    labels = label if label is not None else pd.Series("", index=value.index)
+    return [format_value(v, u, lab) if pd.notna(v) else b
+            for v, u, b, lab in zip(value, unit, basis, labels.fillna(""), strict=True)]
 
 
-def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def levels_text(tsl: pd.Series, msl: pd.Series, unit: pd.Series,
+                label: pd.Series | None = None) -> list[str]:
+    """``TSL / MSL`` with their unit: ``95% / 90%``, ``1 / 5``, ``GBP 1,000 / GBP 800``."""
+    labels = label if label is not None else pd.Series("", index=tsl.index)
+    return [f"{_level(t, u, lab)} / {_level(n, u, lab)}"
+            for t, n, u, lab in zip(tsl, msl, unit, labels.fillna(""), strict=True)]
 
 
-def levels_text(tsl: pd.Series, msl: pd.Series, unit: pd.Series) -> list[str]:
-    """``TSL / MSL`` as ``95% / 90%`` (or plain counts)."""
-    mark = np.where(unit.eq("percent"), "%", "")
-    return [f"{t:g}{m} / {n:g}{m}" for t, n, m in zip(tsl, msl, mark, strict=True)]
+def _level(value: float, unit: str, label: str) -> str:
+    return format_value(value, unit, label)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -73,18 +78,20 @@ def exceptions_section(rep: PeriodReport) -> Html:
         return report.paragraph(f"Every KPI was Green in {month_name(rep.period)}: there are "
                                 "no exceptions to report.")
     blue = reg["rag"].eq(BLUE)
-    unit = _units(rep, reg["kpi_id"])
+    unit, label = _units(rep, reg["kpi_id"]), _labels(rep, reg["kpi_id"])
     frame = pd.DataFrame({
         "KPI": reg["kpi_id"],
         "What it measures": reg["description"],
         "Status": [RAG_LABELS[r] for r in reg["rag"]],
         "rag": reg["rag"],
-        "Result": result_text(reg["value"], unit, reg["basis"]),
-        "Target / minimum": levels_text(reg["tsl"], reg["msl"], unit),
+        "Result": result_text(reg["value"], unit, reg["basis"], label),
+        "Target / minimum": levels_text(reg["tsl"], reg["msl"], unit, label),
         "Months failing in a row": [str(n) if n else "" for n in reg["run_length"]],
         "Mitigation reason (Blue only)": reg["reason"].where(
             reg["reason"].notna(), np.where(blue, "None recorded in the data held", "")),
     })
+    if reg["comment"].fillna("").ne("").any():  # only contracts whose suppliers comment
+        frame["Supplier's comment"] = reg["comment"].fillna("")
     counts = reg["rag"].value_counts()
     intro = (f"{len(reg)} KPIs were not Green in {month_name(rep.period)}: "
              + ", ".join(f"{counts.get(r, 0)} {RAG_LABELS[r]}" for r in ("red", "amber", "blue"))
@@ -103,6 +110,10 @@ def exceptions_section(rep: PeriodReport) -> Html:
 
 def _units(rep: PeriodReport, kpi_id: pd.Series) -> pd.Series:
     return kpi_id.map(rep.contract.kpis.set_index("kpi_id")["unit"])
+
+
+def _labels(rep: PeriodReport, kpi_id: pd.Series) -> pd.Series:
+    return kpi_id.map(rep.contract.kpis.set_index("kpi_id")["unit_label"]).fillna("")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -241,7 +252,7 @@ def rules_text(rules: RatingRules) -> str:
 def procurement_section(rep: PeriodReport) -> Html:
     """Ratings for the 12 months to the period: counts by rating, then each KPI below Good."""
     months, rules = rating_window(rep), RatingRules()
-    ratings = procurement_ratings(rep.scores, months[0], months[-1], rules)
+    ratings = rep.handle.ratings(months[0], months[-1], rules)
     counts = rating_counts(ratings)
     span = f"{month_name(months[0])} to {month_name(months[-1])}"
     short = (f" Results are held for only {len(months)} of these months, so this is a partial "
@@ -293,7 +304,7 @@ def notice_download(rep: PeriodReport, months: pd.PeriodIndex) -> Html:
     text = report.paragraph(
         "The ratings above as a Procurement Act contract performance notice (UK9), in the Open "
         "Contracting Data Standard format Find a Tender publishes." + todo)
-    ratings = procurement_ratings(rep.scores, start, end, RatingRules())
+    ratings = rep.handle.ratings(start, end, RatingRules())
     undecided = undecided_inadequate(rep.contract, ratings, start, end)
     failures = report.paragraph(
         "A performance failure is published only once the council has decided it (Procurement "

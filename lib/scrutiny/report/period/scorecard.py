@@ -1,6 +1,7 @@
 """The period report: one contract's KPI performance for one month, section by section.
 
-``notebooks/period_report.ipynb`` opens the report with :func:`open_period_report` and displays one
+``notebooks/period_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and displays one
 section per cell. Every section function takes the :class:`PeriodReport` and returns
 :class:`~scrutiny.report.html.Html`. This module holds the scorecard sections; the others live in
 :mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
@@ -14,44 +15,49 @@ from functools import cached_property
 
 import pandas as pd
 
-from scrutiny.abate.abatement import Abatement, contract_abatement
-from scrutiny.abate.terms import NO_TERMS, Terms, load_terms
+from scrutiny.abate.abatement import Abatement
+from scrutiny.abate.terms import NO_TERMS, Terms
 from scrutiny.core.months import month_label, month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
-from scrutiny.insight.register import exceptions_register
-from scrutiny.insight.trends import kpi_trends
+from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.load.contract import Contract
-from scrutiny.load.folder import CONTRACT_FILES, REASONS_FILE, TERMS_FILE
-from scrutiny.load.reasons import load_mitigation_reasons
-from scrutiny.load.terms import has_terms
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport, PeriodReportParams
+from scrutiny.report.params import OpenedReport
 from scrutiny.report.period.money import terms_table
+from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.score.reconcile import reconcile
-from scrutiny.score.scoring import score, summary_counts
 
 
 @dataclass(frozen=True)
 class PeriodReport(OpenedReport):
-    """Everything a period report's sections read, each table computed once on first use.
+    """A period report is the contract handle plus a window: what every section reads.
+
+    The handle (:class:`~scrutiny.insight.contract_handle.ContractHandle`) loads the contract
+    and caches every table computed from it (scores, terms, reasons, abatement, registers,
+    trends); the report only picks the window of months its parameters ask for.
 
     Parameters
     ----------
     params : PeriodReportParams
         The validated parameters; every knob and default lives there.
-    contract : Contract
-        The contract, checked to have results for the period.
+    handle : ContractHandle
+        The contract's handle, checked to have results for the period.
     params_file : str
         The parameters file of the run, named in the provenance appendix.
     """
 
     params: PeriodReportParams
-    contract: Contract
+    handle: ContractHandle
     params_file: str = ""
+
+    @property
+    def contract(self) -> Contract:
+        """The validated contract tables (``kpis``, ``returns``, ``overrides``, ...)."""
+        return self.handle.contract
 
     @property
     def trend_window(self) -> int:
@@ -71,16 +77,16 @@ class PeriodReport(OpenedReport):
 
     @property
     def services(self) -> list[str]:
-        return list(self.contract.info.services)
+        return self.handle.services
 
     @property
     def title(self) -> str:
         return f"{self.contract.info.title}: performance report for {month_name(self.period)}"
 
-    @cached_property
+    @property
     def scores(self) -> pd.DataFrame:
         """:func:`scrutiny.score.scoring.score` of the contract (every month held)."""
-        return score(self.contract)
+        return self.handle.scored
 
     @cached_property
     def _held_to_period(self) -> pd.PeriodIndex:
@@ -97,88 +103,48 @@ class PeriodReport(OpenedReport):
         """Up to ``heatmap_months`` months with results, ending with the period."""
         return self._held_to_period[-self.params.heatmap_months:]
 
-    @cached_property
+    @property
     def counts(self) -> pd.DataFrame:
         """Summary counts (service x month) of every month held up to the period."""
-        return summary_counts(self.scores, self.services, end=self.period)
+        return self.handle.counts(end=self.period)
 
-    @cached_property
+    @property
     def register(self) -> pd.DataFrame:
         """The period's exceptions register, with mitigation reasons."""
-        return exceptions_register(self.scores, self.period,
-                                   load_mitigation_reasons(self.contract))
+        return self.handle.register(self.period)
 
-    @cached_property
+    @property
     def trends(self) -> pd.DataFrame:
         """:func:`scrutiny.insight.trends.kpi_trends` over the report's trend window."""
-        return kpi_trends(self.scores, self.period, window=self.trend_window,
-                          min_points=self.trend_min_points, horizon=self.trend_horizon)
+        return self.handle.trend_table(self.period, self.trend_window,
+                                       min_points=self.trend_min_points,
+                                       horizon=self.trend_horizon)
 
-    @cached_property
+    @property
     def terms(self) -> Terms | None:
         """The contract's abatement terms (``terms.yaml`` and its points file); None if absent."""
-        return load_terms(self.contract) if has_terms(self.contract) else None
+        return self.handle.terms_if_any
 
-    @cached_property
+    @property
     def abatement(self) -> Abatement:
         """Abatement points and service credits of every month held (later months included)."""
-        return contract_abatement(self.contract, self.terms, scores=self.scores)
+        return self.handle.charged
 
     @property
     def scenarios(self) -> list:
         """What-if scenarios of the parameters (:class:`scrutiny.abate.whatif.Scenario`)."""
         return self.params.scenario_list
 
-    @cached_property
+    @property
     def relief(self) -> Abatement:
         """Abatement as it would be had no month been relieved (mitigation, glides)."""
-        return contract_abatement(self.contract, self.terms, scores=self.scores,
-                                  without_mitigation=True)
+        return self.handle.relief
 
     @property
     def input_files(self) -> list:
         """Every file the report could read, present or not: the contract's, the terms, points
         and mitigation reasons (the appendix lists those present; freshness records all)."""
-        return period_input_files(self.contract, self.terms)
-
-
-def period_input_files(contract: Contract, terms: Terms | None = None) -> list:
-    """The files a period report of ``contract`` could read, present or not (terms loaded when
-    not given): a file created after a render, such as the first ``overrides.csv``, must make
-    that render out of date."""
-    if terms is None and has_terms(contract):
-        terms = load_terms(contract)
-    folder = contract.folder
-    extra = [folder / TERMS_FILE, folder / REASONS_FILE]
-    if terms is not None:
-        extra.insert(1, folder / terms.params.points_file)
-    return [*(folder / f for f in CONTRACT_FILES), *extra]
-
-
-def open_period_report(params: PeriodReportParams | None = None, /, *, params_file: str = "",
-                       **values) -> PeriodReport:
-    """Open a period report from its validated parameters, or from their values.
-
-    Parameters
-    ----------
-    params : PeriodReportParams, optional
-        Already validated parameters (e.g. from :func:`scrutiny.report.params.load_params`).
-    params_file : str
-        The parameters file of the run, for the provenance appendix.
-    **values
-        Otherwise the parameters by name (``contract``, ``period``, knobs: see
-        :class:`~scrutiny.report.params.PeriodReportParams`), as a notebook passes them with
-        ``open_period_report(**PeriodReportParams.values_in(globals()))``.
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        The contract has no KPI results for the period.
-    """
-    params = params if params is not None else PeriodReportParams.from_values(values)
-    return PeriodReport(params, params.load_subject(), params_file)
+        return self.handle.input_files
 
 
 def title(rep: PeriodReport) -> Html:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scrutiny.abate.whatif import Scenario, apply_settings, compare, whatif_abatement
+from scrutiny.abate.whatif import Scenario, compare
 from scrutiny.core.months import month_name
 from scrutiny.insight.whatif_wording import explain, setting_values
 from scrutiny.report import html as report
@@ -39,8 +39,8 @@ def whatif_section(rep: PeriodReport) -> Html:
 def scenario_part(rep: PeriodReport, scenario: Scenario, months: pd.PeriodIndex,
                   span: str) -> Html:
     """One scenario: why it was asked, what it changes and why, terms, then month by month."""
-    plan = apply_settings(rep.contract, rep.terms, scenario.settings)
-    proposed = whatif_abatement(rep.contract, plan, rep.scores)
+    plan = rep.handle.plan_whatif(scenario.settings)
+    proposed = rep.handle.whatif_abatement(scenario.settings)
     start, end = months[0], months[-1]
     sentence = explain(plan, rep.abatement, proposed, start, end, span=span)
     values = setting_values(plan, rep.terms, rep.contract)

@@ -1,6 +1,7 @@
 """The portfolio report: a project portfolio's position at one reporting snapshot.
 
-``notebooks/portfolio_report.ipynb`` opens the report with :func:`open_portfolio_report` and
+``notebooks/portfolio_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and
 displays one section per cell; each section function takes the :class:`PortfolioReport` and
 returns :class:`~scrutiny.report.html.Html`.
 """
@@ -18,7 +19,8 @@ from scrutiny.load.folder import PORTFOLIO_FILE
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport, PortfolioReportParams
+from scrutiny.report.params import OpenedReport
+from scrutiny.report.portfolio.params import PortfolioReportParams
 from scrutiny.score.milestones import milestone_kpi_results
 from scrutiny.systems import projects as pj
 
@@ -66,24 +68,6 @@ class PortfolioReport(OpenedReport):
         """The latest earlier snapshot with project rows, if any."""
         earlier = self.portfolio.snapshots[self.portfolio.snapshots < self.period]
         return earlier[-1] if len(earlier) else None
-
-
-def open_portfolio_report(params: PortfolioReportParams | None = None, /, *,
-                          params_file: str = "", **values) -> PortfolioReport:
-    """Open a portfolio report from its validated parameters, or from their values.
-
-    ``values`` are the parameters by name (``portfolio``, ``period``: see
-    :class:`~scrutiny.report.params.PortfolioReportParams`).
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        The snapshot has no project rows.
-    """
-    params = params if params is not None else PortfolioReportParams.from_values(values)
-    return PortfolioReport(params, params.load_subject(), params_file)
 
 
 def title(rep: PortfolioReport) -> Html:

@@ -1,6 +1,7 @@
 """The partnership report: what a partnership's published statements say about one quarter.
 
-``notebooks/partnership_report.ipynb`` opens the report with :func:`open_partnership_report` and
+``notebooks/partnership_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and
 displays one section per cell; each section function takes the :class:`PartnershipReport` and
 returns :class:`~scrutiny.report.html.Html`. Such partnerships publish sentences, not KPI tables,
 so every figure shown is quoted with the sentence it comes from, and nothing is scored.
@@ -17,7 +18,7 @@ from scrutiny.core.months import month_name
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
-from scrutiny.report.params import PartnershipReportParams
+from scrutiny.report.partnership.params import PartnershipReportParams
 from scrutiny.systems import partnership as pt
 
 
@@ -29,6 +30,12 @@ class PartnershipReport:
     quarter: str
     generated_on: date
     parameters: dict = field(default_factory=dict)
+
+    @classmethod
+    def opened(cls, params: PartnershipReportParams, params_file: str = "") -> PartnershipReport:
+        """The report of ``params``: the partnership checked to have the quarter."""
+        return cls(params.load_subject(), params.quarter, params.generated_date(),
+                   params.provenance(params_file))
 
     @property
     def info(self):
@@ -44,25 +51,6 @@ class PartnershipReport:
     @property
     def previous(self) -> str:
         return pt.previous_quarter(self.quarter)
-
-
-def open_partnership_report(params: PartnershipReportParams | None = None, /, *,
-                            params_file: str = "", **values) -> PartnershipReport:
-    """Open a partnership report from its validated parameters, or from their values.
-
-    ``values`` are the parameters by name (``partnership``, ``quarter``, ``generated_on``: see
-    :class:`~scrutiny.report.params.PartnershipReportParams`).
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        No statements for the quarter.
-    """
-    params = params if params is not None else PartnershipReportParams.from_values(values)
-    return PartnershipReport(params.load_subject(), params.quarter, params.generated_date(),
-                             params.provenance(params_file))
 
 
 def title(rep: PartnershipReport) -> Html:

@@ -12,7 +12,7 @@ from scrutiny.exceptions import (
     UnknownContractError,
     UnknownKpiError,
 )
-from scrutiny.insight.workbench import HISTORY_COLUMNS, WHATIF_COLUMNS
+from scrutiny.insight.contract_handle import HISTORY_COLUMNS, WHATIF_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,28 @@ def test_a_contract_without_terms_or_reasons_still_answers(css_copy):
 
     with pytest.raises(InputValidationError, match="terms.yaml"):
         bare.abatement()
+
+
+def test_handle_computes_each_table_once_and_reports_read_its_cache(monkeypatch):
+    """One cache: the handle computes abatement once per set of terms; a period report's
+    tables are the handle's own objects, not copies."""
+    from scrutiny.insight import contract_handle
+    from scrutiny.report.registry import open_report
+
+    calls = []
+    real = contract_handle.contract_abatement
+    monkeypatch.setattr(contract_handle, "contract_abatement",
+                        lambda *a, **k: calls.append(k) or real(*a, **k))
+    rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
+    h = rep.handle
+    assert rep.abatement is h.charged and rep.relief is h.relief and rep.scores is h.scored
+    assert rep.register is h.register("Jun-16") and rep.counts is h.counts(end="2016-06")
+    amber = h.abatement(by="kpi", terms={"amber_fraction": 1.0})
+    again = h.abatement(by="kpi", terms={"amber_fraction": 1.0})
+    pd.testing.assert_frame_equal(amber, again)
+    assert h.whatif_abatement({"amber_fraction": 1.0}) is h.whatif_abatement(
+        {"amber_fraction": 1.0})
+    h.whatif("2015-07", "2016-06", amber_fraction=1.0)
+    h.abatement(without_mitigation=True)
+    # charged, relief, and amber at full points as changed terms: three runs in all.
+    assert len(calls) == 3

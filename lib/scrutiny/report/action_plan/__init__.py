@@ -1,6 +1,7 @@
 """The action-plan report: an action plan and the contract changes it carries, at one quarter.
 
-``notebooks/action_plan_report.ipynb`` opens the report with :func:`open_action_plan_report` and
+``notebooks/action_plan_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and
 displays one section per cell; each section function takes the :class:`ActionPlanReport` and
 returns :class:`~scrutiny.report.html.Html`. Nothing the source does not give is shown: a milestone
 without a published status has none here.
@@ -16,8 +17,8 @@ import pandas as pd
 from scrutiny.core.rag import RAG_LABELS
 from scrutiny.report import html as report
 from scrutiny.report import provenance
+from scrutiny.report.action_plan.params import ActionPlanReportParams
 from scrutiny.report.html import Html
-from scrutiny.report.params import ActionPlanReportParams
 from scrutiny.systems import action_plan as ap
 
 MONEY_NAMES = {"budget_2018_19": "Budget outside contract", "pressure_2018_19": "Pressure"}
@@ -31,6 +32,12 @@ class ActionPlanReport:
     quarter: str
     generated_on: date
     parameters: dict = field(default_factory=dict)
+
+    @classmethod
+    def opened(cls, params: ActionPlanReportParams, params_file: str = "") -> ActionPlanReport:
+        """The report of ``params``: the plan checked to have the quarter."""
+        return cls(params.load_subject(), params.quarter, params.generated_date(),
+                   params.provenance(params_file))
 
     @property
     def info(self):
@@ -48,25 +55,6 @@ class ActionPlanReport:
     @property
     def unit(self) -> str:
         return self.info.money_unit
-
-
-def open_action_plan_report(params: ActionPlanReportParams | None = None, /, *,
-                            params_file: str = "", **values) -> ActionPlanReport:
-    """Open an action-plan report from its validated parameters, or from their values.
-
-    ``values`` are the parameters by name (``plan``, ``quarter``, ``generated_on``: see
-    :class:`~scrutiny.report.params.ActionPlanReportParams`).
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        The plan has no such quarter.
-    """
-    params = params if params is not None else ActionPlanReportParams.from_values(values)
-    return ActionPlanReport(params.load_subject(), params.quarter, params.generated_date(),
-                            params.provenance(params_file))
 
 
 def title(rep: ActionPlanReport) -> Html:

@@ -1,6 +1,7 @@
 """The council report: one council of a shared ICT service, against its peers, for one month.
 
-``notebooks/council_report.ipynb`` opens the report with :func:`open_council_report` and displays
+``notebooks/council_report.ipynb`` opens the report with
+:func:`~scrutiny.report.registry.open_report` and displays
 one section per cell; each section function takes the :class:`CouncilReport` and returns
 :class:`~scrutiny.report.html.Html`.
 """
@@ -19,8 +20,9 @@ from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import risk as risk_chart
 from scrutiny.report.charts import shared_ict as council_chart
+from scrutiny.report.council.params import CouncilReportParams
 from scrutiny.report.html import Html
-from scrutiny.report.params import CouncilReportParams, OpenedReport
+from scrutiny.report.params import OpenedReport
 from scrutiny.systems import shared_ict as si
 
 #: Measures charted over the months: overall SLA, satisfaction and workload per employee.
@@ -53,6 +55,12 @@ class CouncilReport(OpenedReport):
         return (f"{self.service.info.title}: {self.council} performance report for "
                 f"{month_name(self.period)}")
 
+    @classmethod
+    def opened(cls, params: CouncilReportParams, params_file: str = "") -> CouncilReport:
+        """The report of ``params``: the service and the council as its data spell it."""
+        service, council = params.load_subject()
+        return cls(params, service, council, params_file)
+
     @property
     def peers(self) -> list[str]:
         return [c for c in self.service.info.councils if c != self.council]
@@ -62,25 +70,6 @@ class CouncilReport(OpenedReport):
         """:func:`scrutiny.systems.shared_ict.council_vs_peers` for the council and month."""
         return si.council_vs_peers(self.service.performance, self.service.metrics, self.council,
                                    self.period)
-
-
-def open_council_report(params: CouncilReportParams | None = None, /, *, params_file: str = "",
-                        **values) -> CouncilReport:
-    """Open a council report from its validated parameters, or from their values.
-
-    ``values`` are the parameters by name (``service``, ``council``, ``period``: see
-    :class:`~scrutiny.report.params.CouncilReportParams`).
-
-    Raises
-    ------
-    ParameterError
-        A value is unknown, missing or of the wrong type.
-    NoDataForPeriodError
-        Unknown council, or no results for it in the period.
-    """
-    params = params if params is not None else CouncilReportParams.from_values(values)
-    service, council = params.load_subject()
-    return CouncilReport(params, service, council, params_file)
 
 
 def title(rep: CouncilReport) -> Html:

@@ -1,17 +1,23 @@
-"""The analyst's way in: one handle per contract whose methods answer with DataFrames.
+"""The contract handle: one contract loaded once, and the one cache of everything derived from it.
 
 ``scrutiny.open_contract("lincolnshire-css")`` returns a :class:`ContractHandle`. It loads and
-scores the contract once, then every method (scores, abatement, one KPI's history, exceptions,
-trends, ratings, what-ifs) returns a pandas DataFrame. Months may be given as ``"2016-06"``,
-``"Jun-16"`` or a ``pandas.Period``. RAG columns hold :class:`~scrutiny.core.rag.RagWord` values
-(``Green``, ``Amber``, ``Red``, ``Blue``) that compare equal in any case, so
-``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work; ``scrutiny.RAG.GREEN`` is the
-constant. The command line prints these same tables, so there is one implementation of each.
+scores the contract once and owns the caching of its scores, terms, mitigation reasons,
+abatement (as charged, without relief, under changed terms), exceptions registers, trends,
+ratings and what-ifs. Period reports (:mod:`scrutiny.report.period`: the handle plus a window),
+the explorer and the command line all read through it, so nothing is loaded or computed twice
+and no other module keeps a second cache. Every public method returns a pandas DataFrame.
+
+Months may be given as ``"2016-06"``, ``"Jun-16"`` or a ``pandas.Period``. RAG columns hold
+:class:`~scrutiny.core.rag.RagWord` values (``Green``, ``Amber``, ``Red``, ``Blue``) that
+compare equal in any case, so ``frame[frame["rag"] == "Green"]`` and ``== "green"`` both work;
+``scrutiny.RAG.GREEN`` is the constant. The command line prints these same tables, so there is
+one implementation of each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -36,9 +42,11 @@ from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract
-from scrutiny.load.folder import TERMS_FILE
+from scrutiny.load.folder import CONTRACT_FILES, REASONS_FILE, TERMS_FILE
 from scrutiny.load.reasons import load_mitigation_reasons
+from scrutiny.load.terms import has_terms
 from scrutiny.score.cache import scored_contract
+from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
@@ -94,6 +102,8 @@ class ContractHandle:
 
     def __init__(self, contract: Contract):
         self.contract = contract
+        #: (what, key) -> result: registers, trends, ratings and what-ifs asked for so far.
+        self._memo: dict[tuple[str, Hashable], object] = {}
 
     def __repr__(self) -> str:
         months = self.contract.months
@@ -111,25 +121,98 @@ class ContractHandle:
         """The contract's title, e.g. ``Corporate Support Services contract``."""
         return self.contract.info.title
 
+    @property
+    def services(self) -> list[str]:
+        """The contract's service codes, in contract order."""
+        return list(self.contract.info.services)
+
     @cached_property
     def scored(self) -> pd.DataFrame:
         """Every KPI-month as scored (lower-case RAG codes): what the library functions take."""
         return score(self.contract)
 
-    @property
+    @cached_property
     def has_terms(self) -> bool:
         """True when the contract has abatement terms (``terms.yaml``); they are optional."""
-        return (self.contract.folder / TERMS_FILE).exists()
+        return has_terms(self.contract)
 
     @cached_property
     def terms(self) -> Terms:
-        """The contract's abatement terms (``terms.describe()`` gives them as a table)."""
+        """The contract's abatement terms (``terms.describe()`` gives them as a table).
+
+        Raises
+        ------
+        InputValidationError
+            If the contract has no ``terms.yaml`` (see :attr:`has_terms`) or it breaks its rules.
+        """
         return load_terms(self.contract)
+
+    @property
+    def terms_if_any(self) -> Terms | None:
+        """The contract's abatement terms, or None when it has none."""
+        return self.terms if self.has_terms else None
 
     @cached_property
     def reasons(self) -> pd.DataFrame:
         """The contract's mitigation reasons (empty when it records none)."""
         return load_mitigation_reasons(self.contract)
+
+    @cached_property
+    def charged(self) -> Abatement:
+        """Abatement points and service credits of every month held, under the contract's terms.
+
+        Raises
+        ------
+        InputValidationError
+            If the contract has no ``terms.yaml`` (see :attr:`has_terms`).
+        """
+        return contract_abatement(self.contract, self.terms, scores=self.scored)
+
+    @cached_property
+    def relief(self) -> Abatement:
+        """Abatement as it would be had no month been relieved (no mitigation, no glides)."""
+        return contract_abatement(self.contract, self.terms, scores=self.scored,
+                                  without_mitigation=True)
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the contract's figures could read, present or not: its tables, terms, points
+        and reasons. A file created after a render (the first ``overrides.csv``) must make that
+        render out of date, so absent files are listed too."""
+        folder = self.contract.folder
+        extra = [folder / TERMS_FILE, folder / REASONS_FILE]
+        if self.has_terms:
+            extra.insert(1, folder / self.terms.params.points_file)
+        return [*(folder / f for f in CONTRACT_FILES), *extra]
+
+    def counts(self, start: object = None, end: object = None) -> pd.DataFrame:
+        """RAG counts per service and month (and ``ALL``) from ``start`` to ``end`` (inclusive).
+
+        See :func:`scrutiny.score.scoring.summary_counts`; either end may be left open.
+        """
+        first = None if start is None else month(start)
+        last = None if end is None else month(end)
+        return self._cached("counts", (first, last), lambda: summary_counts(
+            self.scored, self.services, start=first, end=last))
+
+    def reconciliation(self) -> pd.DataFrame:
+        """Published summary cells that the KPI-level results do not reproduce."""
+        return reconcile(self.contract.published, self.counts())
+
+    def register(self, period: object) -> pd.DataFrame:
+        """The exceptions register of a month (lower-case RAG codes), with mitigation reasons."""
+        when = month(period)
+        return self._cached("register", when,
+                            lambda: exceptions_register(self.scored, when, self.reasons))
+
+    def trend_table(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
+                    alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
+        """:func:`scrutiny.insight.trends.kpi_trends` to ``period`` (lower-case RAG codes)."""
+        when = month(period)
+        return self._cached("trends", (when, window, min_points, alpha, horizon),
+                            lambda: kpi_trends(self.scored, when, window=window,
+                                               min_points=min_points, alpha=alpha,
+                                               horizon=horizon))
 
     def scores(self, start: object = None, end: object = None) -> pd.DataFrame:
         """One row per KPI-month from ``start`` to ``end`` (inclusive; default every month).
@@ -213,8 +296,7 @@ class ContractHandle:
 
         See :func:`scrutiny.insight.register.exceptions_register` for the columns.
         """
-        register = exceptions_register(self.scored, month(period), self.reasons)
-        return _with_rag_words(register)
+        return _with_rag_words(self.register(period))
 
     def trends(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
                alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
@@ -225,8 +307,8 @@ class ContractHandle:
         slope would take it below target within ``horizon`` months. See
         :func:`scrutiny.insight.trends.kpi_trends`.
         """
-        table = kpi_trends(self.scored, month(period), window=window, min_points=min_points,
-                           alpha=alpha, horizon=horizon)
+        table = self.trend_table(period, window, min_points=min_points, alpha=alpha,
+                                 horizon=horizon)
         return _with_rag_words(table)
 
     def narrative(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
@@ -238,18 +320,18 @@ class ContractHandle:
         when = month(period)
         require_period(self.scored, when)
         return period_narrative(
-            scores=self.scored,
-            counts=summary_counts(self.scored, list(self.contract.info.services)),
-            register=exceptions_register(self.scored, when, self.reasons),
-            trends=kpi_trends(self.scored, when, window=window, min_points=min_points,
-                              alpha=alpha, horizon=horizon),
+            scores=self.scored, counts=self.counts(), register=self.register(when),
+            trends=self.trend_table(when, window, min_points=min_points, alpha=alpha,
+                                    horizon=horizon),
             services=self.contract.info.services, period=when, window=window,
             min_points=min_points, alpha=alpha, horizon=horizon)
 
     def ratings(self, start: object, end: object,
                 rules: RatingRules | None = None) -> pd.DataFrame:
         """Procurement Act 2023 rating of each KPI from ``start`` to ``end``, with the counts."""
-        return procurement_ratings(self.scored, month(start), month(end), rules or RatingRules())
+        first, last, rules = month(start), month(end), rules or RatingRules()
+        return self._cached("ratings", (first, last, rules.model_dump_json()),
+                            lambda: procurement_ratings(self.scored, first, last, rules))
 
     def notice(self, start: object, end: object, ocid: str | None = None, *,
                draft: bool = False, rules: RatingRules | None = None,
@@ -312,9 +394,20 @@ class ContractHandle:
             For a term that cannot be set, or a value the terms' rules refuse.
         """
         first, last = self._range(start, end)
-        plan = self.plan_whatif({**(settings or {}), **changes})
-        proposed = whatif_abatement(self.contract, plan, self.scored)
-        return compare(self._own_abatement, proposed, first, last, by=by)
+        proposed = self.whatif_abatement({**(settings or {}), **changes})
+        return compare(self.charged, proposed, first, last, by=by)
+
+    def whatif_abatement(self, settings: Mapping[str, object]) -> Abatement:
+        """Abatement of every month held under the what-if ``settings``, once per settings.
+
+        Raises
+        ------
+        TermsError
+            For a term that cannot be set, or a value the terms' rules refuse.
+        """
+        plan = self.plan_whatif(settings)
+        return self._cached("whatif", _settings_key(settings),
+                            lambda: whatif_abatement(self.contract, plan, self.scored))
 
     def plan_whatif(self, settings: Mapping[str, object]) -> WhatIf:
         """Check what-if settings against the contract's terms (see :func:`apply_settings`)."""
@@ -347,20 +440,29 @@ class ContractHandle:
 
     def _abate(self, terms: Terms | Mapping[str, object] | None, *,
                without_mitigation: bool = False) -> Abatement:
+        if terms is None:
+            return self.relief if without_mitigation else self.charged
         if isinstance(terms, Mapping):
-            terms = self.changed_terms(**terms)
-        if terms is None and not without_mitigation:
-            return self._own_abatement
-        return contract_abatement(self.contract, terms or self.terms, scores=self.scored,
+            key = (_settings_key(terms), without_mitigation)
+            return self._cached("changed terms", key, lambda: self._abate(
+                self.changed_terms(**terms), without_mitigation=without_mitigation))
+        return contract_abatement(self.contract, terms, scores=self.scored,
                                   without_mitigation=without_mitigation)
 
-    @cached_property
-    def _own_abatement(self) -> Abatement:
-        return contract_abatement(self.contract, self.terms, scores=self.scored)
+    def _cached(self, what: str, key: Hashable, compute: Callable[[], object]):
+        """``compute()`` the first time ``(what, key)`` is asked for, the same object after."""
+        if (what, key) not in self._memo:
+            self._memo[what, key] = compute()
+        return self._memo[what, key]
 
     @cached_property
     def _descriptions(self) -> pd.DataFrame:
         return self.contract.kpis[["kpi_id", "description"]].drop_duplicates("kpi_id")
+
+
+def _settings_key(settings: Mapping[str, object]) -> str:
+    """What-if settings as one text, equal for equal settings (values may be lists)."""
+    return json.dumps(dict(settings), sort_keys=True, default=str)
 
 
 def _with_rag_words(frame: pd.DataFrame) -> pd.DataFrame:
