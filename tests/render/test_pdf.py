@@ -242,9 +242,8 @@ def test_no_heading_ends_a_page(printed):
 
 # -- The checks themselves find what they look for -----------------------------------------------
 
-#: The print rules that keep each table row on one page and set the print size, as written.
+#: The print rule that keeps each table row on one page, as the stylesheet writes it.
 ROW_RULE = "table, figure, .table-wrap, dl, tr, .note { break-inside: avoid; }"
-PRINT_SIZE = "body { font-size: 10.5pt; }"
 
 
 @pytest.mark.browser
