@@ -35,8 +35,9 @@ from scrutiny.report.structure import (
 
 def to_html(node: object) -> Html:
     """The committee HTML of a section or node (an :class:`Html` fragment passes through)."""
-    if isinstance(node, Section):
-        return report.join(*(to_html(p) for p in node.parts))
+    if isinstance(node, Section):  # flattened: an empty nested section adds no blank line
+        joined = report.join(*(to_html(p) for p in node.walk()))
+        return Html(joined, metadata={**joined.metadata, **_metadata(node)})
     if isinstance(node, Html):
         return node
     return _HTML[type(node)](node)
@@ -53,6 +54,13 @@ _HTML = {
                                   css_class=n.css_class),
     Figure: lambda n: report.figure(n.figure, alt=n.alt, caption=n.caption),
 }
+
+
+def _metadata(tree: Section) -> dict[str, object]:
+    """The display metadata of ``tree`` and its nested sections (the outer wins)."""
+    inner = [_metadata(p) for p in tree.parts if isinstance(p, Section)]
+    return {k: v for m in [*inner, dict(tree.metadata)] for k, v in m.items()}
+
 
 structure.HTML_FLAVOUR[:] = [to_html]
 

@@ -128,10 +128,13 @@ class Section:
         :class:`~scrutiny.report.html.Html` fragment.
     heading : str, optional
         The section's title (the notebook's ``##`` heading), for JSON and workbooks.
+    metadata : mapping, optional
+        Display metadata for the renderer (never shown), e.g. the input files' fingerprints.
     """
 
     parts: tuple = ()
     heading: str | None = None
+    metadata: Mapping[str, object] = field(default_factory=dict)
 
     def walk(self):
         """Yield every part in reading order, nested sections flattened."""

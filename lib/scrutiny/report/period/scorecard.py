@@ -2,8 +2,8 @@
 
 ``notebooks/period_report.ipynb`` opens the report with
 :func:`~scrutiny.report.registry.open_report` and displays one
-section per cell. Every section function takes the :class:`PeriodReport` and returns
-:class:`~scrutiny.report.html.Html`. This module holds the scorecard sections; the others live in
+section per cell. Every section function takes the :class:`PeriodReport` and returns a
+:class:`~scrutiny.report.structure.Section` (the title block returns HTML). This module holds the scorecard sections; the others live in
 :mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
 ``money``: abatement, service credits and the cost of mitigation).
 """
@@ -25,12 +25,11 @@ from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
-from scrutiny.report.flavours import to_html
 from scrutiny.report.html import Html
 from scrutiny.report.params import OpenedReport
 from scrutiny.report.period.money import terms_table
 from scrutiny.report.period.params import PeriodReportParams
-from scrutiny.report.structure import Paragraph, RagKey, Section, Table, section
+from scrutiny.report.structure import BulletList, Paragraph, RagKey, Section, Table, section
 from scrutiny.score.reconcile import reconcile
 
 
@@ -317,16 +316,15 @@ def reconciliation_section(rep: PeriodReport) -> Section:
               numeric=("Published", "From KPI results")), heading=RECONCILIATION)
 
 
-def provenance_section(rep: PeriodReport) -> Html:
+def provenance_section(rep: PeriodReport) -> Section:
     """Appendix: input files with SHA-256, parameters, terms, overrides in force, toolkit."""
     live = overrides_in_force(rep)
-    overrides = (report.bullet_list(
+    overrides = (BulletList(tuple(
         f"{k}: TSL {t:g} / MSL {m:g}, {span}. {r}" for k, t, m, span, r in
-        zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
-        if len(live) else report.paragraph("No overrides were in force in the months shown."))
-    return provenance.appendix(rep.input_files, rep.parameters, through=month_label(rep.period),
-                               extra=[
-        ("Abatement terms",
-         to_html(terms_table(rep.terms)) if rep.terms is not None
-         else report.paragraph(NO_TERMS)),
-        ("Overrides in force", overrides)])
+        zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True)))
+        if len(live) else Paragraph("No overrides were in force in the months shown."))
+    return provenance.appendix_section(
+        rep.input_files, rep.parameters, through=month_label(rep.period), extra=[
+            ("Abatement terms",
+             terms_table(rep.terms) if rep.terms is not None else Paragraph(NO_TERMS)),
+            ("Overrides in force", overrides)])
