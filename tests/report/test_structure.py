@@ -92,8 +92,8 @@ def test_a_section_shows_in_a_notebook_as_its_html():
 
 @pytest.fixture(scope="module")
 def june_sections():
-    from scrutiny.report.export import report_sections
     from scrutiny.config import PROJECT_ROOT
+    from scrutiny.report.export import report_sections
 
     return report_sections(PROJECT_ROOT / "params" / "lincolnshire-css" / "2016-06.yaml")[1]
 
@@ -106,9 +106,10 @@ def test_json_has_every_table_and_figure_of_the_html_and_no_html(june_sections):
         assert html.count("<table") == len(tables), tree.heading
         assert html.count("<figure>") == len(figures), tree.heading
         for table in tables:
-            assert f"<caption>{Markup.escape(table['caption'])}</caption>" in html
-            assert len(table["records"]) == html.split(
-                f"<caption>{Markup.escape(table['caption'])}")[1].split("</tbody>")[0].count("<tr>") - 1
+            caption = f"<caption>{Markup.escape(table['caption'])}</caption>"
+            assert caption in html
+            body = html.split(caption)[1].split("</tbody>")[0]
+            assert len(table["records"]) == body.count("<tr>") - 1  # less the heading row
         text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         assert "<table" not in text and "<p>" not in text and "data:image" not in text
     assert sum(len(t.tables) for t in june_sections) == 25  # 4 of them from two what-if scenarios

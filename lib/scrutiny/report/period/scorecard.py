@@ -3,9 +3,11 @@
 ``notebooks/period_report.ipynb`` opens the report with
 :func:`~scrutiny.report.registry.open_report` and displays one
 section per cell. Every section function takes the :class:`PeriodReport` and returns a
-:class:`~scrutiny.report.structure.Section` (the title block returns HTML). This module holds the scorecard sections; the others live in
-:mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
-``money``: abatement, service credits and the cost of mitigation).
+:class:`~scrutiny.report.structure.Section` (the title block returns HTML). This module holds
+the scorecard sections; the others live in :mod:`scrutiny.report.period` by concern
+(``insight``: exceptions, trends, Procurement Act ratings; ``money``: abatement, service credits
+and the cost of mitigation; ``whatif``: other terms). :mod:`scrutiny.report.period.sections`
+lists them in order.
 """
 
 from __future__ import annotations
