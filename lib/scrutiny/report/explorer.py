@@ -20,12 +20,11 @@ import yaml
 
 from scrutiny.abate.whatif import load_scenario as read_scenario
 from scrutiny.core.atomic import atomic_write
-from scrutiny.exceptions import ScrutinyError, TermsError
-
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
 from scrutiny.core.rag import RAG_LABELS, rag_words
 from scrutiny.core.units import with_unit
+from scrutiny.exceptions import ScrutinyError, TermsError
 from scrutiny.insight.contract_handle import ContractHandle, open_contract
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.load.contract import Contract
