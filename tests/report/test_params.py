@@ -132,6 +132,7 @@ EXAMPLES = {
     "partnership_report": "report: partnership_report\npartnership: lancashire-bt\n"
                           "quarter: 2014/15 Q3\n",
     "kpi_card": "report: kpi_card\ncontract: lincolnshire-css\nkpi: F_KPI_01\nperiod: 2016-05\n",
+    "annual_review": "report: annual_review\ncontract: lincolnshire-css\nyear: 2016\n",
 }
 
 
