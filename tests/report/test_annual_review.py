@@ -219,14 +219,14 @@ RED_MONTHS = {"2024-07", "2024-08", "2024-09"}
 
 def _return(month: pd.Period) -> str:
     label = month.strftime("%b-%y")
-    rows = [f"KPI,Freq.,TSL,MSL,{label},Comment",
-            f"WST_KPI_01,M,99,97,{95 if str(month) in RED_MONTHS else 99.5},"
+    rows = [f"KPI,KPI Short Desc,Freq.,TSL,MSL,{label},Comment",
+            f"WST_KPI_01,Bins,M,99,97,{95 if str(month) in RED_MONTHS else 99.5},"
             + ("Two vehicles off the road" if str(month) == "2024-08" else ""),
-            f"WST_KPI_02,M,50,80,{60 if str(month) == '2024-11' else 40},",
-            "WST_KPI_03,M,95,90,96,",
-            "CLN_KPI_02,M,95,90,96,"]
+            f"WST_KPI_02,Missed,M,50,80,{60 if str(month) == '2024-11' else 40},",
+            "WST_KPI_03,Put right,M,95,90,96,",
+            "CLN_KPI_02,Fly-tips,M,95,90,96,"]
     if month.month in (3, 6, 9, 12):
-        rows.append("CLN_KPI_01,Q,90,85,92,")
+        rows.append("CLN_KPI_01,Streets,Q,90,85,92,")
     return "\n".join(rows) + "\n"
 
 
@@ -286,7 +286,7 @@ def test_notice_year_writes_exactly_that_year(invented):
                for o in m["observations"]}
     assert periods == {json.dumps({"endDate": "2025-03-31T23:59:59Z",
                                    "startDate": "2024-04-01T00:00:00Z"}, sort_keys=True)}
-    ratings = {m["id"]: m["observations"][0]["measureClassification"]
+    ratings = {m["id"]: m["observations"][0]["measureClassification"]["id"]
                for m in release["contracts"][0]["implementation"]["metrics"]}
     assert ratings["WST_KPI_01"] == "significantlyBelow" and ratings["WST_KPI_02"] == \
         "slightlyBelow"

@@ -73,10 +73,12 @@ def with_default_months(jobs: Iterable[Job], contracts: Iterable[str] | None = N
 
 def _year_jobs(contract, period: str | None) -> list[Job]:
     """Default year-end reviews of ``contract``'s complete years (ending in ``period``, if given)."""
+    from scrutiny.core.contract_year import contract_year
     from scrutiny.insight.contract_year import complete_years
 
-    jobs = [year_job(contract.name, year) for year in complete_years(contract)]
-    return [job for job in jobs if period is None or job.parameters["period"] == period]
+    years = [y for y in complete_years(contract) if period is None
+             or month_label(contract_year(y, contract.info.year_end)[1]) == period]
+    return [year_job(contract.name, year) for year in years]
 
 
 def contract_year_jobs(contract: str, params_files: Iterable[Path], year: int) -> list[Job]:

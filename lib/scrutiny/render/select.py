@@ -71,7 +71,7 @@ def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
         return contract_jobs(contract, find_params(), period=period, latest=latest)
     filtered = not params_files and bool(period or council)  # every file, then filtered
     paths = [*params_files, *(find_params() if render_all or filtered else [])]
-    if not paths:
+    if not paths and not render_all:  # --all with no parameters files: every month held
         raise SelectionError("name parameters files, use --contract NAME --period YYYY-MM, or "
                              "--all (optionally with --period or --council)")
     selected = plan(dict.fromkeys(paths), period=period, council=council)
