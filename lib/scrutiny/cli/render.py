@@ -46,8 +46,8 @@ from scrutiny.exceptions import RenderError
                    "verify); the reason is logged in its damage_log.csv.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
                    contract: str | None, latest: bool, year: int | None, council: str | None,
-                   jobs: int, kernel: str | None, progress: bool, pdf: bool, force: bool, executor: str,
-                   scheduler: str | None, accept_damage: str | None) -> None:
+                   jobs: int, kernel: str | None, progress: bool, pdf: bool, force: bool,
+                   executor: str, scheduler: str | None, accept_damage: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
     --latest), or everything (--all: every parameters file and every month of every contract).
 

@@ -29,7 +29,8 @@ class ContractYear:
     start, end : pandas.Period
         First and last month of the contract year (twelve months).
     held : pandas.PeriodIndex
-        Months of the year scored (a return held, or overdue and so Red), ascending (may be fewer than twelve).
+        Months of the year scored (a return held, or overdue and so Red), ascending; may be
+        fewer than twelve.
     """
 
     year: int

@@ -72,7 +72,7 @@ def with_default_months(jobs: Iterable[Job], contracts: Iterable[str] | None = N
 
 
 def _year_jobs(contract, period: str | None) -> list[Job]:
-    """Default year-end reviews of ``contract``'s complete years (ending in ``period``, if given)."""
+    """Default year-end reviews of ``contract``'s complete years (those ending in ``period``)."""
     from scrutiny.core.contract_year import contract_year
     from scrutiny.insight.contract_year import complete_years
 

@@ -100,7 +100,6 @@ class AnnualReviewParams(ReportParams):
     def load_subject(self) -> ContractHandle:
         """The contract's handle, checked to hold results for some month of the year."""
         from scrutiny.insight.contract_handle import open_contract
-
         from scrutiny.insight.contract_year import year_of_contract
 
         handle = open_contract(self.contract)

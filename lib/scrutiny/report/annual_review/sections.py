@@ -195,8 +195,8 @@ def comparison_section(rev: AnnualReview) -> Html:
     note = ("" if before.complete and rev.year.complete else
             " The years hold different numbers of months, so compare shares, not totals.")
     return report.join(
-        report.paragraph(f"{rev.year.label} beside {before.label} (results held for {before.held_text()})."
-                         + note),
+        report.paragraph(f"{rev.year.label} beside {before.label} (results held for "
+                         f"{before.held_text()})." + note),
         report.table(frame, caption=f"{rev.year.label} compared with {before.label}",
                      row_header="Measure", numeric=[before.label, rev.year.label]))
 
