@@ -43,7 +43,7 @@ class AnnualReviewParams(ReportParams):
     """
 
     subject: ClassVar[tuple[str, ...]] = ("contract", "year")
-    examples: ClassVar[dict[str, str]] = {"contract": "lincolnshire-css", "year": "2015"}
+    examples: ClassVar[dict[str, str | int]] = {"contract": "lincolnshire-css", "year": 2015}
 
     report: Literal["annual_review"]
     contract: SafeName = Field(description="data folder under data/")
