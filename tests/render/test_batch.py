@@ -123,6 +123,7 @@ def test_index_links_every_report_relatively(rendered):
                      "south-vale-capita/2018-09/action_plan_report.html"]
     assert all((root / link).is_file() for link in links)
     assert ">Performance report for June 2016</a>" in index
+    assert ">Year-end review 2015-16 (April 2015 to March 2016)</a>" in index
     assert ("<h2>Corporate Support Services contract (Lincolnshire County Council and Serco)"
             "</h2>") in index
     assert "<h2>Shared ICT service (Hosted by Brent for Brent, Lewisham, Southwark)</h2>" in index

@@ -47,12 +47,12 @@ def _gbp(value: float) -> str:
 
 
 def title(rev: AnnualReview) -> Html:
-    """The ``<h1>``: contract and year; the year's months; generated-on date."""
+    """The ``<h1>``: contract, year and its months; council and supplier (the subtitle every
+    report of the contract shares: the index heads the contract's group with it)."""
     info = rev.handle.contract.info
     return report.title_block(
-        f"{info.title}: year-end review {rev.year.label}",
-        subtitle=f"{info.council} and {info.supplier}, contract year {rev.year.span_text()}",
-        generated_on=rev.generated_on)
+        f"{info.title}: year-end review {rev.year.label} ({rev.year.span_text()})",
+        subtitle=f"{info.council} and {info.supplier}", generated_on=rev.generated_on)
 
 
 def coverage(rev: AnnualReview) -> Html:
