@@ -149,6 +149,7 @@ def test_decisions_of_the_year_are_listed_with_their_reasons(review):
     text = text_of(ar.decisions_section(review))
     assert "PM_KPI_08" in text and "October 2015 onwards" not in text
     assert "October 2015 to June 2016" in text  # the decision's own months, as recorded
+    assert "mitigate February 2016 Lincolnshire" in text  # one month: named once
     assert "agreement was made to lower the TSL to 65%" in text  # ACF_KPI_03's override
     assert "CSC_KPI_04" not in text  # mitigated in June 2016, after the year
     assert "15 KPI-months of the year were scored Blue" in text

@@ -224,7 +224,8 @@ def _range_text(frame: pd.DataFrame) -> list[str]:
         last = str(row["to_month"]) if pd.notna(row["to_month"]) else ""
         if last in ("", "NaT", "None", "nan"):
             return f"{first} onwards"
-        return f"{first} to {month_name(pd.Period(last, freq='M'))}"
+        last = month_name(pd.Period(last, freq="M"))
+        return first if last == first else f"{first} to {last}"
     return [one(row) for _, row in frame.iterrows()]
 
 
