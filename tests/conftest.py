@@ -51,6 +51,7 @@ RENDERED = {
     "action_plan_report": "params/south-vale-capita/2018-09.yaml",
     "partnership_report": "params/lancashire-bt/2015-03.yaml",
     "kpi_card": "params/lincolnshire-css/CSC_KPI_04-2016-06.yaml",
+    "annual_review": "params/lincolnshire-css/annual-2015.yaml",
 }
 
 

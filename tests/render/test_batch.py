@@ -116,12 +116,14 @@ def test_index_links_every_report_relatively(rendered):
     links = re.findall(r'href="([^"]+)"', index)
     assert links == ["brent-lewisham-southwark/brent/2018-01/council_report.html",
                      "lancashire-bt/2015-03/partnership_report.html",
+                     "lincolnshire-css/2015-16/annual_review.html",
                      "lincolnshire-css/2016-06/period_report.html",
                      "lincolnshire-css/CSC_KPI_04/2016-06/kpi_card.html",
                      "lincolnshire-imt/2019-08/portfolio_report.html",
                      "south-vale-capita/2018-09/action_plan_report.html"]
     assert all((root / link).is_file() for link in links)
     assert ">Performance report for June 2016</a>" in index
+    assert ">Year-end review 2015-16 (April 2015 to March 2016)</a>" in index
     assert ("<h2>Corporate Support Services contract (Lincolnshire County Council and Serco)"
             "</h2>") in index
     assert "<h2>Shared ICT service (Hosted by Brent for Brent, Lewisham, Southwark)</h2>" in index
@@ -216,9 +218,10 @@ def test_plan_filters_by_period_and_council(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     every = sorted(PARAMS.glob("*.yaml"))
     assert [j.name for j in render.plan(every, period="2016-03")] == [
+        "lincolnshire-css/2015-16/annual_review",  # contract year 2015-16 ends in March 2016
         "lincolnshire-css/2016-03/period_report"]
     kinds = [j.stem.name for j in render.plan(every, council="Lincolnshire-CSS")]
-    assert sorted(kinds) == ["kpi_card"] + ["period_report"] * 12
+    assert sorted(kinds) == ["annual_review", "kpi_card"] + ["period_report"] * 12
     assert render.plan(every, council="brent") == []
     job = render.plan([PARAMS / "2016-06.yaml"])[0]
     assert job.parameters["params_file"] == "params/lincolnshire-css/2016-06.yaml"

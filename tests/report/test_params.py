@@ -31,7 +31,8 @@ def write(tmp_path: Path, text: str, name: str = "2016-06.yaml") -> Path:
 def test_every_committed_params_file_is_valid_and_named_after_its_period():
     files = find_params()
     loaded = [load_params(f) for f in files]
-    assert all(f.stem.endswith(p.period) for f, p in zip(files, loaded, strict=True))
+    assert all(f.stem.endswith(str(p.year) if p.report == "annual_review" else p.period)
+               for f, p in zip(files, loaded, strict=True))  # a year-end review: its year
     by_report = {name: [p for p in loaded if p.report == name] for name in KINDS}
     css = [p.period for p in by_report["period_report"]]
     assert len(css) == 12 and css[0] == "2015-07" and css[-1] == "2016-06"
@@ -43,6 +44,8 @@ def test_every_committed_params_file_is_valid_and_named_after_its_period():
         ("south-vale-capita", "Q1", "2018-09")]
     assert sorted((p.quarter, p.period) for p in by_report["partnership_report"]) == [
         ("2014/15 Q3", "2014-12"), ("2014/15 Q4", "2015-03")]
+    assert [(p.contract, p.year, p.period) for p in by_report["annual_review"]] == [
+        ("lincolnshire-css", 2015, "2016-03")]
     stems = [p.output_stem() for p in loaded]
     assert len(set(stems)) == len(stems)  # no two reports write the same file
 
@@ -132,6 +135,7 @@ EXAMPLES = {
     "partnership_report": "report: partnership_report\npartnership: lancashire-bt\n"
                           "quarter: 2014/15 Q3\n",
     "kpi_card": "report: kpi_card\ncontract: lincolnshire-css\nkpi: F_KPI_01\nperiod: 2016-05\n",
+    "annual_review": "report: annual_review\ncontract: lincolnshire-css\nyear: 2016\n",
 }
 
 

@@ -14,8 +14,11 @@ from scrutiny.cli.output import CONTRACT_OPTION, check_output, month_option
 
 @click.command()
 @CONTRACT_OPTION
-@month_option("--from", "First month of the assessment period.", required=True)
-@month_option("--to", "Last month of the assessment period.", required=True)
+@month_option("--from", "First month of the assessment period (or give --year).")
+@month_option("--to", "Last month of the assessment period (or give --year).")
+@click.option("--year", type=int, metavar="YYYY",
+              help="The contract year that starts in YYYY (2025: April 2025 to March 2026 for a "
+                   "March year end; contract.yaml year_end_month), over its months held.")
 @click.option("--ocid", metavar="OCID",
               help="The contracting process's Open Contracting ID, e.g. ocds-h6vhtk-0123ab "
                    "(default: contract.yaml's ocid).")
@@ -29,7 +32,7 @@ from scrutiny.cli.output import CONTRACT_OPTION, check_output, month_option
                    "FILE.xlsx.")
 @DATA_DIR_OPTION
 def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
-           sheet: Path | None, data_dir: Path | None, **months) -> None:
+           sheet: Path | None, data_dir: Path | None, year: int | None, **months) -> None:
     """Contract performance notice (UK9) for a period, as an OCDS release package."""
     from scrutiny.core.atomic import atomic_write
     from scrutiny.exceptions import NoticeError
@@ -40,8 +43,9 @@ def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
     for target in (output, sheet):  # before any work: never over evidence or into data/
         if target is not None:
             check_output(target, data_dir)
-    package = open_contract(contract, data_dir).notice(months["from"], months["to"], ocid,
-                                                       draft=draft)
+    handle = open_contract(contract, data_dir)
+    start, end = _period(handle, year, months["from"], months["to"])
+    package = handle.notice(start, end, ocid, draft=draft)
     if sheet is not None:
         from scrutiny.report.notice_sheet import write_sheet
 
@@ -53,6 +57,21 @@ def notice(contract: str, ocid: str | None, draft: bool, output: Path | None,
         return
     atomic_write(output, text)
     click.echo(f"wrote {output}")
+
+
+def _period(handle, year, start, end):
+    """The assessment period: ``--from``/``--to``, or the months held in contract year ``--year``.
+    """
+    if year is None:
+        if start is None or end is None:
+            raise click.UsageError("give --from YYYY-MM and --to YYYY-MM, or --year YYYY")
+        return start, end
+    if start is not None or end is not None:
+        raise click.UsageError("give --year or --from/--to, not both")
+    from scrutiny.insight.contract_year import year_of_contract
+
+    held = year_of_contract(handle.contract, year)
+    return held.first_held, held.last_held
 
 
 COMMANDS = [notice]

@@ -19,6 +19,9 @@ from scrutiny.exceptions import RenderError
               help="The period report of this contract for --period or --latest (a parameters "
                    "file for that month is used if there is one, else the defaults).")
 @click.option("--latest", is_flag=True, help="With --contract: its latest month held.")
+@click.option("--year", type=int, metavar="YYYY",
+              help="With --contract: its year-end review of the contract year that starts in "
+                   "YYYY (2025: April 2025 to March 2026 for a March year end).")
 @click.option("--council", metavar="NAME",
               help="Only reports for this contract/council (its outputs folder or params folder).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -42,9 +45,9 @@ from scrutiny.exceptions import RenderError
               help="Render although a contract's store of returns does not verify (scrutiny "
                    "verify); the reason is logged in its damage_log.csv.")
 def render_command(params_files: tuple[Path, ...], render_all: bool, period: str | None,
-                   contract: str | None, latest: bool, council: str | None, jobs: int,
-                   kernel: str | None, progress: bool, pdf: bool, force: bool, executor: str,
-                   scheduler: str | None, accept_damage: str | None) -> None:
+                   contract: str | None, latest: bool, year: int | None, council: str | None,
+                   jobs: int, kernel: str | None, progress: bool, pdf: bool, force: bool,
+                   executor: str, scheduler: str | None, accept_damage: str | None) -> None:
     """Render reports: each PARAMS_FILE, one contract's month (--contract with --period or
     --latest), or everything (--all: every parameters file and every month of every contract).
 
@@ -57,7 +60,8 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
 
     try:
         selected = select(params_files, render_all=render_all, period=period, contract=contract,
-                          latest=latest, council=council, executor=executor, scheduler=scheduler)
+                          latest=latest, council=council, executor=executor, scheduler=scheduler,
+                          year=year)
     except SelectionError as err:  # the options themselves: click's usage message
         raise click.UsageError(str(err)) from None
     _run(selected, jobs=jobs, kernel=kernel, progress=progress, force=force, executor=executor,

@@ -17,11 +17,13 @@ from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.render.batch import Job, plan
+from scrutiny.report.annual_review.params import AnnualReviewParams
 from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.score.cache import scored_contract
 
 #: What the provenance appendix names instead of a parameters file.
 DEFAULTS_SOURCE = "defaults of period_report (no parameters file)"
+YEAR_DEFAULTS_SOURCE = "defaults of annual_review (no parameters file)"
 
 
 
@@ -39,20 +41,55 @@ def default_job(contract: str, period: str) -> Job:
                params.notebook_parameters(params_file=DEFAULTS_SOURCE))
 
 
+def year_job(contract: str, year: int) -> Job:
+    """The year-end review of ``contract`` for contract year ``year`` with default knobs.
+
+    Raises
+    ------
+    NoDataForPeriodError
+        The contract holds no results in that year.
+    """
+    params = AnnualReviewParams(report="annual_review", contract=contract, year=year)
+    params.check_data()
+    return Job(YEAR_DEFAULTS_SOURCE, params.notebook(), params.output_stem(),
+               params.notebook_parameters(params_file=YEAR_DEFAULTS_SOURCE))
+
+
 def with_default_months(jobs: Iterable[Job], contracts: Iterable[str] | None = None, *,
                         period: str | None = None) -> list[Job]:
-    """``jobs`` plus a default job for every held month of ``contracts`` not already covered."""
+    """``jobs`` plus a default job for every held month of ``contracts`` not already covered,
+    and a year-end review of every complete contract year (all twelve months scored)."""
     jobs = list(jobs)
     covered = {job.stem for job in jobs}
     with reuse_loaded_contracts():
         for contract in (kpi_contracts() if contracts is None else contracts):
-            for month in load_contract(contract).months:
+            loaded = load_contract(contract)
+            for month in loaded.months:
                 label = month_label(month)
                 if period is not None and label != period:
                     continue
                 if Path(contract) / label / "period_report" not in covered:
                     jobs.append(default_job(contract, label))
+            jobs += [job for job in _year_jobs(loaded, period) if job.stem not in covered]
     return sorted(jobs, key=lambda j: j.name)
+
+
+def _year_jobs(contract, period: str | None) -> list[Job]:
+    """Default year-end reviews of ``contract``'s complete years (those ending in ``period``)."""
+    from scrutiny.core.contract_year import contract_year
+    from scrutiny.insight.contract_year import complete_years
+
+    years = [y for y in complete_years(contract) if period is None
+             or month_label(contract_year(y, contract.info.year_end)[1]) == period]
+    return [year_job(contract.name, year) for year in years]
+
+
+def contract_year_jobs(contract: str, params_files: Iterable[Path], year: int) -> list[Job]:
+    """The year-end review of one contract for contract year ``year`` (a parameters file for
+    that contract and year is used when one exists)."""
+    job = year_job(contract, year)
+    matching = [j for j in plan(params_files) if j.stem == job.stem]
+    return matching or [job]
 
 
 def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | None = None,

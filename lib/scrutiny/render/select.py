@@ -13,14 +13,19 @@ from pathlib import Path
 
 from scrutiny.exceptions import ParameterError, SelectionError
 from scrutiny.render.batch import Job, plan
-from scrutiny.render.monthly import contract_jobs, kpi_contracts, with_default_months
+from scrutiny.render.monthly import (
+    contract_jobs,
+    contract_year_jobs,
+    kpi_contracts,
+    with_default_months,
+)
 from scrutiny.report.params import find_params, params_root
 
 
 def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
            period: str | None = None, contract: str | None = None, latest: bool = False,
            council: str | None = None, executor: str = "local",
-           scheduler: str | None = None) -> list[Job]:
+           scheduler: str | None = None, year: int | None = None) -> list[Job]:
     """The validated jobs the render options ask for, before anything runs.
 
     Parameters
@@ -36,6 +41,8 @@ def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
         The period report of this contract for ``period`` (or its latest month, ``latest``).
     council : str, optional
         Only reports for this contract or council.
+    year : int, optional
+        With ``contract``: its year-end review of the contract year starting in ``year``.
     executor, scheduler : str
         Where the jobs will run; checked here with the other options, before anything is read.
 
@@ -55,6 +62,8 @@ def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
         from scrutiny.render.executors import check_scheduler
 
         check_scheduler(scheduler)  # before anything is planned or started
+    if year is not None:
+        return _year(contract, year, period=period, latest=latest)
     if contract:
         if params_files or render_all:
             raise SelectionError("--contract renders one month; do not combine it with "
@@ -62,7 +71,7 @@ def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
         return contract_jobs(contract, find_params(), period=period, latest=latest)
     filtered = not params_files and bool(period or council)  # every file, then filtered
     paths = [*params_files, *(find_params() if render_all or filtered else [])]
-    if not paths:
+    if not paths and not render_all:  # --all with no parameters files: every month held
         raise SelectionError("name parameters files, use --contract NAME --period YYYY-MM, or "
                              "--all (optionally with --period or --council)")
     selected = plan(dict.fromkeys(paths), period=period, council=council)
@@ -73,6 +82,14 @@ def select(params_files: Sequence[Path] = (), *, render_all: bool = False,
         raise ParameterError(f"no parameters file under {params_root().name}/ matches "
                              f"period={period or 'any'} council={council or 'any'}")
     return selected
+
+
+def _year(contract: str | None, year: int, *, period: str | None, latest: bool) -> list[Job]:
+    """The year-end review ``--contract NAME --year YYYY`` asks for."""
+    if not contract or period or latest:
+        raise SelectionError("--year YYYY renders one contract's year-end review: give it with "
+                             "--contract NAME, without --period or --latest")
+    return contract_year_jobs(contract, find_params(), year)
 
 
 def _month(period: str | None) -> str | None:

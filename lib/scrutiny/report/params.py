@@ -108,7 +108,7 @@ class ReportParams(BaseModel):
     #: Fields naming what the report is about; they come first (notebook cell, provenance).
     subject: ClassVar[tuple[str, ...]] = ()
     #: Values the notebook's parameters cell shows for required fields (a working example).
-    examples: ClassVar[dict[str, str]] = {}
+    examples: ClassVar[dict[str, str | int]] = {}
 
     report: str
     period: Period

@@ -76,6 +76,9 @@ KINDS: dict[str, ReportKind] = {
         "scrutiny.report.partnership:PartnershipReport"),
     "kpi_card": ReportKind("scrutiny.report.kpi_card.params:KpiCardParams",
                            "scrutiny.report.kpi_card:KpiCard"),
+    "annual_review": ReportKind("scrutiny.report.annual_review.params:AnnualReviewParams",
+                                "scrutiny.report.annual_review:AnnualReview",
+                                ("scrutiny.report.annual_review.sections",)),
 }
 
 
