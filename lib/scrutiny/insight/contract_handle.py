@@ -36,7 +36,7 @@ from scrutiny.abate.whatif import (
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
-from scrutiny.exceptions import NoticeError, UnknownKpiError
+from scrutiny.exceptions import NoticeError, TermsError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register
@@ -240,8 +240,10 @@ class ContractHandle:
             an ``ALL`` row per month. ``kpi``: one row per KPI-month with the run length,
             multiplier and points that make it up. ``month``: one row per month, all services.
         terms : Terms or mapping, optional
-            Terms to use instead of the contract's own: a :class:`Terms`, or changes to them
-            such as ``{"amber_fraction": 1.0}``.
+            Terms to use instead of the contract's own: a :class:`Terms`, or what-if settings
+            such as ``{"amber_fraction": 1.0}`` or ``{"tsl.CSC_KPI_04": 10}``, read by the one
+            parser every door uses (:func:`scrutiny.abate.whatif.parse_settings`): every key
+            is applied (``tsl.*``/``msl.*`` re-score the KPI's months) or refused.
         without_mitigation : bool
             Score Blue months as if no mitigation or glide had been granted.
         """
@@ -402,7 +404,7 @@ class ContractHandle:
             For a term that cannot be set, or a value the terms' rules refuse.
         """
         plan = self.plan_whatif(settings)
-        return self._cached("whatif", _settings_key(settings),
+        return self._cached("whatif", _settings_key(plan.settings),
                             lambda: whatif_abatement(self.contract, plan, self.scored))
 
     def plan_whatif(self, settings: Mapping[str, object]) -> WhatIf:
@@ -415,9 +417,16 @@ class ContractHandle:
         Raises
         ------
         TermsError
-            For a term that cannot be set, or a value the terms' rules refuse.
+            For a term that cannot be set, a value the terms' rules refuse, or a threshold
+            (``tsl.*``/``msl.*``): those re-score KPI-months, which :class:`Terms` cannot carry;
+            give them to :meth:`abatement` or :meth:`whatif` instead.
         """
-        return self.plan_whatif(changes).terms
+        plan = self.plan_whatif(changes)
+        if plan.thresholds:
+            raise TermsError("changed_terms cannot carry tsl.*/msl.* (they re-score KPI-months, "
+                             "not terms); pass them as abatement(terms={...}) or "
+                             "whatif(settings={...})")
+        return plan.terms
 
     def held_range(self, start: object = None, end: object = None
                    ) -> tuple[pd.Period, pd.Period]:
@@ -439,9 +448,12 @@ class ContractHandle:
         if terms is None:
             return self.relief if without_mitigation else self.charged
         if isinstance(terms, Mapping):
-            key = (_settings_key(terms), without_mitigation)
-            return self._cached("changed terms", key, lambda: self._abate(
-                self.changed_terms(**terms), without_mitigation=without_mitigation))
+            if not without_mitigation:
+                return self.whatif_abatement(terms)
+            plan = self.plan_whatif(terms)
+            return self._cached("whatif relief", _settings_key(plan.settings),
+                                lambda: whatif_abatement(self.contract, plan, self.scored,
+                                                         without_mitigation=True))
         return contract_abatement(self.contract, terms, scores=self.scored,
                                   without_mitigation=without_mitigation)
 
