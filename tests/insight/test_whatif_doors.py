@@ -137,3 +137,23 @@ def test_each_kind_of_key_changes_the_figures(c, settings_):
     assert (table["difference"] != 0).any(), settings_
     by_abatement = c.abatement(START, END, terms=settings_)
     assert by_abatement["credit"].sum() != c.abatement(START, END)["credit"].sum()
+
+
+def test_whatif_by_kpi_month_lists_the_six_months_moving_amber_to_green(c):
+    """Issue 21, part 2: "which months change" is one filter."""
+    table = c.whatif(START, END, by="kpi-month", settings={"tsl.CSC_KPI_04": 10})
+    assert len(table) == len(c.scores(START, END))
+    moved = table[table["rag_changed"]]
+    assert moved["kpi_id"].unique().tolist() == ["CSC_KPI_04"]
+    assert moved["month"].astype(str).tolist() == ["2015-08", "2015-09", "2015-11", "2016-02",
+                                                   "2016-03", "2016-04"]
+    assert (moved["rag"] == "Amber").all() and (moved["proposed_rag"] == "Green").all()
+    assert moved["proposed_points"].eq(0).all() and moved["proposed_run_length"].eq(0).all()
+    kpi = table[table["kpi_id"] == "CSC_KPI_04"]
+    assert kpi["points"].sum() == 280.0 and kpi["proposed_points"].sum() == 70.0
+    assert (table["difference"] == table["proposed_points"] - table["points"]).all()
+    cli = CliRunner().invoke(main, ["whatif", "--contract", "lincolnshire-css", "--from", START,
+                                    "--to", END, "--set", "tsl.CSC_KPI_04=10", "--by",
+                                    "kpi-month", "--format", "csv"])
+    frame = pd.read_csv(io.StringIO(cli.output))
+    assert frame["rag_changed"].sum() == 6

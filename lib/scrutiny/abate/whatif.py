@@ -54,6 +54,9 @@ COMPARE_COLUMNS = {
                 "difference"],
     "month": ["month", "points", "credit", "proposed_points", "proposed_credit", "difference"],
     "kpi": ["kpi_id", "service", "points", "proposed_points", "difference"],
+    "kpi-month": ["kpi_id", "service", "month", "rag", "proposed_rag", "rag_changed",
+                  "run_length", "proposed_run_length", "points", "proposed_points",
+                  "credit_before_cap", "proposed_credit_before_cap", "difference"],
 }
 _BANDED = ("met TSL", "met MSL, missed TSL", "missed MSL")
 _BASIS_OF_RAG = {GREEN: "met TSL (what-if thresholds)",
@@ -312,10 +315,12 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
 
     Parameters
     ----------
-    by : {"service", "month", "kpi"}
+    by : {"service", "month", "kpi", "kpi-month"}
         ``service``: a row per service in contract order, then ``ALL`` (credits in GBP, after
         each month's cap). ``month``: a row per month, all services. ``kpi``: a row per KPI
-        (points only: the cap applies to a service-month, not a KPI).
+        (points only: the cap applies to a service-month, not a KPI). ``kpi-month``: a row per
+        KPI-month, re-scored: today's and the proposed RAG, run length and points
+        (``difference`` in points), and credit before the cap (GBP).
 
     Returns
     -------
@@ -324,6 +329,8 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
     """
     if by not in COMPARE_COLUMNS:
         raise ValueError(f"by must be one of {', '.join(COMPARE_COLUMNS)}, not {by!r}")
+    if by == "kpi-month":
+        return _kpi_months(current, proposed, start, end)
     if by == "kpi":
         keys, values = ["kpi_id", "service"], ["points"]
         frames = [a.kpi_months for a in (current, proposed)]
@@ -342,3 +349,28 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
     last = values[-1]
     table["difference"] = table[f"proposed_{last}"] - table[last]
     return table.reset_index()[COMPARE_COLUMNS[by]]
+
+
+def _kpi_months(current: Abatement, proposed: Abatement, start: pd.Period,
+                end: pd.Period) -> pd.DataFrame:
+    """Each KPI-month in ``start``..``end`` as charged and as proposed (re-scored) side by side.
+
+    ``rag_changed`` makes "which months change" one filter. Credit is before the cap (points
+    times the point value of each side's terms, GBP): the cap applies to a service-month.
+    """
+    keys = ["kpi_id", "service", "month"]
+    sides = []
+    for abatement in (current, proposed):
+        rows = abatement.kpi_months
+        rows = rows[rows["month"].between(start, end)][[*keys, "rag", "run_length", "points"]]
+        value = abatement.terms.params.point_value_gbp
+        sides.append(rows.assign(rag=rows["rag"].astype(object),
+                                 credit_before_cap=rows["points"] * value))
+    table = sides[0].merge(sides[1], on=keys, how="outer", suffixes=("", "_proposed"),
+                           validate="one_to_one")
+    table = table.rename(columns={f"{c}_proposed": f"proposed_{c}" for c in
+                                  ("rag", "run_length", "points", "credit_before_cap")})
+    table["rag_changed"] = table["rag"].ne(table["proposed_rag"])
+    table["difference"] = table["proposed_points"] - table["points"]
+    return table.sort_values(keys[::2], kind="stable").reset_index(drop=True)[
+        COMPARE_COLUMNS["kpi-month"]]

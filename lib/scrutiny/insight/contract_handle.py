@@ -371,8 +371,11 @@ class ContractHandle:
         ----------
         start, end : month, optional
             Range totalled (inclusive); default every month held.
-        by : {"service", "month", "kpi"}
-            One row per service (then ``ALL``), per month, or per KPI (points only).
+        by : {"service", "month", "kpi", "kpi-month"}
+            One row per service (then ``ALL``), per month, per KPI (points totalled), or per
+            KPI-month re-scored: today's and the proposed ``rag``, ``run_length``, ``points``
+            and credit before the cap, with ``rag_changed``, so
+            ``t[t["rag_changed"]]`` lists the months whose RAG moves.
         settings : mapping, optional
             Settings whose names are not Python names, e.g. ``{"tsl.CSS01": 90}``,
             ``{"volume.ICT": 250000}`` (see :mod:`scrutiny.abate.whatif`).
@@ -393,7 +396,10 @@ class ContractHandle:
         """
         first, last = self._range(start, end)
         proposed = self.whatif_abatement({**(settings or {}), **changes})
-        return compare(self.charged, proposed, first, last, by=by)
+        table = _with_rag_words(compare(self.charged, proposed, first, last, by=by))
+        if "proposed_rag" in table.columns:
+            table["proposed_rag"] = rag_words(table["proposed_rag"])
+        return table
 
     def whatif_abatement(self, settings: Mapping[str, object]) -> Abatement:
         """Abatement of every month held under the what-if ``settings``, once per settings.
