@@ -38,7 +38,7 @@ from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
 from scrutiny.exceptions import NoticeError, TermsError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
-from scrutiny.insight.procurement import RatingRules, procurement_ratings
+from scrutiny.insight.procurement import RatingRules, procurement_ratings, status_runs
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract, load_contract
@@ -330,6 +330,30 @@ class ContractHandle:
         first, last, rules = month(start), month(end), rules or RatingRules()
         return self._cached("ratings", (first, last, rules.model_dump_json()),
                             lambda: procurement_ratings(self.scored, first, last, rules))
+
+    def runs(self, status: str = "Red", start: object = None, end: object = None, *,
+             measured_only: bool = False) -> pd.DataFrame:
+        """One row per run of consecutive months of ``status`` from ``start`` to ``end``.
+
+        The same runs the ratings' ``longest_red_run`` is the longest of (one rule:
+        :mod:`scrutiny.core.runs`, consecutive measurements; Blue months are passed over).
+
+        Parameters
+        ----------
+        status : {"Red", "Amber", "Green", "Blue"}
+            The RAG whose runs are wanted (any case).
+        measured_only : bool
+            True: only months with a number count, so a month with no number ends a run.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``kpi_id, start, end, length, no_number``: first and last month, length in
+            measurements, and how many of the run's months had no number.
+        """
+        first, last = self._range(start, end)
+        rows = self.scored[self.scored["month"].between(first, last)]
+        return status_runs(rows, status, measured_only=measured_only)
 
     def notice(self, start: object, end: object, ocid: str | None = None, *,
                draft: bool = False, rules: RatingRules | None = None,
