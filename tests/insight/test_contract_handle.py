@@ -111,7 +111,7 @@ def test_exceptions_trends_and_ratings_are_dataframes_for_a_month(css):
     register = css.exceptions("Jun-16")
     assert len(register) == 13 and not (register["rag"] == "Green").any()
     trends = css.trends("2016-06", window=6)
-    assert {"headroom_msl", "headroom_tsl", "drifting"} <= set(trends.columns)
+    assert {"min_headroom_msl", "min_headroom_tsl", "drifting"} <= set(trends.columns)
     ratings = css.ratings("2015-07", "2016-06")
     assert len(ratings) == 43
 

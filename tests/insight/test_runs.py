@@ -59,3 +59,21 @@ def test_runs_cover_every_red_month_once(months):
         inside = frame[frame["month"].between(run.start, run.end)]
         assert set(inside["rag"]) <= {"red", "blue"}
         assert (inside["rag"] == "red").sum() == run.length
+
+
+def test_scores_carry_each_months_own_headroom_signed_by_direction(c):
+    """Issue 21, part 4: the month's own margin; the trend table keeps the window minimum."""
+    rows = c.scores("2015-07", "2016-06").set_index(["kpi_id", "month"])
+    october = rows.loc[("CSC_KPI_04", pd.Period("2015-10", "M"))]  # 12.40, lower is better
+    assert october["headroom_tsl"] == pytest.approx(7 - 12.40)
+    assert october["headroom_msl"] == pytest.approx(10 - 12.40)
+    higher = rows[rows["direction"] == "higher"].dropna(subset=["value"])
+    assert (higher["headroom_tsl"] == (higher["value"] - higher["tsl"]).round(6)).all()
+    assert rows.loc[rows["value"].isna(), ["headroom_tsl", "headroom_msl"]].isna().all().all()
+    met = rows["rag"].isin(["green"]) & rows["basis"].eq("met TSL")
+    assert (rows.loc[met, "headroom_tsl"] >= 0).all()
+    trends = c.trends("2016-06", window=6).set_index("kpi_id")
+    window = c.scores("2016-01", "2016-06").groupby("kpi_id")[["headroom_tsl", "headroom_msl"]]
+    least = window.min().add_prefix("min_").reindex(trends.index)
+    pd.testing.assert_frame_equal(trends[["min_headroom_tsl", "min_headroom_msl"]], least,
+                                  check_dtype=False)

@@ -46,7 +46,7 @@ from scrutiny.load.folder import CONTRACT_FILES, REASONS_FILE, TERMS_FILE
 from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.load.terms import has_terms
 from scrutiny.score.reconcile import reconcile
-from scrutiny.score.scoring import score, summary_counts
+from scrutiny.score.scoring import headroom, score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
 HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
@@ -217,13 +217,16 @@ class ContractHandle:
         -------
         pandas.DataFrame
             ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
-            override_reason, glide_reason, footnote, description``: ``value`` in the KPI's unit
-            (NaN where the return has no number, ``status`` then says why), ``tsl``/``msl`` the
-            thresholds in force that month.
+            override_reason, glide_reason, footnote, description, headroom_tsl,
+            headroom_msl``: ``value`` in the KPI's unit (NaN where the return has no number,
+            ``status`` then says why), ``tsl``/``msl`` the thresholds in force that month,
+            ``headroom_tsl``/``headroom_msl`` the month's own margin over them in the KPI's
+            unit, positive when better than the threshold whichever way the KPI points
+            (:func:`scrutiny.score.scoring.headroom`).
         """
         first, last = self._range(start, end)
         rows = self.scored[self.scored["month"].between(first, last)]
-        return _with_rag_words(rows)
+        return _with_rag_words(rows.join(headroom(rows)))
 
     def abatement(self, start: object = None, end: object = None, by: str = "service",
                   terms: Terms | Mapping[str, object] | None = None, *,
@@ -300,8 +303,8 @@ class ContractHandle:
                alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
         """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
 
-        ``headroom_msl``/``headroom_tsl`` are the smallest margins over minimum and target in the
-        window (KPI units, positive is better); ``drifting`` marks a KPI Green throughout whose
+        ``min_headroom_msl``/``min_headroom_tsl`` are the smallest margins over minimum and target
+        in the window (the least of the months' own ``headroom_*`` in :meth:`scores`) (KPI units, positive is better); ``drifting`` marks a KPI Green throughout whose
         slope would take it below target within ``horizon`` months. See
         :func:`scrutiny.insight.trends.kpi_trends`.
         """

@@ -202,7 +202,7 @@ def trend_statistics(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period,
                   str(r["n_points"]), f"{r['excluded_blue']} / {r['excluded_no_data']}",
                   r["classification"], _number(r["slope"], "{:+.2f}"),
                   _number(r["tau"], "{:.2f}"), _number(r["p_value"], "{:.3f}"),
-                  _number(r["headroom_tsl"], "{:+.2f}"), _number(r["headroom_msl"], "{:+.2f}"),
+                  _number(r["min_headroom_tsl"], "{:+.2f}"), _number(r["min_headroom_msl"], "{:+.2f}"),
                   _number(r["months_to_tsl"], "{:g}"), _number(r["months_to_msl"], "{:g}"),
                   "Yes" if r["flag"] else "No", "Yes" if r["drifting"] else "No"],
     })
