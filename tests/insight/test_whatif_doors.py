@@ -30,7 +30,7 @@ def _cli(settings_: dict) -> pd.DataFrame:
     result = CliRunner().invoke(main, ["whatif", "--contract", "lincolnshire-css", "--from", START,
                                        "--to", END, *pairs, "--format", "csv"])
     assert result.exit_code == 0, result.output
-    return pd.read_csv(io.StringIO(result.output))
+    return pd.read_csv(io.StringIO(result.stdout))  # notes go to stderr
 
 
 def _text(value: object) -> str:
@@ -60,7 +60,7 @@ def test_threshold_in_abatement_terms_is_applied_not_ignored(c):
     cli = CliRunner().invoke(main, ["whatif", "--contract", "lincolnshire-css", "--from", START,
                                     "--to", END, "--set", "tsl.CSC_KPI_04=10", "--by", "kpi",
                                     "--format", "csv"])
-    assert pd.read_csv(io.StringIO(cli.output)).set_index("kpi_id").loc[
+    assert pd.read_csv(io.StringIO(cli.stdout)).set_index("kpi_id").loc[
         "CSC_KPI_04", "proposed_points"] == 70.0
     assert c.whatif(START, END, settings=settings_).iloc[-1]["proposed_credit"] == 540_675.0
     for a, b in zip(_doors(c, settings_), _doors(c, settings_)[1:]):
@@ -96,7 +96,7 @@ def _setting(c) -> st.SearchStrategy[dict]:
     def threshold(level: str):
         def make(kpi_id: str, share: float) -> dict:
             low, high = sorted((kpis.loc[kpi_id, "tsl"], kpis.loc[kpi_id, "msl"]))
-            return {f"{level}.{kpi_id}": round(low + share * (high - low), 2)}
+            return {f"{level}.{kpi_id}": round(float(low + share * (high - low)), 2)}
         return st.builds(make, st.sampled_from(ids), st.floats(0, 1))
 
     return st.one_of(
@@ -108,7 +108,7 @@ def _setting(c) -> st.SearchStrategy[dict]:
         st.builds(lambda s, v: {f"volume.{s}": v}, st.sampled_from(c.services),
                   st.sampled_from([1000.0, 1e7])),
         st.builds(lambda k, v: {f"points.{k}": v}, st.sampled_from(ids),
-                  st.sampled_from([0.0, 5.0, 40.0])),
+                  st.sampled_from([1.0, 5.0, 40.0])),
         threshold("tsl"), threshold("msl"))
 
 
@@ -155,5 +155,5 @@ def test_whatif_by_kpi_month_lists_the_six_months_moving_amber_to_green(c):
     cli = CliRunner().invoke(main, ["whatif", "--contract", "lincolnshire-css", "--from", START,
                                     "--to", END, "--set", "tsl.CSC_KPI_04=10", "--by",
                                     "kpi-month", "--format", "csv"])
-    frame = pd.read_csv(io.StringIO(cli.output))
+    frame = pd.read_csv(io.StringIO(cli.stdout))
     assert frame["rag_changed"].sum() == 6
