@@ -22,7 +22,7 @@ def c():
 def test_seven_twelve_month_red_runs_with_their_no_number_counts(c):
     runs = c.runs("Red", "2015-07", "2016-06")
     twelve = runs[runs["length"] == 12]
-    assert dict(zip(twelve["kpi_id"], twelve["no_number"])) == TWELVE
+    assert dict(zip(twelve["kpi_id"], twelve["no_number"], strict=True)) == TWELVE
     assert (twelve["start"].astype(str) == "2015-07").all()
     assert (twelve["end"].astype(str) == "2016-06").all()
     assert runs["length"].max() == 12 and list(runs.columns) == [

@@ -129,7 +129,8 @@ def test_seed_june_2016_trends():
 
 def test_headroom_is_the_smallest_margin_in_own_units_either_direction():
     up = trend_of([97, 96.5, 99, 98, 97.25, 98], tsl=95, msl=90)
-    assert (up["min_headroom_tsl"], up["min_headroom_msl"]) == (pytest.approx(1.5), pytest.approx(6.5))
+    assert (up["min_headroom_tsl"], up["min_headroom_msl"]) == (pytest.approx(1.5),
+                                                                pytest.approx(6.5))
     down = trend_of([3, 4, 2, 6, 5, 4], direction="lower", tsl=5, msl=8)
     assert (down["min_headroom_tsl"], down["min_headroom_msl"]) == (-1, 2)  # missed TSL once, by 1
 

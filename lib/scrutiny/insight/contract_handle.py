@@ -304,7 +304,8 @@ class ContractHandle:
         """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
 
         ``min_headroom_msl``/``min_headroom_tsl`` are the smallest margins over minimum and target
-        in the window (the least of the months' own ``headroom_*`` in :meth:`scores`) (KPI units, positive is better); ``drifting`` marks a KPI Green throughout whose
+        in the window (the least of the months' own ``headroom_*`` in :meth:`scores`; KPI units,
+        positive is better); ``drifting`` marks a KPI Green throughout whose
         slope would take it below target within ``horizon`` months. See
         :func:`scrutiny.insight.trends.kpi_trends`.
         """

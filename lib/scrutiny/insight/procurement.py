@@ -124,7 +124,7 @@ def longest_red_runs(rows: pd.DataFrame) -> pd.Series:
 
 def status_runs(rows: pd.DataFrame, status: str = RED, *,
                 measured_only: bool = False) -> pd.DataFrame:
-    """One row per run of consecutive months of ``status`` (see :func:`scrutiny.core.runs.run_table`).
+    """One row per run of consecutive months of ``status`` (:func:`~scrutiny.core.runs.run_table`).
 
     Parameters
     ----------
