@@ -129,7 +129,7 @@ def test_every_settable_key_gives_the_same_figures_at_every_door(c):
 
 
 @pytest.mark.parametrize("settings_", [
-    {"amber_fraction": 1.0}, {"blue_breaks_run": False}, {"point_value_gbp": 50.0},
+    {"amber_fraction": 1.0}, {"point_value_gbp": 50.0},
     {"cap_fraction": 0.001}, {"multipliers": [1.0]}, {"volume.PM": 1000.0},
     {"points.CSC_KPI_04": 40.0}, {"tsl.CSC_KPI_04": 10.0}, {"msl.CSC_KPI_04": 7.0}])
 def test_each_kind_of_key_changes_the_figures(c, settings_):
@@ -158,3 +158,9 @@ def test_whatif_by_kpi_month_lists_the_six_months_moving_amber_to_green(c):
                                     "kpi-month", "--format", "csv"])
     frame = pd.read_csv(io.StringIO(cli.stdout))
     assert frame["rag_changed"].sum() == 6
+
+
+def test_blue_breaks_run_is_applied(c):
+    """No Lincolnshire run straddles a Blue month, so the figures cannot show it: the terms do."""
+    assert c.plan_whatif({"blue_breaks_run": False}).terms.params.blue_breaks_run is False
+    assert c.terms.params.blue_breaks_run is True
