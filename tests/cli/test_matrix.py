@@ -121,7 +121,8 @@ SYSTEMS = {"action-plan": ["--plan", "south-vale-capita"],
 WRITERS = {"override", "mitigate", "glide", "terms", "ingest", "new-contract", "failure"}
 #: Commands about the Jupyter set-up, not about any contract (tested in tests/test_notebook_git.py).
 SETUP = {"kernel"}
-READERS = sorted(set(COMMANDS) - set(SYSTEMS) - WRITERS - SETUP - {"render"})
+# render and report take parameters files, not --contract (tests/cli/test_report.py: report)
+READERS = sorted(set(COMMANDS) - set(SYSTEMS) - WRITERS - SETUP - {"render", "report"})
 
 
 def _cases(commands):
@@ -168,4 +169,4 @@ def test_render_latest_on_every_shape(world, shape):
 
 
 def test_the_matrix_covers_every_command():
-    assert set(READERS) | WRITERS | set(SYSTEMS) | SETUP | {"render"} == set(COMMANDS)
+    assert set(READERS) | WRITERS | set(SYSTEMS) | SETUP | {"render", "report"} == set(COMMANDS)

@@ -143,16 +143,16 @@ def test_chart_draws_months_without_a_number_and_lists_only_what_is_drawn(loaded
     _, scores = loaded
     rows = explorer.select(scores, kpi_id="PM_KPI_01", start=pd.Period("2015-07", "M"),
                            end=pd.Period("2016-06", "M"))
-    # November 2015 is Red, data not available: drawn at the foot, labelled "no data".
+    # November 2015 is Red, data not available: marked on the axis, labelled "no data".
     assert rows.loc[rows["month"] == pd.Period("2015-11", "M"), "rag"].item() == "red"
     fig = trend.kpi_trend(rows, title="PM_KPI_01")
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.texts]
     assert labels.count("no data") == int(rows["value"].isna().sum()) >= 1
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    drawn = {r.capitalize() for r in rows["rag"]}
+    drawn = {r.capitalize() for r in rows.loc[rows["value"].notna(), "rag"]}
     assert {"Green", "Amber", "Red", "Blue"} & set(legend) == drawn
-    assert "no number (at the foot)" in legend
+    assert "no number (marked on the axis)" in legend
     assert "without a number" in trend.alt_text(rows, title="PM_KPI_01")
 
 
@@ -206,3 +206,171 @@ def test_explorer_works_for_a_contract_without_terms(css_copy, monkeypatch):
         assert app.table()["points"].isna().all()
     finally:
         explorer.handle.cache_clear()
+
+
+def _display_y(fig, gid: str) -> list[float]:
+    """Display y (pixels, up) of the points of the scatter(s) whose gid starts with ``gid``."""
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    return [y for c in ax.collections if (c.get_gid() or "").startswith(gid)
+            for _, y in c.get_offset_transform().transform(c.get_offsets())]
+
+
+@pytest.mark.parametrize(("kpi_id", "start", "end"), [
+    ("CSC_KPI_04", "2015-07", "2016-06"),  # lower is better; June 2016 Blue, no number
+    ("PM_KPI_01", "2015-07", "2016-06"),   # higher is better; November 2015 no number
+])
+def test_a_month_without_a_number_sits_on_the_axis_never_at_a_value(loaded, kpi_id, start, end):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id=kpi_id, start=pd.Period(start, "M"),
+                           end=pd.Period(end, "M"))
+    fig = trend.kpi_trend(rows, title=kpi_id)
+    ax = fig.axes[0]
+    missing = _display_y(fig, trend.NO_NUMBER_GID)
+    measured = _display_y(fig, trend.VALUES_GID)
+    axis = ax.get_window_extent().y0
+    assert len(missing) == int(rows["value"].isna().sum()) >= 1
+    assert len(measured) == int(rows["value"].notna().sum())
+    assert all(abs(y - axis) < 0.5 for y in missing)  # on the month axis itself
+    assert min(measured) > max(missing) + 1  # below every real value, whichever way it runs
+    msl = ax.transData.transform((0, rows["msl"].iloc[0]))[1]
+    assert all(abs(y - msl) > 5 for y in missing)  # not on the MSL line (PM_KPI_01 before)
+
+
+def test_the_legend_shows_the_no_number_marker_as_drawn(loaded):
+    _, scores = loaded
+    rows = explorer.select(scores, kpi_id="CSC_KPI_04", start=pd.Period("2015-07", "M"),
+                           end=pd.Period("2016-06", "M"))
+    ax = trend.kpi_trend(rows, title="CSC_KPI_04").axes[0]
+    entry = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(),
+                                             ax.get_legend().legend_handles, strict=True)}
+    marker = entry["no number (marked on the axis)"]
+    drawn = next(c for c in ax.collections if c.get_gid() == trend.NO_NUMBER_GID)
+    assert marker.get_marker() == trend.NO_NUMBER_MARKER
+    assert tuple(drawn.get_facecolor()[0]) == (1.0, 1.0, 1.0, 1.0)
+    assert marker.get_markerfacecolor() == "#ffffff"
+    # Blue is only a no-number month here, so no Blue point is drawn and none is listed.
+    assert "Blue" not in entry
+
+
+@pytest.fixture
+def two_contracts(css_copy, monkeypatch):
+    """The Lincolnshire CSS contract and a copy of it without abatement terms."""
+    pytest.importorskip("ipywidgets")
+    import shutil
+
+    shutil.copytree(css_copy / "lincolnshire-css", css_copy / "css-no-terms")
+    (css_copy / "css-no-terms" / "terms.yaml").unlink()
+    monkeypatch.setenv("SCRUTINY_DATA", str(css_copy))
+    explorer.handle.cache_clear()
+    yield css_copy
+    explorer.handle.cache_clear()
+
+
+def _at(app, service: str, kpi_id: str):
+    app.service.value = service
+    app.kpi.value = kpi_id
+    return app
+
+
+def test_from_after_to_is_refused_in_words_and_the_range_kept():
+    pytest.importorskip("ipywidgets")
+    app = explorer.Explorer("lincolnshire-css")
+    app.end.value = pd.Period("2016-01", "M")
+    shown = app.output.value
+    app.start.value = pd.Period("2016-03", "M")
+    assert "From March 2016 is after To January 2016" in app.message.value
+    assert 'role="alert"' in app.message.value
+    assert app.start.value == pd.Period("2015-07", "M")  # put back, not swapped
+    assert app.months == (pd.Period("2015-07", "M"), pd.Period("2016-01", "M"))
+    assert app.output.value == shown
+    app.start.value = pd.Period("2015-09", "M")  # a valid choice clears the refusal
+    assert app.message.value == "" and app.months[0] == pd.Period("2015-09", "M")
+    app.end.value = pd.Period("2015-08", "M")  # To before From: refused too
+    assert "is after To August 2015" in app.message.value
+    assert app.end.value == pd.Period("2016-01", "M")
+
+
+def test_whatif_is_kept_per_contract_and_greyed_controls_are_cleared(two_contracts):
+    app = _at(explorer.Explorer("lincolnshire-css"), "CSC", "CSC_KPI_04")
+    app.amber.value = 1.0
+    app.tsl.value = "10"
+    kept = {"amber_fraction": 1.0, "tsl.CSC_KPI_04": 10.0}
+    assert app.settings == kept
+    app.contract.value = "css-no-terms"
+    assert app.settings == {}
+    assert app.amber.disabled and app.blue_breaks.disabled and app.tsl.disabled
+    assert (app.amber.value, app.amber.readout, app.blue_breaks.value) == (0.0, False, False)
+    assert app.tsl.value == app.msl.value == app.tsl.placeholder == ""
+    assert "no abatement terms" in app.output.value
+    app.contract.value = "lincolnshire-css"
+    assert app.settings == kept and app.amber.value == 1.0 and not app.amber.disabled
+    _at(app, "CSC", "CSC_KPI_04")
+    assert app.tsl.value == "10" and app.msl.value == "" and app.msl.placeholder == "contract: 10"
+    _at(app, "PM", "PM_KPI_01")
+    assert app.tsl.value == ""  # another KPI: its own boxes, the CSC_KPI_04 setting kept
+    assert app.settings == kept
+
+
+def test_tsl_whatif_rescores_the_kpi_and_shows_the_months_and_points():
+    pytest.importorskip("ipywidgets")
+    app = _at(explorer.Explorer("lincolnshire-css"), "CSC", "CSC_KPI_04")
+    assert "CSC_KPI_04 attracted 280.00 abatement points" in app.output.value
+    app.tsl.value = "10"
+    out = app.output.value
+    assert "CSC_KPI_04 attracted 70.00 abatement points" in out
+    assert "TSL of CSC_KPI_04 at 10" in out
+    assert ("6 months re-scored: August 2015 Amber to Green, September 2015 Amber to Green, "
+            "November 2015 Amber to Green, February 2016 Amber to Green, March 2016 Amber to "
+            "Green, April 2016 Amber to Green.") in out
+    assert "RAG under the contract" in out
+    table = app.table()
+    assert table["points"].sum() == 70
+    assert (table["rag"] != table["contract_rag"]).sum() == 6
+    app.msl.value = "7"  # MSL 7 with TSL 10 on a lower-is-better KPI: refused, nothing kept
+    assert "msl" in app.message.value.lower() and app.settings == {"tsl.CSC_KPI_04": 10.0}
+    app.msl.value = "ten"
+    assert "is not a number" in app.message.value
+    app.msl.value = ""
+    app.tsl.value = ""  # empty box: the contract's level again
+    assert app.settings == {} and "280.00 abatement points" in app.output.value
+
+
+def test_saved_scenario_is_read_by_scrutiny_whatif_and_loads_back(tmp_path):
+    pytest.importorskip("ipywidgets")
+    import io
+
+    from click.testing import CliRunner
+
+    from scrutiny.cli import main
+
+    app = _at(explorer.Explorer("lincolnshire-css"), "CSC", "CSC_KPI_04")
+    app.tsl.value = "10"
+    path = app.save_scenario(tmp_path / "tsl.yaml")
+    assert path.read_text().startswith(
+        "# scrutiny whatif --contract lincolnshire-css --scenario tsl.yaml\n")
+    result = CliRunner().invoke(main, ["whatif", "--contract", "lincolnshire-css", "--scenario",
+                                       str(path), "--by", "kpi", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.output)).set_index("kpi_id")
+    assert (table.loc["CSC_KPI_04", "points"], table.loc["CSC_KPI_04", "proposed_points"]) == (
+        280, 70)
+    fresh = explorer.Explorer("lincolnshire-css")
+    fresh.scenario_file.value = str(path)
+    fresh._button(fresh.load_scenario)
+    assert fresh.settings == {"tsl.CSC_KPI_04": 10.0} and fresh.message.value.startswith("Loaded")
+    _at(fresh, "CSC", "CSC_KPI_04")
+    assert fresh.tsl.value == "10" and "70.00 abatement points" in fresh.output.value
+
+
+def test_saving_nothing_or_loading_a_bad_file_is_refused_in_words(tmp_path):
+    pytest.importorskip("ipywidgets")
+    app = explorer.Explorer("lincolnshire-css")
+    app.scenario_file.value = str(tmp_path / "empty.yaml")
+    app._button(app.save_scenario)
+    assert "nothing to save" in app.message.value and not (tmp_path / "empty.yaml").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nreason: y\nset:\n  tsl.NO_SUCH_KPI: 3\n")
+    app.scenario_file.value = str(bad)
+    app._button(app.load_scenario)
+    assert "NO_SUCH_KPI" in app.message.value and app.settings == {}

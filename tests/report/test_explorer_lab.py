@@ -3,12 +3,16 @@
 JupyterLab serves a throw-away copy of ``notebooks/explore.ipynb`` (its autosave never touches the
 tracked notebook), with its settings, workspaces and runtime files under the test's own folder.
 The test runs all cells, then changes the KPI and the first month the way an analyst would and
-checks that the chart's alt text and the history table follow. Set ``SCRUTINY_SCREENSHOTS`` to a
-folder to keep screenshots of the explorer for PM_KPI_01 and ACF_KPI_03.
+checks that the chart's alt text and the history table follow; that a month without a number on
+the lower-is-better CSC_KPI_04 is drawn on the month axis, below every real value (read from the
+chart's SVG); and that a From month after the To month is refused in words with the range kept.
+Set ``SCRUTINY_SCREENSHOTS`` to a folder to keep screenshots of the explorer for PM_KPI_01,
+ACF_KPI_03, CSC_KPI_04 and the From-after-To refusal.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -110,6 +114,23 @@ def _alt(page) -> str:
     return page.locator(f"{WIDGET} figure img").first.get_attribute("alt")
 
 
+def _chart_heights(page) -> dict[str, list[float]]:
+    """SVG y (pixels, down) of the chart's no-number markers, measured points and month axis."""
+    src = page.locator(f"{WIDGET} figure img").first.get_attribute("src")
+    svg = base64.b64decode(src.split("base64,", 1)[1]).decode()
+
+    groups = [(m.start(), m.group(1)) for m in re.finditer(r'<g id="([^"]+)"', svg)]
+    heights: dict[str, list[float]] = {"missing": [], "measured": []}
+    for use in re.finditer(r'<use [^>]*\by="([-\d.]+)"', svg):  # each in its nearest group
+        gid = [name for at, name in groups if at < use.start()][-1]
+        kind = ("missing" if gid == "no-number-months" else
+                "measured" if gid.startswith("measured-values-") else None)
+        if kind:
+            heights[kind].append(float(use.group(1)))
+    axis = re.search(r'id="month-axis">\s*<path d="M [-\d.]+ ([-\d.]+)', svg)
+    return {**heights, "axis": [float(axis.group(1))]}
+
+
 def _history(page) -> str:
     return page.locator(f"{WIDGET} table").first.inner_text()
 
@@ -161,6 +182,34 @@ def test_explorer_follows_kpi_and_range_in_jupyterlab(lab):
         assert after != before and "July 2015" in before and "July 2015" not in after
         stats = page.locator(f"{WIDGET} table").nth(1).inner_text()
         assert "March 2016 to June 2016" in stats
+
+        # A lower-is-better KPI: June 2016 (Blue, no number) sits on the month axis, below every
+        # real value; it used to be drawn at the top, reading worse than October's real 12.40.
+        _choose(page, "From", "Jul 2015")
+        _choose(page, "Service", "CSC")
+        _choose(page, "KPI", "CSC_KPI_04")
+        expect(page.locator(f"{WIDGET} figure img").first).to_have_attribute(
+            "alt", re.compile(r"^CSC_KPI_04:.*12 months from July 2015.*1 without a number"))
+        heights = _chart_heights(page)
+        assert len(heights["missing"]) == 1 and len(heights["measured"]) == 11
+        assert abs(heights["missing"][0] - heights["axis"][0]) < 0.5  # on the axis (SVG y)
+        assert heights["missing"][0] > max(heights["measured"])  # below every real value
+        if shots:
+            _shoot(page, Path(shots) / "explorer-CSC_KPI_04-no-number.png")
+
+        # From after To: refused in words; the dropdowns keep the last valid range.
+        _choose(page, "To", "Jan 2016")
+        expect(page.locator(f"{WIDGET} figure img").first).to_have_attribute(
+            "alt", re.compile(r"7 months from July 2015 to January 2016"))
+        _choose(page, "From", "Mar 2016")
+        refusal = page.locator(f"{WIDGET}-message [role=alert]")
+        expect(refusal).to_contain_text("From March 2016 is after To January 2016")
+        expect(refusal).to_contain_text("The range stays July 2015 to January 2016")
+        shown = _dropdown(page, "From").evaluate("s => s.options[s.selectedIndex].textContent")
+        assert shown.replace("\xa0", " ").strip() == "Jul 2015"  # put back, not swapped
+        assert re.search(r"7 months from July 2015 to January 2016", _alt(page))
+        if shots:
+            _shoot(page, Path(shots) / "explorer-from-after-to.png")
         browser.close()
     saved = nbformat.read(root / "explore.ipynb", as_version=4)
     assert saved.metadata.kernelspec.name == "scrutiny"

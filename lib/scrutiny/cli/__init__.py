@@ -65,6 +65,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Render reports: each PARAMS_FILE, one contract's month (--contract with --period "
                "or --latest), or everything (--all: every parameters file and every month of "
                "every contract)."),
+    "report": ("scrutiny.cli.report:report_command",
+               "A report's sections as data: the tables of the committee report, without HTML."),
     "risks": ("scrutiny.cli.systems:risks",
               "The risk register with score recomputed as impact x likelihood, highest first."),
     "scores": ("scrutiny.cli.scorecard:scores",

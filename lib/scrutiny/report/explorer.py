@@ -11,14 +11,20 @@ breaks a run; a button that hands the KPI's table over as a DataFrame) to those 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
+import yaml
 
+from scrutiny.abate.whatif import load_scenario as read_scenario
+from scrutiny.core.atomic import atomic_write
 from scrutiny.core.months import month_name
 from scrutiny.core.periods import held_months
-from scrutiny.core.rag import RAG_LABELS
+from scrutiny.core.rag import RAG_LABELS, rag_words
 from scrutiny.core.units import with_unit
+from scrutiny.exceptions import ScrutinyError, TermsError
 from scrutiny.insight.contract_handle import ContractHandle, open_contract
 from scrutiny.insight.trends import MIN_POINTS, kpi_trends
 from scrutiny.load.contract import Contract
@@ -47,21 +53,43 @@ def scored(contract: str) -> tuple[Contract, pd.DataFrame]:
 
 
 def abated(contract: str, amber_fraction: float | None = None,
-           blue_breaks_run: bool | None = None) -> tuple[pd.DataFrame, bool]:
+           blue_breaks_run: bool | None = None,
+           settings: Mapping[str, object] | None = None) -> tuple[pd.DataFrame, bool]:
     """Every KPI-month's abatement under the contract's terms or the what-if values given.
 
-    Returns the KPI-month table and whether the terms are illustrative; ``(None, False)`` for a
-    contract without abatement terms (they are optional). The handle computes each set of terms
-    once per session.
+    ``settings`` are what-if settings as ``scrutiny whatif --set`` takes them (``tsl.KPI``,
+    ``msl.KPI``, ``amber_fraction`` ...); ``amber_fraction``/``blue_breaks_run`` add to them.
+    Returns the KPI-month table, with ``contract_rag`` (the RAG under the contract's own
+    thresholds; it differs from ``rag`` in re-scored months), and whether the terms are
+    illustrative; ``(None, False)`` for a contract without abatement terms (they are optional).
+    The handle computes each set of settings once per session.
+
+    Raises
+    ------
+    TermsError
+        For a setting the contract's terms refuse (an unknown KPI, an MSL on the wrong side).
     """
     h = handle(contract)
     if not h.has_terms:
         return None, False
-    changes = {name: value for name, value in (("amber_fraction", amber_fraction),
-                                               ("blue_breaks_run", blue_breaks_run))
-               if value is not None and value != getattr(h.terms.params, name)}
-    rows = h.abatement(by="kpi", terms=changes or None)
-    return rows.assign(rag=rows["rag"].str.lower()), h.terms.illustrative
+    changes = changed_settings(h, {**(settings or {}), "amber_fraction": amber_fraction,
+                                   "blue_breaks_run": blue_breaks_run})
+    own = h.abatement(by="kpi")
+    rows = own if not changes else h.whatif_abatement(changes).kpi_months.merge(
+        h.contract.kpis[["kpi_id", "description"]].drop_duplicates("kpi_id"), on="kpi_id",
+        how="left").assign(rag=lambda f: rag_words(f["rag"]))
+    rows = rows.reset_index(drop=True).assign(
+        rag=lambda f: f["rag"].str.lower(),
+        contract_rag=own.set_index(["kpi_id", "month"])["rag"].str.lower().reindex(
+            pd.MultiIndex.from_frame(rows[["kpi_id", "month"]])).to_numpy())
+    return rows, h.terms.illustrative
+
+
+def changed_settings(h: ContractHandle, settings: Mapping[str, object]) -> dict[str, object]:
+    """``settings`` less those that are ``None`` or equal the contract's own plain terms."""
+    own = h.terms.params
+    return {name: value for name, value in settings.items()
+            if value is not None and not (hasattr(own, name) and getattr(own, name) == value)}
 
 
 def service_options(contract: Contract) -> list[tuple[str, str]]:
@@ -164,6 +192,7 @@ def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, 
     shown = pd.DataFrame({
         "Month": rows["month"].map(month_name),
         "RAG": rows["rag"].map(RAG_LABELS), "rag": rows["rag"],
+        **_contract_rag_column(rows),
         "Months failing in a row": rows["run_length"].astype(int),
         "Multiplier": rows["multiplier"].map("{:g}".format),
         "Base points": rows["base_points"].map("{:.2f}".format),
@@ -171,10 +200,36 @@ def abatement_table(kpi_months: pd.DataFrame, *, kpi_id: str, start: pd.Period, 
     })
     total = report.paragraph(f"{kpi_id} attracted {rows['points'].sum():,.2f} abatement points "
                              f"in the months chosen{terms}.")
+    total = report.join(total, report.paragraph(rescored_words(rows))) if whatif else total
     return report.join(total, report.table(
         shown, caption=f"Abatement detail of {kpi_id}{terms}", rag_columns={"RAG": "rag"},
         row_header="Month",
         numeric=["Months failing in a row", "Multiplier", "Base points", "Points"]))
+
+
+def rescored_months(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose what-if RAG differs from the RAG under the contract's own thresholds."""
+    if "contract_rag" not in rows:
+        return rows.iloc[:0]
+    return rows[rows["contract_rag"].ne(rows["rag"])]
+
+
+def rescored_words(rows: pd.DataFrame) -> str:
+    """The re-scored months in words, e.g. "2 months re-scored: August 2015 Amber to Green, ..."."""
+    moved = rescored_months(rows)
+    if moved.empty:
+        return "No month in the range changes RAG under the what-if."
+    return (f"{len(moved)} month{'s' if len(moved) > 1 else ''} re-scored: " + ", ".join(
+        f"{month_name(m)} {RAG_LABELS.get(a, a)} to {RAG_LABELS.get(b, b)}"
+        for m, a, b in zip(moved["month"], moved["contract_rag"], moved["rag"], strict=True))
+        + ".")
+
+
+def _contract_rag_column(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """A "RAG under the contract" column when some month is re-scored, else nothing."""
+    if rescored_months(rows).empty:
+        return {}
+    return {"RAG under the contract": rows["contract_rag"].map(RAG_LABELS)}
 
 
 def trend_statistics(scores: pd.DataFrame, *, kpi_id: str, start: pd.Period,
@@ -247,7 +302,8 @@ def widget_markup(content: Html) -> str:
 
 def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
               amber_fraction: float | None = None,
-              blue_breaks_run: bool | None = None) -> pd.DataFrame:
+              blue_breaks_run: bool | None = None,
+              settings: Mapping[str, object] | None = None) -> pd.DataFrame:
     """One KPI's months in the range as a DataFrame: the history and abatement tables in one.
 
     Columns as :meth:`~scrutiny.insight.contract_handle.ContractHandle.kpi_history`; points
@@ -255,18 +311,30 @@ def kpi_table(contract: str, *, kpi_id: str, start: pd.Period, end: pd.Period,
     """
     history = handle(contract).kpi_history(kpi_id)
     history = history[history["month"].between(start, end)].reset_index(drop=True)
-    points, _ = abated(contract, amber_fraction, blue_breaks_run)
+    points, _ = abated(contract, amber_fraction, blue_breaks_run, settings)
     if points is None:
         return history
     points = points[points["kpi_id"] == kpi_id][
-        ["month", "allocation", "base_points", "run_length", "multiplier", "points"]]
+        ["month", "rag", "contract_rag", "allocation", "base_points", "run_length",
+         "multiplier", "points"]]
     columns = list(history.columns)
-    return history.drop(columns=points.columns[1:]).merge(
+    rescored = bool(settings) and any(k.startswith(("tsl.", "msl.")) for k in settings)
+    if not rescored:
+        points = points.drop(columns=["rag", "contract_rag"])
+    else:
+        columns.insert(columns.index("rag") + 1, "contract_rag")
+        points = points.assign(rag=points["rag"].map(RAG_LABELS),
+                               contract_rag=points["contract_rag"].map(RAG_LABELS))
+    return history.drop(columns=[c for c in points.columns[1:] if c in history]).merge(
         points, on="month", how="left", validate="one_to_one")[columns]
 
 
 class Explorer:
     """ipywidgets front end: contract, service, KPI and month dropdowns, what-if controls.
+
+    What-if settings are kept per contract (switching contracts and back restores them); the
+    TSL and MSL boxes set ``tsl.KPI``/``msl.KPI`` for the KPI shown. A From month after the To
+    month is refused in words and the range stays as it was.
 
     Parameters
     ----------
@@ -279,6 +347,8 @@ class Explorer:
         Display this in JupyterLab.
     output : ipywidgets.HTML
         The current trend chart, tables and statistics (library HTML).
+    message : ipywidgets.HTML
+        A refusal or the outcome of the last button (empty when there is nothing to say).
     """
 
     def __init__(self, contract: str | None = None):
@@ -299,23 +369,40 @@ class Explorer:
                                    tooltip="Share of a KPI's points an Amber month attracts")
         self.blue_breaks = w.Checkbox(description="A Blue month ends a run of failing months",
                                       indent=False)
+        self.tsl = w.Text(description="What-if TSL", style=label, continuous_update=False)
+        self.msl = w.Text(description="What-if MSL", style=label, continuous_update=False)
         self.take = w.Button(description=f"Table to DataFrame {TABLE_VARIABLE}",
                              tooltip=f"Put this KPI's table into the variable {TABLE_VARIABLE}",
                              layout=w.Layout(width="auto"))
-        self.message = w.Label()
+        self.scenario_file = w.Text(description="Scenario file", style=label,
+                                    placeholder="whatif.yaml", continuous_update=False)
+        self.save = w.Button(description="Save what-if", tooltip="Write the what-if settings "
+                             "as a scenario that scrutiny whatif --scenario reads")
+        self.load = w.Button(description="Load what-if",
+                             tooltip="Read a scenario file's settings into this contract")
+        self.message = w.HTML()
+        self.message.add_class("scrutiny-explorer-message")
         self.output = w.HTML()
         self._quiet = False
+        self._settings: dict[str, dict[str, object]] = {}  # what-if settings per contract
+        self._range: tuple[pd.Period, pd.Period] | None = None  # last valid From, To
         self.widget = w.VBox([
             self.contract, self.service, self.kpi, self.kpi_name, w.HBox([self.start, self.end]),
-            w.HBox([self.amber, self.blue_breaks]), w.HBox([self.take, self.message]),
-            self.output], layout=w.Layout(max_width="100%"))
+            w.HBox([self.amber, self.blue_breaks]), w.HBox([self.tsl, self.msl]),
+            w.HBox([self.scenario_file, self.save, self.load]), w.HBox([self.take]),
+            self.message, self.output], layout=w.Layout(max_width="100%"))
         self.widget.add_class("scrutiny-explorer-controls")  # for tests and user styles
         self._on_contract()
         self.contract.observe(lambda _: self._on_contract(), names="value")
         self.service.observe(lambda _: self._on_service(), names="value")
-        for control in (self.kpi, self.start, self.end, self.amber, self.blue_breaks):
-            control.observe(lambda _: self.refresh(), names="value")
+        self.kpi.observe(lambda _: self._on_kpi(), names="value")
+        for control in (self.start, self.end):
+            control.observe(self._on_range, names="value")
+        for control in (self.amber, self.blue_breaks, self.tsl, self.msl):
+            control.observe(lambda _: self._on_whatif(), names="value")
         self.take.on_click(lambda _: self._hand_over())
+        self.save.on_click(lambda _: self._button(self.save_scenario))
+        self.load.on_click(lambda _: self._button(self.load_scenario))
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -323,19 +410,79 @@ class Explorer:
 
     @property
     def months(self) -> tuple[pd.Period, pd.Period]:
-        """The first and last month chosen (swapped if chosen the wrong way round)."""
-        start, end = self.start.value, self.end.value
-        return (start, end) if start <= end else (end, start)
+        """The first and last month of the range shown (From is never after To)."""
+        return self._range
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """The current contract's what-if settings, as ``scrutiny whatif --set`` takes them."""
+        return dict(self._settings.get(self.contract.value, {}))
 
     def table(self) -> pd.DataFrame:
         """The current KPI's months in the chosen range, under the what-if values shown."""
         start, end = self.months
         return kpi_table(self.contract.value, kpi_id=self.kpi.value, start=start, end=end,
-                         **self._whatif())
+                         settings=self.settings)
 
-    def _whatif(self) -> dict:
-        return {"amber_fraction": round(self.amber.value, 4),
-                "blue_breaks_run": bool(self.blue_breaks.value)}
+    def save_scenario(self, path: str | Path | None = None) -> Path:
+        """Write this contract's what-if settings as a scenario file, atomically.
+
+        ``scrutiny whatif --contract CONTRACT --scenario FILE`` reads the file. ``path`` defaults
+        to the widget's scenario-file box.
+
+        Raises
+        ------
+        TermsError
+            When no setting differs from the contract's terms (a scenario needs one).
+        """
+        path = Path(path or self.scenario_file.value.strip() or "whatif.yaml")
+        settings = self.settings
+        if not settings:
+            raise TermsError(f"{path.name}: nothing to save; change a what-if value first "
+                             "(a scenario needs at least one setting)")
+        start, end = self.months
+        document = {"name": f"Explorer what-if on {self.contract.value}",
+                    "reason": f"Saved from the explorer at {self.kpi.value}, "
+                              f"{month_name(start)} to {month_name(end)}.",
+                    "set": settings}
+        text = (f"# scrutiny whatif --contract {self.contract.value} --scenario {path.name}\n"
+                + yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+        atomic_write(path, text)
+        return path
+
+    def load_scenario(self, path: str | Path | None = None) -> dict[str, object]:
+        """Read a scenario file's settings into this contract's what-if and redraw.
+
+        The file is read by :func:`scrutiny.abate.whatif.load_scenario` (the CLI's reader) and
+        its settings checked against this contract's terms before anything changes.
+
+        Raises
+        ------
+        InputValidationError, TermsError
+            For a file that is not a scenario, or a setting this contract's terms refuse.
+        """
+        path = Path(path or self.scenario_file.value.strip() or "whatif.yaml")
+        h = handle(self.contract.value)
+        if not h.has_terms:
+            raise TermsError(f"{path.name}: {self.contract.value} has no abatement terms "
+                             "(terms.yaml), so a what-if cannot apply")
+        settings = dict(read_scenario(path).settings)
+        h.plan_whatif(settings)  # refuse before changing anything
+        self._settings[self.contract.value] = changed_settings(h, settings)
+        self._show_settings()
+        self.refresh()
+        return self.settings
+
+    def _button(self, action) -> None:
+        """Run a save or load for a button, saying what happened or why it could not."""
+        try:
+            done = action()
+        except (ScrutinyError, OSError) as error:
+            self.message.value = _refusal(str(error))
+            return
+        what = f"Saved {done}" if isinstance(done, Path) else "Loaded " + ", ".join(
+            f"{k}={v}" for k, v in done.items())
+        self.message.value = str(report.esc(what))
 
     def _hand_over(self) -> None:
         """Put :meth:`table` into the notebook's ``kpi_table`` variable (or say it cannot)."""
@@ -353,16 +500,12 @@ class Explorer:
     def _on_contract(self) -> None:
         loaded, scores = scored(self.contract.value)
         months = month_options(scores)
-        h = handle(self.contract.value)
         self._quiet = True  # option changes fire observers; draw once at the end
         try:
             self.start.options = months
             self.end.options = months
             self.start.value, self.end.value = months[0][1], months[-1][1]
-            self.amber.disabled = self.blue_breaks.disabled = not h.has_terms
-            if h.has_terms:
-                self.amber.value = h.terms.params.amber_fraction
-                self.blue_breaks.value = h.terms.params.blue_breaks_run
+            self._range = (months[0][1], months[-1][1])
             self.service.options = service_options(loaded)
             self.service.value = self.service.options[0][1]
         finally:
@@ -378,6 +521,97 @@ class Explorer:
             self.kpi.value = self.kpi.options[0][1] if self.kpi.options else None
         finally:
             self._quiet = False
+        self._on_kpi()
+
+    def _on_kpi(self) -> None:
+        if self._quiet:
+            return
+        self._show_settings()
+        self.refresh()
+
+    def _show_settings(self) -> None:
+        """Fill the what-if controls from this contract's settings; clear and grey them if the
+        contract has no terms, so a greyed control never shows another contract's value."""
+        h = handle(self.contract.value)
+        settings = self.settings
+        self._quiet = True
+        try:
+            for control in (self.amber, self.blue_breaks, self.tsl, self.msl, self.save,
+                            self.load, self.scenario_file):
+                control.disabled = not h.has_terms
+            self.amber.readout = h.has_terms
+            if not h.has_terms:
+                self.amber.value, self.blue_breaks.value = self.amber.min, False
+                self.tsl.value = self.msl.value = self.tsl.placeholder = ""
+                self.msl.placeholder = ""
+                return
+            own = h.terms.params
+            self.amber.value = settings.get("amber_fraction", own.amber_fraction)
+            self.blue_breaks.value = bool(settings.get("blue_breaks_run", own.blue_breaks_run))
+            levels = self._levels()
+            for control, level in ((self.tsl, "tsl"), (self.msl, "msl")):
+                value = settings.get(f"{level}.{self.kpi.value}")
+                control.value = "" if value is None else f"{value:g}"
+                control.placeholder = (f"contract: {levels[level]:g}"
+                                       if levels.get(level) is not None else "")
+        finally:
+            self._quiet = False
+
+    def _levels(self) -> dict[str, float]:
+        """The current KPI's TSL and MSL under the contract in the last month shown."""
+        rows = select(self.scores, kpi_id=self.kpi.value, start=self.months[0],
+                      end=self.months[1])
+        if rows.empty:
+            return {}
+        return {"tsl": float(rows["tsl"].iloc[-1]), "msl": float(rows["msl"].iloc[-1])}
+
+    def _on_range(self, change) -> None:
+        """Take a new From or To, or refuse it in words and put the dropdown back."""
+        if self._quiet:
+            return
+        start, end = self.start.value, self.end.value
+        if start > end:
+            self._quiet = True
+            try:
+                change["owner"].value = change["old"]
+            finally:
+                self._quiet = False
+            self.message.value = _refusal(
+                f"From {month_name(start)} is after To {month_name(end)}: choose a From month "
+                f"no later than the To month. The range stays {month_name(self._range[0])} to "
+                f"{month_name(self._range[1])}.")
+            return
+        self._range = (start, end)
+        self.refresh()
+
+    def _on_whatif(self) -> None:
+        """Keep the what-if values shown as this contract's settings, then redraw."""
+        if self._quiet:
+            return
+        h = handle(self.contract.value)
+        if not h.has_terms:
+            return
+        settings = {k: v for k, v in self.settings.items()
+                    if k not in (f"tsl.{self.kpi.value}", f"msl.{self.kpi.value}")}
+        settings.update(amber_fraction=round(self.amber.value, 4),
+                        blue_breaks_run=bool(self.blue_breaks.value))
+        for control, level in ((self.tsl, "tsl"), (self.msl, "msl")):
+            text = control.value.strip()
+            if not text:
+                continue
+            try:
+                settings[f"{level}.{self.kpi.value}"] = float(text)
+            except ValueError:
+                self.message.value = _refusal(
+                    f"What-if {level.upper()} {text!r} is not a number: give a number such "
+                    "as 10, or leave the box empty for the contract's level.")
+                return
+        try:
+            h.plan_whatif(changed_settings(h, settings))
+        except ScrutinyError as error:
+            self.message.value = _refusal(str(error))
+            return
+        self._settings[self.contract.value] = changed_settings(h, settings)
         self.refresh()
 
     def refresh(self) -> None:
@@ -390,20 +624,27 @@ class Explorer:
             return
         self.kpi_name.value = str(report.esc(kpi_name(self.scores, self.kpi.value)))
         start, end = self.months
-        kpi_months, illustrative = abated(self.contract.value, **self._whatif())
+        kpi_months, illustrative = abated(self.contract.value, settings=self.settings)
         self.output.value = widget_markup(view(
             self.scores, kpi_id=self.kpi.value, start=start, end=end, kpi_months=kpi_months,
             illustrative=illustrative, whatif=self._whatif_words()))
 
     def _whatif_words(self) -> str:
         """The what-if values that differ from the contract's terms, in words ("" if none)."""
-        if not handle(self.contract.value).has_terms:
-            return ""
-        terms = handle(self.contract.value).terms.params
         words = []
-        if round(self.amber.value, 4) != terms.amber_fraction:
-            words.append(f"Amber at {self.amber.value:.2f} of a KPI's points")
-        if bool(self.blue_breaks.value) != terms.blue_breaks_run:
-            words.append("a Blue month " + ("ends" if self.blue_breaks.value else "does not end")
-                         + " a run")
+        for name, value in self.settings.items():
+            if name == "amber_fraction":
+                words.append(f"Amber at {value:.2f} of a KPI's points")
+            elif name == "blue_breaks_run":
+                words.append("a Blue month " + ("ends" if value else "does not end") + " a run")
+            else:
+                level, _, kpi = name.partition(".")
+                words.append(f"{level.upper()} of {kpi} at {value:g}" if kpi else
+                             f"{name}={value}")
         return ", ".join(words)
+
+
+def _refusal(text: str) -> str:
+    """``text`` as the widget's refusal line (escaped; role=alert so a screen reader says it)."""
+    return (f'<div role="alert" class="scrutiny-explorer-refusal" style="color:#a4000f">'
+            f"{report.esc(text)}</div>")

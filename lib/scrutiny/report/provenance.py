@@ -12,10 +12,14 @@ from scrutiny import __version__
 from scrutiny.config import data_root
 from scrutiny.load.fingerprints import fingerprint
 from scrutiny.report import html as report
+from scrutiny.report.flavours import to_html
+from scrutiny.report.structure import Heading, Paragraph, Section, Table
 
 #: Output metadata key under which the appendix declares its input files (name -> SHA-256), so
 #: the renderer can tell later whether the report is out of date. Never shown in the report.
 INPUTS_KEY = "scrutiny_inputs"
+#: The appendix's heading (the notebooks' ``##`` heading).
+APPENDIX = "Appendix: where the numbers come from"
 
 
 def file_digests(files: Iterable[Path], root: Path | None = None) -> pd.DataFrame:
@@ -47,10 +51,18 @@ def parameter_table(parameters: Mapping[str, object]) -> pd.DataFrame:
 
 
 def appendix(files: Iterable[Path], parameters: Mapping[str, object],
-             extra: Sequence[tuple[str, report.Html]] = (), *,
+             extra: Sequence[tuple[str, object]] = (), *,
              through: str | None = None) -> report.Html:
+    """The HTML of :func:`appendix_section` (for kinds whose sections still return HTML)."""
+    return to_html(appendix_section(files, parameters, extra, through=through))
+
+
+def appendix_section(files: Iterable[Path], parameters: Mapping[str, object],
+                     extra: Sequence[tuple[str, object]] = (), *,
+                     through: str | None = None) -> Section:
     """Every report's closing appendix: input files with SHA-256, parameters, ``extra``
-    report-specific (heading, body) parts, then the toolkit version.
+    report-specific (heading, body) parts (a body is a node, a section or HTML), then the
+    toolkit version.
 
     ``files`` may name files that do not exist (a report *could* read them): the table lists
     those present; the renderer's metadata records every one, absent as absent, and fingerprints
@@ -63,18 +75,17 @@ def appendix(files: Iterable[Path], parameters: Mapping[str, object],
     table = parameter_table(parameters).rename(columns={"parameter": "Parameter",
                                                         "value": "Value"})
     parts = [
-        report.heading("Input files"),
-        report.table(digests, caption="SHA-256 fingerprint of each input file",
-                     row_header="File (under data/)"),
-        report.heading("Parameters"),
-        report.table(table, caption="Parameters of this report", row_header="Parameter"),
+        Heading("Input files"),
+        Table(digests, caption="SHA-256 fingerprint of each input file",
+              row_header="File (under data/)"),
+        Heading("Parameters"),
+        Table(table, caption="Parameters of this report", row_header="Parameter"),
     ]
     for heading, body in extra:
-        parts += [report.heading(heading), body]
-    parts += [report.heading("Toolkit"),
-              report.paragraph(f"contract-scrutiny version {toolkit_version()}.")]
-    return report.Html(report.join(*parts),
-                       metadata={INPUTS_KEY: input_fingerprints(files, through)})
+        parts += [Heading(heading), body]
+    parts += [Heading("Toolkit"), Paragraph(f"contract-scrutiny version {toolkit_version()}.")]
+    return Section(tuple(parts), heading=APPENDIX,
+                   metadata={INPUTS_KEY: input_fingerprints(files, through)})
 
 
 def input_fingerprints(files: Sequence[Path], through: str | None = None

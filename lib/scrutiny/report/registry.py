@@ -39,11 +39,16 @@ class ReportKind:
         notebook's sections read.
     sections : tuple of str
         Further modules its notebook imports (the report object's module is always one).
+    structure : str
+        ``"module:function"`` giving the report's sections as trees
+        (:class:`~scrutiny.report.structure.Section`), in reading order, for
+        ``scrutiny report --format json|xlsx``; empty while the kind's sections return HTML.
     """
 
     model: str
     report: str
     sections: tuple[str, ...] = ()
+    structure: str = ""
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -57,7 +62,8 @@ KINDS: dict[str, ReportKind] = {
         "scrutiny.report.period.params:PeriodReportParams",
         "scrutiny.report.period.scorecard:PeriodReport",
         ("scrutiny.report.period.insight", "scrutiny.report.period.money",
-         "scrutiny.report.period.whatif")),
+         "scrutiny.report.period.whatif"),
+        structure="scrutiny.report.period.sections:sections"),
     "council_report": ReportKind("scrutiny.report.council.params:CouncilReportParams",
                                  "scrutiny.report.council:CouncilReport"),
     "portfolio_report": ReportKind("scrutiny.report.portfolio.params:PortfolioReportParams",
@@ -82,6 +88,11 @@ def kind_names() -> list[str]:
 def _attribute(where: str):
     module, _, name = where.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+def structure(name: str):
+    """The function giving report kind ``name``'s sections as trees; ``None`` if it has none."""
+    return _attribute(KINDS[name].structure) if KINDS[name].structure else None
 
 
 def model(name: str) -> type[ReportParams]:

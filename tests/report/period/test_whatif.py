@@ -70,9 +70,10 @@ def test_scenarios_parameter_is_checked_before_rendering(tmp_path):
 
 def test_procurement_section_offers_the_notice(june):
     from scrutiny.insight.notice import notice_errors
+    from scrutiny.report.flavours import to_html
     from scrutiny.report.period import insight
 
-    section = insight.procurement_section(june)
+    section = to_html(insight.procurement_section(june))  # the files ride on its HTML
     assert '<a href="contract-performance-notice.json" download>' in section.markup
     package = json.loads(section.files["contract-performance-notice.json"])
     assert notice_errors(package) == []

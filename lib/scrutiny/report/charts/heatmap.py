@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.report import html as report
+from scrutiny.report.structure import Table
 
 #: The letter printed in each cell, so colour is never the only signal.
 RAG_LETTERS = {rag: label[0] for rag, label in RAG_LABELS.items()}
@@ -36,7 +36,7 @@ def rag_grid(scores: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
     return grid.reindex(index=kpis, columns=months)
 
 
-def rag_table(scores: pd.DataFrame, months: pd.PeriodIndex, *, caption: str) -> report.Html:
+def rag_table(scores: pd.DataFrame, months: pd.PeriodIndex, *, caption: str) -> Table:
     """Return the heatmap as a table: each cell coloured by RAG and lettered G, A, R or B.
 
     Parameters
@@ -56,8 +56,8 @@ def rag_table(scores: pd.DataFrame, months: pd.PeriodIndex, *, caption: str) -> 
                         for r in rags]
         frame[f"rag {label}"] = rags
         colours[label] = f"rag {label}"
-    return report.table(frame, caption=caption, rag_columns=colours, row_header=KPI_HEADER,
-                        css_class="data heatmap")
+    return Table(frame, caption=caption, rag_columns=colours, row_header=KPI_HEADER,
+                 css_class="data heatmap")
 
 
 def summary_text(scores: pd.DataFrame, months: pd.PeriodIndex) -> str:

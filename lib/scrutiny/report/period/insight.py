@@ -37,10 +37,15 @@ from scrutiny.load.parties import missing_notice_fields
 from scrutiny.report import html as report
 from scrutiny.report.charts import trend as trend_chart
 from scrutiny.report.html import Html
+from scrutiny.report.structure import Figure, Paragraph, Section, Table, section
 
 if TYPE_CHECKING:
     from scrutiny.report.period.scorecard import PeriodReport
 
+#: Section headings (the notebook's ``##`` headings).
+EXCEPTIONS = "Exceptions this month"
+TRENDS = "Trends and early warnings"
+RATINGS_HEADING = "Procurement Act 2023 ratings"
 #: How each trend class reads in a table.
 TREND_WORDS = {DETERIORATING: "Getting worse", IMPROVING: "Getting better",
                "stable": "No significant trend", NOT_ENOUGH_DATA: "Not assessed (too few months)"}
@@ -71,12 +76,12 @@ def _level(value: float, unit: str, label: str) -> str:
 # Exceptions register
 
 
-def exceptions_section(rep: PeriodReport) -> Html:
+def exceptions_section(rep: PeriodReport) -> Section:
     """Every KPI not Green in the period: status (label and colour), result, run, reason."""
     reg = rep.register
     if reg.empty:
-        return report.paragraph(f"Every KPI was Green in {month_name(rep.period)}: there are "
-                                "no exceptions to report.")
+        return section(Paragraph(f"Every KPI was Green in {month_name(rep.period)}: there "
+                                 "are no exceptions to report."), heading=EXCEPTIONS)
     blue = reg["rag"].eq(BLUE)
     unit, label = _units(rep, reg["kpi_id"]), _labels(rep, reg["kpi_id"])
     frame = pd.DataFrame({
@@ -101,11 +106,12 @@ def exceptions_section(rep: PeriodReport) -> Html:
     if unexplained:
         intro += (f" No mitigation reason is recorded for {unexplained} of the Blue KPIs; the "
                   "committee may wish to ask for one.")
-    return report.join(
-        report.paragraph(intro),
-        report.table(frame, caption=f"Exceptions register, {month_name(rep.period)}",
-                     rag_columns={"Status": "rag"}, row_header="KPI",
-                     numeric=["Months failing in a row"]))
+    return section(
+        Paragraph(intro),
+        Table(frame, caption=f"Exceptions register, {month_name(rep.period)}",
+              rag_columns={"Status": "rag"}, row_header="KPI",
+              units={"Months failing in a row": "months"}, numeric=("Months failing in a row",)),
+        heading=EXCEPTIONS)
 
 
 def _units(rep: PeriodReport, kpi_id: pd.Series) -> pd.Series:
@@ -129,11 +135,11 @@ def trend_kpis(rep: PeriodReport) -> pd.DataFrame:
     return pd.concat([warned, significant], ignore_index=True)
 
 
-def trends_section(rep: PeriodReport) -> Html:
+def trends_section(rep: PeriodReport) -> Section:
     """What the trend test found, which KPIs it could not assess and why, and a chart per KPI."""
     trends, shown = rep.trends, trend_kpis(rep)
     start = trends["window_start"].iloc[0]
-    parts = [report.paragraph(
+    parts = [Paragraph(
         f"Each KPI's monthly results from {month_name(start)} to {month_name(rep.period)} "
         f"({rep.trend_window} months) were tested for a steady rise or fall (the Mann-Kendall "
         "test, at the 5% level) and the rate fitted with a robust straight line (Theil-Sen). "
@@ -144,31 +150,31 @@ def trends_section(rep: PeriodReport) -> Html:
     parts.append(_excluded(trends, rep))
     parts.extend(_drifting(trends, rep))
     if shown.empty:
-        parts.append(report.paragraph("No KPI shows a significant trend in this window, and none "
-                                      "is flagged."))
-        return report.join(*parts)
+        parts.append(Paragraph("No KPI shows a significant trend in this window, and none "
+                               "is flagged."))
+        return section(*parts, heading=TRENDS)
     parts.append(_trend_table(shown, rep))
     parts.extend(_trend_figure(rep, row) for row in shown.itertuples())
-    return report.join(*parts)
+    return section(*parts, heading=TRENDS)
 
 
-def _excluded(trends: pd.DataFrame, rep: PeriodReport) -> Html:
+def _excluded(trends: pd.DataFrame, rep: PeriodReport) -> Paragraph:
     out = trends[trends["classification"] == NOT_ENOUGH_DATA]
     excluded = int(trends["excluded_blue"].sum() + trends["excluded_no_data"].sum())
     lead = (f"In all, {excluded} KPI-months in the window were left out of the fits "
             f"({int(trends['excluded_blue'].sum())} Blue, "
             f"{int(trends['excluded_no_data'].sum())} with no number).")
     if out.empty:
-        return report.paragraph(lead + " Every KPI had enough scored months to be assessed.")
+        return Paragraph(lead + " Every KPI had enough scored months to be assessed.")
     named = [f"{r.kpi_id} ({int(r.n_points)} scored: {int(r.excluded_no_data)} with no number, "
              f"{int(r.excluded_blue)} Blue)" for r in out.itertuples()]
-    return report.paragraph(
+    return Paragraph(
         lead + f" {len(out)} KPI{'s' if len(out) != 1 else ''} had fewer than "
         f"{rep.trend_min_points} scored months and {'was' if len(out) == 1 else 'were'} not "
         f"assessed: {join_words(named)}.")
 
 
-def _drifting(trends: pd.DataFrame, rep: PeriodReport) -> list[Html]:
+def _drifting(trends: pd.DataFrame, rep: PeriodReport) -> list[Paragraph]:
     """A paragraph naming the KPIs Green throughout but heading for their target, if any."""
     rows = trends[trends["drifting"]]
     if rows.empty:
@@ -176,13 +182,13 @@ def _drifting(trends: pd.DataFrame, rep: PeriodReport) -> list[Html]:
     named = [f"{r.kpi_id} (least headroom over target {r.min_headroom_tsl:.2f}"
              + (" points" if r.unit == "percent" else "") + f", moving {r.slope:+.2f} a month)"
              for r in rows.itertuples()]
-    return [report.paragraph(
+    return [Paragraph(
         f"{GREEN_DRIFTING}: {join_words(named)} met {'its' if len(rows) == 1 else 'their'} "
         f"target in every month of the window but, at the fitted rate, would miss it within "
         f"{rep.trend_horizon} months.")]
 
 
-def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Html:
+def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Table:
     unit = shown["unit"]
     per_month = [f"{s:+.2f}" + (" points" if u == "percent" else "") + " a month"
                  for s, u in zip(shown["slope"], unit, strict=True)]
@@ -200,9 +206,11 @@ def _trend_table(shown: pd.DataFrame, rep: PeriodReport) -> Html:
                                                       shown["classification"]),
         "Flagged": ["Yes" if f else "No" for f in shown["flag"]],
     })
-    return report.table(frame, caption="KPIs with a significant trend or an early warning",
-                        rag_columns={"Status": "rag"}, row_header="KPI",
-                        numeric=["Rate of change", month_name(rep.period)])
+    return Table(frame, caption="KPIs with a significant trend or an early warning",
+                 rag_columns={"Status": "rag"}, row_header="KPI",
+                 units={"Months until it would miss target": "months",
+                        "Months until it would miss minimum": "months"},
+                 numeric=("Rate of change", month_name(rep.period)))
 
 
 def _months(values: pd.Series, classification: pd.Series) -> list[str]:
@@ -211,12 +219,13 @@ def _months(values: pd.Series, classification: pd.Series) -> list[str]:
             for v, c in zip(values, classification, strict=True)]
 
 
-def _trend_figure(rep: PeriodReport, row) -> Html:
+def _trend_figure(rep: PeriodReport, row) -> Figure:
     rows = rep.scores[(rep.scores["kpi_id"] == row.kpi_id)
                       & rep.scores["month"].isin(rep.heatmap_months)].sort_values("month")
     title = f"{row.kpi_id}: {row.description}"
-    return report.figure(
+    return Figure(
         trend_chart.kpi_trend(rows, title=title), alt=trend_chart.alt_text(rows, title=title),
+        data=rows[["kpi_id", "month", "value", "tsl", "msl", "rag"]],
         caption=(f"{row.kpi_id} month by month against its target (TSL, dashed) and minimum "
                  f"(MSL, dotted); {TREND_WORDS[row.classification].lower()} over the "
                  f"{rep.trend_window} months to {month_name(rep.period)}. Letters give the "
@@ -249,7 +258,7 @@ def rules_text(rules: RatingRules) -> str:
         "scored month gives Good. Blue months are not scored; a KPI Blue throughout is Other.")
 
 
-def procurement_section(rep: PeriodReport) -> Html:
+def procurement_section(rep: PeriodReport) -> Section:
     """Ratings for the 12 months to the period: counts by rating, then each KPI below Good."""
     months, rules = rating_window(rep), RatingRules()
     ratings = rep.handle.ratings(months[0], months[-1], rules)
@@ -257,24 +266,25 @@ def procurement_section(rep: PeriodReport) -> Html:
     span = f"{month_name(months[0])} to {month_name(months[-1])}"
     short = (f" Results are held for only {len(months)} of these months, so this is a partial "
              "year." if len(months) < rep.rating_months else "")
-    intro = report.paragraph(
+    intro = Paragraph(
         f"Under the Procurement Act 2023 the council must rate the supplier's performance "
         f"against each KPI at least once a year. These ratings cover the {rep.rating_months} "
         f"months to {month_name(rep.period)}: {span} ({len(months)} months with results).{short} "
         + rules_text(rules))
-    table = report.table(pd.DataFrame({
+    table = Table(pd.DataFrame({
         "Rating": counts["rating"], "What it means": counts["rating"].map(RATING_MEANINGS),
         "KPIs": counts["kpis"]}), caption=f"KPIs by Procurement Act rating, {span}",
-        row_header="Rating", numeric=["KPIs"])
+        row_header="Rating", units={"KPIs": "KPIs"}, numeric=("KPIs",))
     below = ratings[ratings["rating"] != RATINGS[0]]
     worst_first = [INADEQUATE, REQUIRES_IMPROVEMENT, APPROACHING, OTHER]
     order = below["rating"].map({r: i for i, r in enumerate(worst_first)})
     below = below.assign(_order=order).sort_values(["_order", "kpi_id"], kind="stable")
-    detail = report.table(pd.DataFrame({
+    detail = Table(pd.DataFrame({
         "KPI": below["kpi_id"], "What it measures": below["description"],
         "Rating": below["rating"], "Why": below["rule"]}),
         caption=f"KPIs rated below Good, worst first, {span}", row_header="KPI")
-    return report.join(intro, table, detail, notice_download(rep, months))
+    # The notice link carries the file to publish beside the HTML: kept as an HTML fragment.
+    return section(intro, table, detail, notice_download(rep, months), heading=RATINGS_HEADING)
 
 
 #: The notice's file name, beside the report's HTML (the link is relative).

@@ -11,15 +11,21 @@ from scrutiny.abate.terms import NO_TERMS, Terms
 from scrutiny.core.months import month_name
 from scrutiny.report import html as report
 from scrutiny.report.charts import abatement as abatement_chart
-from scrutiny.report.html import Html
+from scrutiny.report.structure import Figure, Heading, Note, Paragraph, Section, Table, section
 
 if TYPE_CHECKING:
     from scrutiny.report.period.scorecard import PeriodReport
 
 ILLUSTRATIVE = "ILLUSTRATIVE"
+#: Section headings (the notebook's ``##`` headings).
+ABATEMENT = "Abatement points and service credits"
+MITIGATION = "The cost of mitigation"
+#: Units of the abatement tables' columns.
+MONEY_UNITS = {"Abatement points": "points", "Credit before cap": "GBP", "Cap": "GBP",
+               "Service credit payable": "GBP"}
 
 
-def terms_table(terms: Terms) -> Html:
+def terms_table(terms: Terms) -> Section:
     """The abatement terms used, each marked ILLUSTRATIVE or published, with the caveat first."""
     described = terms.describe()
     frame = pd.DataFrame({
@@ -28,10 +34,9 @@ def terms_table(terms: Terms) -> Html:
                                           "published": "Published by the council"})})
     parts = []
     if terms.illustrative:
-        parts.append(report.note(terms.params.illustrative_note, label=ILLUSTRATIVE + ":"))
-    parts.append(report.table(frame, caption="Abatement terms used in this report",
-                              row_header="Term"))
-    return report.join(*parts)
+        parts.append(Note(terms.params.illustrative_note, label=ILLUSTRATIVE + ":"))
+    parts.append(Table(frame, caption="Abatement terms used in this report", row_header="Term"))
+    return section(*parts)
 
 
 def months_to_period(rep: PeriodReport, frame: pd.DataFrame) -> pd.DataFrame:
@@ -39,23 +44,23 @@ def months_to_period(rep: PeriodReport, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["month"] <= rep.period]
 
 
-def abatement_section(rep: PeriodReport) -> Html:
+def abatement_section(rep: PeriodReport) -> Section:
     """Points and credits per service for the period, the history since the start, the terms."""
     if rep.terms is None:
-        return report.paragraph(NO_TERMS)
+        return section(Paragraph(NO_TERMS), heading=ABATEMENT)
     service_months = months_to_period(rep, rep.abatement.service_months)
     now = service_months[service_months["month"] == rep.period]
     names = {**rep.contract.info.services, ALL_SERVICES: "All services"}
     total = now[now["service"] == ALL_SERVICES].iloc[0]
     label = " (illustrative terms)" if rep.terms.illustrative else ""
-    intro = report.paragraph(
+    intro = Paragraph(
         f"A KPI that misses its target attracts abatement points; points become service credits "
         f"(money deducted from the supplier's monthly payment), capped for each service at "
         f"{rep.terms.params.cap_fraction:.0%} of its monthly value. In "
         f"{month_name(rep.period)} the KPIs attracted {total['points']:,.2f} points, worth "
         f"{report.pounds([total['credit']])[0]} in service credits{label}"
         + (", after the cap." if total["capped"] else "; no service reached its cap."))
-    period_table = report.table(pd.DataFrame({
+    period_table = Table(pd.DataFrame({
         "Service": now["service"].map(names),
         "Abatement points": report.number(now["points"], 2),
         "Credit before cap": report.pounds(now["uncapped_credit"]),
@@ -63,13 +68,13 @@ def abatement_section(rep: PeriodReport) -> Html:
         "Service credit payable": report.pounds(now["credit"]),
         "Capped": report.yes_no(now["capped"])}),
         caption=f"Abatement points and service credits by service, {month_name(rep.period)}"
-                + label, row_header="Service",
-        numeric=["Abatement points", "Credit before cap", "Cap", "Service credit payable"])
-    return report.join(intro, period_table, _history(rep, service_months),
-                       report.heading("Terms used"), terms_table(rep.terms))
+                + label, row_header="Service", units=MONEY_UNITS,
+        numeric=("Abatement points", "Credit before cap", "Cap", "Service credit payable"))
+    return section(intro, period_table, _history(rep, service_months),
+                   Heading("Terms used"), terms_table(rep.terms), heading=ABATEMENT)
 
 
-def _history(rep: PeriodReport, service_months: pd.DataFrame) -> Html:
+def _history(rep: PeriodReport, service_months: pd.DataFrame) -> Section:
     every = service_months[service_months["service"] == ALL_SERVICES]
     first = every["month"].min()
     frame = pd.DataFrame({
@@ -79,21 +84,22 @@ def _history(rep: PeriodReport, service_months: pd.DataFrame) -> Html:
         "Running total since " + month_name(first): report.pounds(every["credit"].cumsum()),
         "Any service capped": report.yes_no(every["capped"])})
     services = rep.contract.info.services
-    return report.join(
-        report.heading(f"Since {month_name(first)}"),
-        report.paragraph(
+    return section(
+        Heading(f"Since {month_name(first)}"),
+        Paragraph(
             f"Since {month_name(first)} the KPIs have attracted {every['points'].sum():,.2f} "
             f"points and {report.pounds([every['credit'].sum()])[0]} in service credits."),
-        report.figure(
+        Figure(
             abatement_chart.abatement_points_chart(service_months, services=services,
                                                    illustrative=rep.terms.illustrative),
             alt=abatement_chart.alt_text(service_months, services=services),
             caption=("Abatement points each month for each service, after the multipliers for "
-                     "consecutive failing months. Each service has its own marker shape.")),
-        report.table(frame, caption="Abatement points and service credits each month, all "
-                                    "services", row_header="Month",
-                     numeric=[c for c in frame.columns if c not in ("Month",
-                                                                    "Any service capped")]))
+                     "consecutive failing months. Each service has its own marker shape."),
+            data=service_months[["month", "service", "points"]]),
+        Table(frame, caption="Abatement points and service credits each month, all services",
+              row_header="Month", units={**MONEY_UNITS, frame.columns[3]: "GBP"},
+              numeric=tuple(c for c in frame.columns if c not in ("Month",
+                                                                   "Any service capped"))))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -111,15 +117,15 @@ def mitigation_tables(rep: PeriodReport) -> tuple[pd.DataFrame, pd.DataFrame, pd
     return period_kpi, since_kpi, by_month[by_month["service"] == ALL_SERVICES]
 
 
-def mitigation_section(rep: PeriodReport) -> Html:
+def mitigation_section(rep: PeriodReport) -> Section:
     """What relief (mitigation and glides) saved the supplier, per KPI and per month."""
     if rep.terms is None:
-        return report.paragraph("No service-credit terms are recorded for this contract, so the "
-                                "cost of mitigation is not calculated.")
+        return section(Paragraph("No service-credit terms are recorded for this contract, so "
+                                 "the cost of mitigation is not calculated."), heading=MITIGATION)
     period_kpi, since_kpi, by_month = mitigation_tables(rep)
     now = by_month[by_month["month"] == rep.period].iloc[0]
     first = by_month["month"].min()
-    intro = report.paragraph(
+    intro = Paragraph(
         "When the council agrees mitigation or a glide period, the KPI is Blue and attracts no "
         "points. This section shows what that relief is worth: the points and credits the "
         "supplier would have incurred had those months been scored on their results (a month "
@@ -144,12 +150,19 @@ def mitigation_section(rep: PeriodReport) -> Html:
         "Credit payable": report.pounds(by_month["credit"]),
         "Credit without relief": report.pounds(by_month["credit_without_mitigation"]),
         "Credit forgone": report.pounds(by_month["credit_forgone"])})
-    by_kpi = (report.table(kpi_frame, caption="Cost of mitigation by KPI (value before the cap)",
-                           row_header="KPI", numeric=list(kpi_frame.columns[1:]))
-              if len(kpi_frame) else report.paragraph(
+    by_kpi = (Table(kpi_frame, caption="Cost of mitigation by KPI (value before the cap)",
+                    row_header="KPI", numeric=tuple(kpi_frame.columns[1:]),
+                    units=_units(kpi_frame.columns[1:]))
+              if len(kpi_frame) else Paragraph(
                   f"No KPI-month has been relieved since {month_name(first)}."))
-    return report.join(
+    return section(
         intro, by_kpi,
-        report.table(month_frame, caption="Cost of mitigation by month, all services (after the "
-                                          "cap)", row_header="Month",
-                     numeric=list(month_frame.columns[1:])))
+        Table(month_frame, caption="Cost of mitigation by month, all services (after the cap)",
+              row_header="Month", numeric=tuple(month_frame.columns[1:]),
+              units=_units(month_frame.columns[1:])), heading=MITIGATION)
+
+
+def _units(columns) -> dict[str, str]:
+    """Each column's unit from its words: money (GBP), points, or months."""
+    return {c: "GBP" if ("Credit" in c or "Value" in c) else
+            "points" if "oints" in c else "months" for c in columns}

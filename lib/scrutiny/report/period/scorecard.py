@@ -2,10 +2,12 @@
 
 ``notebooks/period_report.ipynb`` opens the report with
 :func:`~scrutiny.report.registry.open_report` and displays one
-section per cell. Every section function takes the :class:`PeriodReport` and returns
-:class:`~scrutiny.report.html.Html`. This module holds the scorecard sections; the others live in
-:mod:`scrutiny.report.period` by concern (``insight``: exceptions, trends, Procurement Act ratings;
-``money``: abatement, service credits and the cost of mitigation).
+section per cell. Every section function takes the :class:`PeriodReport` and returns a
+:class:`~scrutiny.report.structure.Section` (the title block returns HTML). This module holds
+the scorecard sections; the others live in :mod:`scrutiny.report.period` by concern
+(``insight``: exceptions, trends, Procurement Act ratings; ``money``: abatement, service credits
+and the cost of mitigation; ``whatif``: other terms). :mod:`scrutiny.report.period.sections`
+lists them in order.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scrutiny.report.html import Html
 from scrutiny.report.params import OpenedReport
 from scrutiny.report.period.money import terms_table
 from scrutiny.report.period.params import PeriodReportParams
+from scrutiny.report.structure import BulletList, Paragraph, RagKey, Section, Table, section
 from scrutiny.score.reconcile import reconcile
 
 
@@ -147,6 +150,11 @@ class PeriodReport(OpenedReport):
         return self.handle.input_files
 
 
+#: Section headings (the notebook's ``##`` headings) used by more than one branch.
+OVERRIDES = "Revised thresholds in force"
+RECONCILIATION = "Reconciliation with published summaries"
+
+
 def title(rep: PeriodReport) -> Html:
     """The ``<h1>``: contract and period, council and supplier, generated-on date."""
     info = rep.contract.info
@@ -176,7 +184,7 @@ def narrative_sentences(rep: PeriodReport) -> list[str]:
         min_points=rep.trend_min_points, horizon=rep.trend_horizon)
 
 
-def headline(rep: PeriodReport) -> Html:
+def headline(rep: PeriodReport) -> Section:
     """The narrative (every number from the library) and a small table of the period's counts."""
     counts = headline_counts(rep)
     now = counts[rep.period]
@@ -191,15 +199,16 @@ def headline(rep: PeriodReport) -> Html:
         frame.insert(2, month_name(counts.columns[0]), before.to_numpy())
         frame["Change"] = [f"{c:+d}" if c else "no change" for c in change]
     month_columns = [c for c in frame.columns if c not in ("Status", "rag")]
-    return report.join(
-        report.paragraph(narrative.paragraph(lead)),
-        report.paragraph(narrative.paragraph(rest)),
-        report.table(frame, caption=f"KPIs by status, all services, {month_name(rep.period)}",
-                     rag_columns={"Status": "rag"}, row_header="Status", numeric=month_columns),
-    )
+    return section(
+        Paragraph(narrative.paragraph(lead)),
+        Paragraph(narrative.paragraph(rest)),
+        Table(frame, caption=f"KPIs by status, all services, {month_name(rep.period)}",
+              units=dict.fromkeys(month_columns, "KPIs"), rag_columns={"Status": "rag"},
+              row_header="Status", numeric=tuple(month_columns)),
+        heading="Headline")
 
 
-def summary_by_service(rep: PeriodReport) -> Html:
+def summary_by_service(rep: PeriodReport) -> Section:
     """One table per service (and all services): KPIs by status for the period and months before."""
     counts = rep.counts[rep.counts["month"].isin(rep.summary_months)]
     names = {**rep.contract.info.services, "ALL": "All services"}
@@ -209,28 +218,28 @@ def summary_by_service(rep: PeriodReport) -> Html:
                             aggfunc="sum").reindex(columns=rep.summary_months)
     labels = [m.strftime("%b %Y") for m in rep.summary_months]
     span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
-    parts = [report.rag_key()]
+    parts = [RagKey()]
     for service in [*rep.services, "ALL"]:
         block = wide.loc[service].reindex([*RAG_ORDER, "total"])
         frame = pd.DataFrame(block.to_numpy(), columns=labels).assign(
             Status=[*(RAG_LABELS[r] for r in RAG_ORDER), "Total"], rag=[*RAG_ORDER, None])
         frame = frame[["Status", "rag", *labels]]
         title = f"{names[service]} ({service})" if service != "ALL" else names[service]
-        parts.append(report.table(
-            frame, caption=f"{title}: KPIs by status, {span}",
-            rag_columns={"Status": "rag"}, row_header="Status", numeric=labels))
-    return report.join(*parts)
+        parts.append(Table(
+            frame, caption=f"{title}: KPIs by status, {span}", units=dict.fromkeys(labels, "KPIs"),
+            rag_columns={"Status": "rag"}, row_header="Status", numeric=tuple(labels)))
+    return section(*parts, heading="Performance by service")
 
 
-def kpi_heatmap(rep: PeriodReport) -> Html:
+def kpi_heatmap(rep: PeriodReport) -> Section:
     """The KPI x month RAG heatmap: a table whose cells carry colour and letter, and its totals."""
     months = rep.heatmap_months
-    return report.join(
-        report.paragraph(heatmap.summary_text(rep.scores, months)),
+    return section(
+        Paragraph(heatmap.summary_text(rep.scores, months)),
         heatmap.rag_table(rep.scores, months, caption=(
             f"RAG status of each KPI, {month_name(months[0])} to {month_name(months[-1])}. "
             f"Letters: G Green, A Amber, R Red, B Blue; {heatmap.NO_RESULT} no result.")),
-    )
+        heading="Each KPI, month by month")
 
 
 def overrides_in_force(rep: PeriodReport) -> pd.DataFrame:
@@ -244,11 +253,12 @@ def overrides_in_force(rep: PeriodReport) -> pd.DataFrame:
         in_period=(live["from_month"] <= rep.period) & (live["to_month"] >= rep.period))
 
 
-def overrides_section(rep: PeriodReport) -> Html:
+def overrides_section(rep: PeriodReport) -> Section:
     """Revised thresholds in force, with their reasons; says so when there are none."""
     live = overrides_in_force(rep)
     if live.empty:
-        return report.paragraph("No revised thresholds were in force in the months shown.")
+        return section(Paragraph("No revised thresholds were in force in the months shown."),
+                       heading=OVERRIDES)
     frame = pd.DataFrame({
         "KPI": live["kpi_id"],
         "Months": _spans(live),
@@ -257,8 +267,8 @@ def overrides_section(rep: PeriodReport) -> Html:
         "Standard TSL / MSL": _levels(live["tsl_standard"], live["msl_standard"]),
         "Reason": live["reason"],
     })
-    return report.table(frame, caption="Revised thresholds (overrides) in force",
-                        row_header="KPI")
+    return section(Table(frame, caption="Revised thresholds (overrides) in force",
+                         row_header="KPI"), heading=OVERRIDES)
 
 
 def _spans(live: pd.DataFrame) -> list[str]:
@@ -278,21 +288,22 @@ def reconciliation(rep: PeriodReport) -> pd.DataFrame:
     return reconcile(published, rep.counts)
 
 
-def reconciliation_section(rep: PeriodReport) -> Html:
+def reconciliation_section(rep: PeriodReport) -> Section:
     """Say how many published cells were checked and list every one that differs."""
     months = rep.summary_months.union(rep.heatmap_months)
     published = rep.contract.published
     checked = published[published["month"].isin(months)]
     if checked.empty:
-        return report.paragraph("No published summaries cover the months shown, so there is "
-                                "nothing to reconcile.")
+        return section(Paragraph("No published summaries cover the months shown, so there is "
+                                 "nothing to reconcile."), heading=RECONCILIATION)
     differences = reconciliation(rep)
     cells = len(checked) * 5
     sources = ", ".join(sorted(checked["source"].unique()))
     intro = (f"Published summaries ({sources}) give {len(checked)} service-month rows "
              f"({cells} counts) for the months shown. ")
     if differences.empty:
-        return report.paragraph(intro + "Every count agrees with the KPI-level results.")
+        return section(Paragraph(intro + "Every count agrees with the KPI-level results."),
+                       heading=RECONCILIATION)
     frame = pd.DataFrame({
         "Source": differences["source"], "Service": differences["service"],
         "Month": differences["month"].map(month_name),
@@ -300,21 +311,22 @@ def reconciliation_section(rep: PeriodReport) -> Html:
         "Published": differences["published"], "From KPI results": differences["computed"],
         "Finding": differences["finding"],
     })
-    return report.join(
-        report.paragraph(intro + f"{len(differences)} differ from the KPI-level results:"),
-        report.table(frame, caption="Published counts that differ from the KPI-level results",
-                     numeric=["Published", "From KPI results"]))
+    return section(
+        Paragraph(intro + f"{len(differences)} differ from the KPI-level results:"),
+        Table(frame, caption="Published counts that differ from the KPI-level results",
+              units={"Published": "KPIs", "From KPI results": "KPIs"},
+              numeric=("Published", "From KPI results")), heading=RECONCILIATION)
 
 
-def provenance_section(rep: PeriodReport) -> Html:
+def provenance_section(rep: PeriodReport) -> Section:
     """Appendix: input files with SHA-256, parameters, terms, overrides in force, toolkit."""
     live = overrides_in_force(rep)
-    overrides = (report.bullet_list(
+    overrides = (BulletList(tuple(
         f"{k}: TSL {t:g} / MSL {m:g}, {span}. {r}" for k, t, m, span, r in
-        zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True))
-        if len(live) else report.paragraph("No overrides were in force in the months shown."))
-    return provenance.appendix(rep.input_files, rep.parameters, through=month_label(rep.period),
-                               extra=[
-        ("Abatement terms",
-         terms_table(rep.terms) if rep.terms is not None else report.paragraph(NO_TERMS)),
-        ("Overrides in force", overrides)])
+        zip(live["kpi_id"], live["tsl"], live["msl"], _spans(live), live["reason"], strict=True)))
+        if len(live) else Paragraph("No overrides were in force in the months shown."))
+    return provenance.appendix_section(
+        rep.input_files, rep.parameters, through=month_label(rep.period), extra=[
+            ("Abatement terms",
+             terms_table(rep.terms) if rep.terms is not None else Paragraph(NO_TERMS)),
+            ("Overrides in force", overrides)])
