@@ -28,7 +28,23 @@ def answers(doc_run):
 
 
 def test_the_section_has_the_five_answers():
-    assert len(python_section_blocks()) == 6
+    assert len(python_section_blocks()) == 8
+
+
+def test_which_months_change_rag(answers):
+    moved = answers[0]["moved"]
+    assert moved["kpi_id"].unique().tolist() == ["CSC_KPI_04"]
+    assert moved["month"].astype(str).tolist() == ["2015-08", "2015-09", "2015-11", "2016-02",
+                                                   "2016-03", "2016-04"]
+
+
+def test_runs_with_dates(answers):
+    runs, measured = answers[0]["runs"], answers[0]["measured"]
+    twelve = runs[runs["length"] == 12]
+    assert len(twelve) == 7 and (twelve["no_number"] == 12).sum() == 5
+    longest = measured.loc[measured["length"].idxmax()]
+    assert (longest["kpi_id"], longest["length"], str(longest["start"])) == (
+        "F_KPI_01", 5, "2016-02")
 
 
 def test_top_five_kpis_by_points(answers):

@@ -150,8 +150,11 @@ def test_no_settings_is_todays_figures(seed):
     for by in COMPARE_COLUMNS:
         table, _ = run(seed, {}, by=by)
         assert (table["difference"] == 0).all()
-        value = "credit" if by != "kpi" else "points"
+        value = "credit" if not by.startswith("kpi") else "points"
         assert (table[value] == table[f"proposed_{value}"]).all()
+        if by == "kpi-month":
+            assert not table["rag_changed"].any()
+            assert (table["run_length"] == table["proposed_run_length"]).all()
     current = seed[3].service_months
     in_range = current[current["month"].between(START, END) & (current["service"] == "ALL")]
     table, _ = run(seed, {})

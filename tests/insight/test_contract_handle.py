@@ -111,7 +111,7 @@ def test_exceptions_trends_and_ratings_are_dataframes_for_a_month(css):
     register = css.exceptions("Jun-16")
     assert len(register) == 13 and not (register["rag"] == "Green").any()
     trends = css.trends("2016-06", window=6)
-    assert {"headroom_msl", "headroom_tsl", "drifting"} <= set(trends.columns)
+    assert {"min_headroom_msl", "min_headroom_tsl", "drifting"} <= set(trends.columns)
     ratings = css.ratings("2015-07", "2016-06")
     assert len(ratings) == 43
 
@@ -139,13 +139,15 @@ def test_a_contract_without_terms_or_reasons_still_answers(css_copy):
 def test_handle_computes_each_table_once_and_reports_read_its_cache(monkeypatch):
     """One cache: the handle computes abatement once per set of terms; a period report's
     tables are the handle's own objects, not copies."""
+    from scrutiny.abate import whatif
     from scrutiny.insight import contract_handle
     from scrutiny.report.registry import open_report
 
     calls = []
     real = contract_handle.contract_abatement
-    monkeypatch.setattr(contract_handle, "contract_abatement",
-                        lambda *a, **k: calls.append(k) or real(*a, **k))
+    for module in (contract_handle, whatif):
+        monkeypatch.setattr(module, "contract_abatement",
+                            lambda *a, **k: calls.append(k) or real(*a, **k))
     rep = open_report("period_report", contract="lincolnshire-css", period="2016-06")
     h = rep.handle
     assert rep.abatement is h.charged and rep.relief is h.relief and rep.scores is h.scored
@@ -157,5 +159,6 @@ def test_handle_computes_each_table_once_and_reports_read_its_cache(monkeypatch)
         {"amber_fraction": 1.0})
     h.whatif("2015-07", "2016-06", amber_fraction=1.0)
     h.abatement(without_mitigation=True)
-    # charged, relief, and amber at full points as changed terms: three runs in all.
+    # charged, relief, and amber at full points as changed terms (abatement(terms=...) and
+    # whatif share one cache): three runs in all.
     assert len(calls) == 3

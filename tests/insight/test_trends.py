@@ -129,9 +129,10 @@ def test_seed_june_2016_trends():
 
 def test_headroom_is_the_smallest_margin_in_own_units_either_direction():
     up = trend_of([97, 96.5, 99, 98, 97.25, 98], tsl=95, msl=90)
-    assert (up["headroom_tsl"], up["headroom_msl"]) == (pytest.approx(1.5), pytest.approx(6.5))
+    assert (up["min_headroom_tsl"], up["min_headroom_msl"]) == (pytest.approx(1.5),
+                                                                pytest.approx(6.5))
     down = trend_of([3, 4, 2, 6, 5, 4], direction="lower", tsl=5, msl=8)
-    assert (down["headroom_tsl"], down["headroom_msl"]) == (-1, 2)  # missed TSL once, by 1
+    assert (down["min_headroom_tsl"], down["min_headroom_msl"]) == (-1, 2)  # missed TSL once, by 1
 
 
 def test_green_throughout_and_heading_for_target_is_drifting():
@@ -152,10 +153,10 @@ def test_seed_june_2016_headroom_and_no_drift():
     trends = kpi_trends(score(load_contract("lincolnshire-css")), JUNE).set_index("kpi_id")
     assert not trends["drifting"].any()
     # PM_KPI_01 (higher is better, TSL 99.9, MSL 99): lowest month 99.76 in Jan-Jun 2016.
-    assert trends.loc["PM_KPI_01", ["headroom_tsl", "headroom_msl"]].tolist() == [
+    assert trends.loc["PM_KPI_01", ["min_headroom_tsl", "min_headroom_msl"]].tolist() == [
         pytest.approx(-0.14), pytest.approx(0.76)]
     # CSC_KPI_04 (lower is better, TSL 7, MSL 10): worst month 9.94 in March 2016.
-    assert trends.loc["CSC_KPI_04", ["headroom_tsl", "headroom_msl"]].tolist() == [
+    assert trends.loc["CSC_KPI_04", ["min_headroom_tsl", "min_headroom_msl"]].tolist() == [
         pytest.approx(-2.94), pytest.approx(0.06)]
 
 
@@ -181,7 +182,7 @@ def test_trend_invariants(cells, direction, thresholds, window):
     if row["flag"]:
         assert row["classification"] == DETERIORATING
     if row["n_points"]:
-        assert row["headroom_msl"] >= row["headroom_tsl"]  # the minimum is the lower bar
+        assert row["min_headroom_msl"] >= row["min_headroom_tsl"]  # the minimum is the lower bar
     if row["drifting"]:
         tail = scores[scores["month"] > scores["month"].max() - window]
-        assert (tail["rag"] == "green").all() and row["headroom_tsl"] >= 0
+        assert (tail["rag"] == "green").all() and row["min_headroom_tsl"] >= 0

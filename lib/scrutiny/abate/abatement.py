@@ -238,7 +238,12 @@ def service_credits(service_points: pd.DataFrame, *, point_value_gbp: float,
 
 
 def add_totals(service_table: pd.DataFrame) -> pd.DataFrame:
-    """Append one ``ALL`` row per month: sums of points and money; capped if any service was."""
+    """Append one ``ALL`` row per month: sums of points and money; capped if any service was.
+
+    ``capped`` on an ``ALL`` row means *some service's* credit was cut by its own cap that
+    month (caps apply per service), not that the month's total reached the summed ``cap``;
+    see ``docs/data_dictionary.md``.
+    """
     sums = service_table.groupby("month").agg(
         points=("points", "sum"), uncapped_credit=("uncapped_credit", "sum"),
         cap=("cap", "sum"), credit=("credit", "sum"), capped=("capped", "any"))

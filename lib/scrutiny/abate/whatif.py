@@ -54,6 +54,9 @@ COMPARE_COLUMNS = {
                 "difference"],
     "month": ["month", "points", "credit", "proposed_points", "proposed_credit", "difference"],
     "kpi": ["kpi_id", "service", "points", "proposed_points", "difference"],
+    "kpi-month": ["kpi_id", "service", "month", "rag", "proposed_rag", "rag_changed",
+                  "run_length", "proposed_run_length", "points", "proposed_points",
+                  "credit_before_cap", "proposed_credit_before_cap", "difference"],
 }
 _BANDED = ("met TSL", "met MSL, missed TSL", "missed MSL")
 _BASIS_OF_RAG = {GREEN: "met TSL (what-if thresholds)",
@@ -92,29 +95,67 @@ class WhatIf:
     notes: tuple[str, ...] = ()
 
 
-def parse_settings(pairs: Sequence[str]) -> dict[str, object]:
-    """Read ``NAME=VALUE`` texts (``--set``) into settings; values are YAML scalars or lists.
+def parse_settings(settings: Sequence[str] | Mapping[str, object]) -> dict[str, object]:
+    """The one reader of what-if settings, whichever door they come through.
 
-    ``multipliers=1,1.5,2`` and ``multipliers=[1, 1.5, 2]`` both give a list.
+    ``abatement(terms=...)``, ``whatif(settings=...)``, a report's ``scenarios``, the command
+    line's ``--set``/``--scenario`` and the explorer all pass their settings here (through
+    :func:`apply_settings`), so every door accepts exactly the same keys.
+
+    Parameters
+    ----------
+    settings : sequence of str or mapping
+        ``NAME=VALUE`` texts (``--set``; values are YAML scalars or lists) or a mapping of
+        name to value. ``multipliers=1,1.5,2`` and ``multipliers=[1, 1.5, 2]`` both give a
+        list.
+
+    Returns
+    -------
+    dict
+        Name to value, names stripped; every name is a plain term (:data:`PLAIN_TERMS`) or
+        ``PREFIX.NAME`` with a prefix of :data:`KEYED_TERMS` (whether the service or KPI exists
+        is checked by :func:`apply_settings`).
 
     Raises
     ------
     TermsError
-        For a text without ``=`` or a value that is not valid YAML.
+        For a text without ``=``, a value that is not valid YAML, or a name no what-if can set
+        (never ignored).
     """
-    settings: dict[str, object] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        if not sep or not name.strip():
-            raise TermsError(f"--set {pair!r}: write NAME=VALUE, e.g. amber_fraction=1.0")
-        try:
-            value = yaml.safe_load(text) if text.strip() else None
-        except yaml.YAMLError:
-            raise TermsError(f"--set {pair!r}: {text!r} is not a value") from None
-        if name.strip() == "multipliers" and isinstance(value, str):
-            value = [_number(part, pair) for part in value.split(",")]
-        settings[name.strip()] = value
-    return settings
+    if isinstance(settings, Mapping):
+        parsed = {str(name).strip(): value for name, value in settings.items()}
+    else:
+        parsed = dict(_parse_pair(pair) for pair in settings)
+    for name in parsed:
+        _check_name(name)
+    if isinstance(parsed.get("multipliers"), int | float) and not isinstance(
+            parsed["multipliers"], bool):
+        parsed["multipliers"] = [parsed["multipliers"]]  # one multiplier for every month
+    return parsed
+
+
+def _parse_pair(pair: str) -> tuple[str, object]:
+    """One ``NAME=VALUE`` text as ``(name, value)``."""
+    name, sep, text = pair.partition("=")
+    if not sep or not name.strip():
+        raise TermsError(f"--set {pair!r}: write NAME=VALUE, e.g. amber_fraction=1.0")
+    try:
+        value = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError:
+        raise TermsError(f"--set {pair!r}: {text!r} is not a value") from None
+    if name.strip() == "multipliers" and isinstance(value, str):
+        value = [_number(part, pair) for part in value.split(",")]
+    return name.strip(), value
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name no what-if can set, listing those it can."""
+    prefix, dot, key = name.partition(".")
+    if (not dot and name in PLAIN_TERMS) or (dot and prefix in KEYED_TERMS and key):
+        return
+    raise TermsError(f"cannot set {name!r}; the terms a what-if may change are "
+                     f"{', '.join(PLAIN_TERMS)}, volume.SERVICE, points.KPI_ID, "
+                     "tsl.KPI_ID and msl.KPI_ID")
 
 
 def _number(text: str, pair: str) -> float:
@@ -140,8 +181,9 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
-def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, object]) -> WhatIf:
-    """Check ``settings`` and apply them to ``terms``.
+def apply_settings(contract: Contract, terms: Terms,
+                   settings: Mapping[str, object] | Sequence[str]) -> WhatIf:
+    """Check ``settings`` (read by :func:`parse_settings`) and apply every one to ``terms``.
 
     Raises
     ------
@@ -150,21 +192,17 @@ def apply_settings(contract: Contract, terms: Terms, settings: Mapping[str, obje
         terms' rules refuse (e.g. ``amber_fraction`` above 1, TSL below MSL on a
         higher-is-better KPI).
     """
+    settings = parse_settings(settings)
     plain, volumes, points, thresholds = {}, {}, {}, {}
     for name, value in settings.items():
         prefix, dot, key = name.partition(".")
-        if not dot and name in PLAIN_TERMS:
+        if not dot:
             plain[name] = value
-        elif dot and prefix in KEYED_TERMS:
-            target = {"volume": volumes, "points": points}.get(prefix)
-            if target is None:
-                thresholds.setdefault(key, {})[prefix] = _positive(name, value, allow_zero=True)
-            else:
-                target[key] = _positive(name, value, allow_zero=prefix == "volume")
+        elif prefix in ("tsl", "msl"):
+            thresholds.setdefault(key, {})[prefix] = _positive(name, value, allow_zero=True)
         else:
-            raise TermsError(f"cannot set {name!r}; the terms a what-if may change are "
-                             f"{', '.join(PLAIN_TERMS)}, volume.SERVICE, points.KPI_ID, "
-                             "tsl.KPI_ID and msl.KPI_ID")
+            target = volumes if prefix == "volume" else points
+            target[key] = _positive(name, value, allow_zero=prefix == "volume")
     params = _replaced(terms.params, plain, volumes)
     allocation = _reallocated(terms.allocation, points, contract)
     changed = Terms(params, allocation)
@@ -264,9 +302,11 @@ def rescore(scores: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]])
     return out
 
 
-def whatif_abatement(contract: Contract, whatif: WhatIf, scores: pd.DataFrame) -> Abatement:
+def whatif_abatement(contract: Contract, whatif: WhatIf, scores: pd.DataFrame, *,
+                     without_mitigation: bool = False) -> Abatement:
     """Abatement of every month held under the what-if (thresholds rescored first)."""
-    return contract_abatement(contract, whatif.terms, scores=rescore(scores, whatif.thresholds))
+    return contract_abatement(contract, whatif.terms, scores=rescore(scores, whatif.thresholds),
+                              without_mitigation=without_mitigation)
 
 
 def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.Period,
@@ -275,10 +315,12 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
 
     Parameters
     ----------
-    by : {"service", "month", "kpi"}
+    by : {"service", "month", "kpi", "kpi-month"}
         ``service``: a row per service in contract order, then ``ALL`` (credits in GBP, after
         each month's cap). ``month``: a row per month, all services. ``kpi``: a row per KPI
-        (points only: the cap applies to a service-month, not a KPI).
+        (points only: the cap applies to a service-month, not a KPI). ``kpi-month``: a row per
+        KPI-month, re-scored: today's and the proposed RAG, run length and points
+        (``difference`` in points), and credit before the cap (GBP).
 
     Returns
     -------
@@ -287,6 +329,8 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
     """
     if by not in COMPARE_COLUMNS:
         raise ValueError(f"by must be one of {', '.join(COMPARE_COLUMNS)}, not {by!r}")
+    if by == "kpi-month":
+        return _kpi_months(current, proposed, start, end)
     if by == "kpi":
         keys, values = ["kpi_id", "service"], ["points"]
         frames = [a.kpi_months for a in (current, proposed)]
@@ -305,3 +349,28 @@ def compare(current: Abatement, proposed: Abatement, start: pd.Period, end: pd.P
     last = values[-1]
     table["difference"] = table[f"proposed_{last}"] - table[last]
     return table.reset_index()[COMPARE_COLUMNS[by]]
+
+
+def _kpi_months(current: Abatement, proposed: Abatement, start: pd.Period,
+                end: pd.Period) -> pd.DataFrame:
+    """Each KPI-month in ``start``..``end`` as charged and as proposed (re-scored) side by side.
+
+    ``rag_changed`` makes "which months change" one filter. Credit is before the cap (points
+    times the point value of each side's terms, GBP): the cap applies to a service-month.
+    """
+    keys = ["kpi_id", "service", "month"]
+    sides = []
+    for abatement in (current, proposed):
+        rows = abatement.kpi_months
+        rows = rows[rows["month"].between(start, end)][[*keys, "rag", "run_length", "points"]]
+        value = abatement.terms.params.point_value_gbp
+        sides.append(rows.assign(rag=rows["rag"].astype(object),
+                                 credit_before_cap=rows["points"] * value))
+    table = sides[0].merge(sides[1], on=keys, how="outer", suffixes=("", "_proposed"),
+                           validate="one_to_one")
+    table = table.rename(columns={f"{c}_proposed": f"proposed_{c}" for c in
+                                  ("rag", "run_length", "points", "credit_before_cap")})
+    table["rag_changed"] = table["rag"].ne(table["proposed_rag"])
+    table["difference"] = table["proposed_points"] - table["points"]
+    return table.sort_values(keys[::2], kind="stable").reset_index(drop=True)[
+        COMPARE_COLUMNS["kpi-month"]]

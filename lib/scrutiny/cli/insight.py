@@ -94,12 +94,12 @@ def trends(contract: str, period, window: int, min_points: int, alpha: float, ho
                          p_value=number_text(table["p_value"], 4),
                          months_to_tsl=number_text(table["months_to_tsl"]),
                          months_to_msl=number_text(table["months_to_msl"]),
-                         headroom_msl=number_text(table["headroom_msl"], 2),
-                         headroom_tsl=number_text(table["headroom_tsl"], 2))
+                         min_headroom_msl=number_text(table["min_headroom_msl"], 2),
+                         min_headroom_tsl=number_text(table["min_headroom_tsl"], 2))
     columns = ["kpi_id", "service", "direction", "n_points", "excluded_blue",
                "excluded_no_data", "value", "rag", "tsl", "msl", "slope", "tau", "p_value",
-               "classification", "months_to_tsl", "months_to_msl", "flag", "headroom_msl",
-               "headroom_tsl", "drifting"]
+               "classification", "months_to_tsl", "months_to_msl", "flag", "min_headroom_msl",
+               "min_headroom_tsl", "drifting"]
     if fmt == "table":
         columns.remove("tau")
     emit(table[columns], fmt,

@@ -21,9 +21,11 @@ from scrutiny.insight.contract_handle import open_contract
                    "msl.CSS01=90. Repeat for several.")
 @click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.yaml",
               help="A scenario file: name, reason and set: {NAME: VALUE}; --set adds to it.")
-@click.option("--by", "by", type=click.Choice(["service", "kpi", "month"]), default="service",
-              show_default=True, help="service: a row per service plus ALL; kpi: points per "
-                                      "KPI; month: a row per month, all services.")
+@click.option("--by", "by", type=click.Choice(["service", "kpi", "month", "kpi-month"]),
+              default="service", show_default=True,
+              help="service: a row per service plus ALL; kpi: points per KPI; month: a row "
+                   "per month, all services; kpi-month: each KPI-month re-scored (RAG, run "
+                   "length, points today and proposed).")
 @FORMAT_OPTION
 def whatif(contract: str, pairs: tuple[str, ...], scenario: Path | None, by: str, fmt: str,
            **months) -> None:
@@ -40,11 +42,12 @@ def whatif(contract: str, pairs: tuple[str, ...], scenario: Path | None, by: str
     start, end = c.held_range(months["from"], months["to"])
     table = c.whatif(start, end, by=by, settings=settings)
     if fmt == "table":
-        money = [col for col in table.columns if col not in ("service", "month", "kpi_id")]
+        money = [col for col in table.select_dtypes("number").columns
+                 if col not in ("run_length", "proposed_run_length")]
         table = table.assign(**{col: number_text(table[col], 2) for col in money})
         changes = ", ".join(f"{k}={v}" for k, v in settings.items()) or "no changes"
         title = (f"{c.title}: {name} ({changes}), {month_name(start)} to {month_name(end)}"
-                 + (" - points (credits are capped per service-month)" if by == "kpi"
+                 + (" - points (credits are capped per service-month)" if by.startswith("kpi")
                     else " - credits in GBP after the cap"))
         emit(table, fmt, title)
         if c.terms.illustrative:

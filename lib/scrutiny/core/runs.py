@@ -117,3 +117,42 @@ def _steps(frame: pd.DataFrame) -> np.ndarray | None:
     if "frequency" not in frame:
         return None
     return months_between(frame["frequency"].to_numpy(), len(frame))
+
+
+#: Columns of :func:`run_table`, in order.
+RUN_COLUMNS = ["kpi_id", "start", "end", "length", "no_number"]
+
+
+def run_table(frame: pd.DataFrame, extends: pd.Series, resets: pd.Series,
+              no_number: pd.Series) -> pd.DataFrame:
+    """One row per run of consecutive measurements, by the rule of :func:`run_lengths_by_kpi`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``kpi_id`` and ``month`` per row (and ``frequency``, as for :func:`run_lengths_by_kpi`).
+    extends, resets : pandas.Series of bool
+        Aligned with ``frame``: rows that extend a run, rows that end one.
+    no_number : pandas.Series of bool
+        Aligned with ``frame``: rows whose month had no number (counted, per run).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`RUN_COLUMNS`: the KPI, the first and last month of the run, its length (in
+        measurements; rows passed over, such as Blue months, are not counted) and how many of
+        its months had no number. Ordered by KPI (as first met in ``frame``) then start.
+    """
+    lengths = run_lengths_by_kpi(frame, extends, resets)
+    ordered = frame.assign(_length=lengths, _none=no_number.astype(bool))
+    ordered = ordered.sort_values(["kpi_id", "month"], kind="stable")
+    ordered = ordered[ordered["_length"] > 0]
+    run_id = ordered["_length"].eq(1).cumsum()
+    runs = ordered.groupby(run_id, sort=False).agg(
+        kpi_id=("kpi_id", "first"), start=("month", "min"), end=("month", "max"),
+        length=("_length", "max"), no_number=("_none", "sum"))
+    order = {k: i for i, k in enumerate(pd.unique(frame["kpi_id"]))}
+    runs = runs.sort_values(["kpi_id", "start"], kind="stable",
+                            key=lambda s: s.map(order) if s.name == "kpi_id" else s)
+    return runs.reset_index(drop=True).astype({"length": "int64", "no_number": "int64"})[
+        RUN_COLUMNS]

@@ -36,9 +36,9 @@ from scrutiny.abate.whatif import (
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
-from scrutiny.exceptions import NoticeError, UnknownKpiError
+from scrutiny.exceptions import NoticeError, TermsError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
-from scrutiny.insight.procurement import RatingRules, procurement_ratings
+from scrutiny.insight.procurement import RatingRules, procurement_ratings, status_runs
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract
@@ -47,7 +47,7 @@ from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.load.terms import has_terms
 from scrutiny.score.cache import scored_contract
 from scrutiny.score.reconcile import reconcile
-from scrutiny.score.scoring import score, summary_counts
+from scrutiny.score.scoring import headroom, score, summary_counts
 
 #: Columns of :meth:`ContractHandle.kpi_history`, in order.
 HISTORY_COLUMNS = ["month", "value", "status", "tsl", "msl", "rag", "basis", "override_reason",
@@ -221,13 +221,16 @@ class ContractHandle:
         -------
         pandas.DataFrame
             ``kpi_id, service, month, value, status, rag, tsl, msl, direction, unit, basis,
-            override_reason, glide_reason, footnote, description``: ``value`` in the KPI's unit
-            (NaN where the return has no number, ``status`` then says why), ``tsl``/``msl`` the
-            thresholds in force that month.
+            override_reason, glide_reason, footnote, description, headroom_tsl,
+            headroom_msl``: ``value`` in the KPI's unit (NaN where the return has no number,
+            ``status`` then says why), ``tsl``/``msl`` the thresholds in force that month,
+            ``headroom_tsl``/``headroom_msl`` the month's own margin over them in the KPI's
+            unit, positive when better than the threshold whichever way the KPI points
+            (:func:`scrutiny.score.scoring.headroom`).
         """
         first, last = self._range(start, end)
         rows = self.scored[self.scored["month"].between(first, last)]
-        return _with_rag_words(rows)
+        return _with_rag_words(rows.join(headroom(rows)))
 
     def abatement(self, start: object = None, end: object = None, by: str = "service",
                   terms: Terms | Mapping[str, object] | None = None, *,
@@ -244,8 +247,10 @@ class ContractHandle:
             an ``ALL`` row per month. ``kpi``: one row per KPI-month with the run length,
             multiplier and points that make it up. ``month``: one row per month, all services.
         terms : Terms or mapping, optional
-            Terms to use instead of the contract's own: a :class:`Terms`, or changes to them
-            such as ``{"amber_fraction": 1.0}``.
+            Terms to use instead of the contract's own: a :class:`Terms`, or what-if settings
+            such as ``{"amber_fraction": 1.0}`` or ``{"tsl.CSC_KPI_04": 10}``, read by the one
+            parser every door uses (:func:`scrutiny.abate.whatif.parse_settings`): every key
+            is applied (``tsl.*``/``msl.*`` re-score the KPI's months) or refused.
         without_mitigation : bool
             Score Blue months as if no mitigation or glide had been granted.
         """
@@ -302,8 +307,9 @@ class ContractHandle:
                alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
         """Each KPI's trend over the ``window`` months to ``period``, with headroom and drift.
 
-        ``headroom_msl``/``headroom_tsl`` are the smallest margins over minimum and target in the
-        window (KPI units, positive is better); ``drifting`` marks a KPI Green throughout whose
+        ``min_headroom_msl``/``min_headroom_tsl`` are the smallest margins over minimum and target
+        in the window (the least of the months' own ``headroom_*`` in :meth:`scores`; KPI units,
+        positive is better); ``drifting`` marks a KPI Green throughout whose
         slope would take it below target within ``horizon`` months. See
         :func:`scrutiny.insight.trends.kpi_trends`.
         """
@@ -332,6 +338,30 @@ class ContractHandle:
         first, last, rules = month(start), month(end), rules or RatingRules()
         return self._cached("ratings", (first, last, rules.model_dump_json()),
                             lambda: procurement_ratings(self.scored, first, last, rules))
+
+    def runs(self, status: str = "Red", start: object = None, end: object = None, *,
+             measured_only: bool = False) -> pd.DataFrame:
+        """One row per run of consecutive months of ``status`` from ``start`` to ``end``.
+
+        The same runs the ratings' ``longest_red_run`` is the longest of (one rule:
+        :mod:`scrutiny.core.runs`, consecutive measurements; Blue months are passed over).
+
+        Parameters
+        ----------
+        status : {"Red", "Amber", "Green", "Blue"}
+            The RAG whose runs are wanted (any case).
+        measured_only : bool
+            True: only months with a number count, so a month with no number ends a run.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``kpi_id, start, end, length, no_number``: first and last month, length in
+            measurements, and how many of the run's months had no number.
+        """
+        first, last = self._range(start, end)
+        rows = self.scored[self.scored["month"].between(first, last)]
+        return status_runs(rows, status, measured_only=measured_only)
 
     def notice(self, start: object, end: object, ocid: str | None = None, *,
                draft: bool = False, rules: RatingRules | None = None,
@@ -373,8 +403,11 @@ class ContractHandle:
         ----------
         start, end : month, optional
             Range totalled (inclusive); default every month held.
-        by : {"service", "month", "kpi"}
-            One row per service (then ``ALL``), per month, or per KPI (points only).
+        by : {"service", "month", "kpi", "kpi-month"}
+            One row per service (then ``ALL``), per month, per KPI (points totalled), or per
+            KPI-month re-scored: today's and the proposed ``rag``, ``run_length``, ``points``
+            and credit before the cap, with ``rag_changed``, so
+            ``t[t["rag_changed"]]`` lists the months whose RAG moves.
         settings : mapping, optional
             Settings whose names are not Python names, e.g. ``{"tsl.CSS01": 90}``,
             ``{"volume.ICT": 250000}`` (see :mod:`scrutiny.abate.whatif`).
@@ -395,7 +428,10 @@ class ContractHandle:
         """
         first, last = self._range(start, end)
         proposed = self.whatif_abatement({**(settings or {}), **changes})
-        return compare(self.charged, proposed, first, last, by=by)
+        table = _with_rag_words(compare(self.charged, proposed, first, last, by=by))
+        if "proposed_rag" in table.columns:
+            table["proposed_rag"] = rag_words(table["proposed_rag"])
+        return table
 
     def whatif_abatement(self, settings: Mapping[str, object]) -> Abatement:
         """Abatement of every month held under the what-if ``settings``, once per settings.
@@ -406,7 +442,7 @@ class ContractHandle:
             For a term that cannot be set, or a value the terms' rules refuse.
         """
         plan = self.plan_whatif(settings)
-        return self._cached("whatif", _settings_key(settings),
+        return self._cached("whatif", _settings_key(plan.settings),
                             lambda: whatif_abatement(self.contract, plan, self.scored))
 
     def plan_whatif(self, settings: Mapping[str, object]) -> WhatIf:
@@ -419,9 +455,16 @@ class ContractHandle:
         Raises
         ------
         TermsError
-            For a term that cannot be set, or a value the terms' rules refuse.
+            For a term that cannot be set, a value the terms' rules refuse, or a threshold
+            (``tsl.*``/``msl.*``): those re-score KPI-months, which :class:`Terms` cannot carry;
+            give them to :meth:`abatement` or :meth:`whatif` instead.
         """
-        return self.plan_whatif(changes).terms
+        plan = self.plan_whatif(changes)
+        if plan.thresholds:
+            raise TermsError("changed_terms cannot carry tsl.*/msl.* (they re-score KPI-months, "
+                             "not terms); pass them as abatement(terms={...}) or "
+                             "whatif(settings={...})")
+        return plan.terms
 
     def held_range(self, start: object = None, end: object = None
                    ) -> tuple[pd.Period, pd.Period]:
@@ -443,9 +486,12 @@ class ContractHandle:
         if terms is None:
             return self.relief if without_mitigation else self.charged
         if isinstance(terms, Mapping):
-            key = (_settings_key(terms), without_mitigation)
-            return self._cached("changed terms", key, lambda: self._abate(
-                self.changed_terms(**terms), without_mitigation=without_mitigation))
+            if not without_mitigation:
+                return self.whatif_abatement(terms)
+            plan = self.plan_whatif(terms)
+            return self._cached("whatif relief", _settings_key(plan.settings),
+                                lambda: whatif_abatement(self.contract, plan, self.scored,
+                                                         without_mitigation=True))
         return contract_abatement(self.contract, terms, scores=self.scored,
                                   without_mitigation=without_mitigation)
 

@@ -17,8 +17,8 @@ meets only MSL gets the months to MSL. The thresholds are those in force in the 
 ``override_reason`` column says when those are a temporary revision). ``flag`` marks a deteriorating
 KPI projected to miss TSL or MSL within the horizon.
 
-**Headroom** is each KPI's smallest margin over its minimum (``headroom_msl``) and target
-(``headroom_tsl``) across the window's months with a number, in the KPI's own units and
+**Headroom** is each KPI's smallest margin over its minimum (``min_headroom_msl``) and target
+(``min_headroom_tsl``) across the window's months with a number, in the KPI's own units and
 direction-aware: positive means better than the threshold, negative means it was missed. A KPI
 that is Green in every month of the window (``green_throughout``) but whose fitted slope,
 continued from the period's value, would take it below target within the horizon is
@@ -34,6 +34,7 @@ import pandas as pd
 from scrutiny.core.periods import require_period
 from scrutiny.core.rag import AMBER, BLUE, GREEN
 from scrutiny.score.banding import hundredths
+from scrutiny.score.scoring import headroom as month_headroom
 
 DETERIORATING, IMPROVING, STABLE = "deteriorating", "improving", "stable"
 NOT_ENOUGH_DATA = "not enough data"
@@ -46,7 +47,7 @@ TREND_COLUMNS = [
     "kpi_id", "service", "description", "direction", "unit", "window_start", "period",
     "n_points", "excluded_blue", "excluded_no_data", "value", "rag", "tsl", "msl",
     "override_reason", "slope", "tau", "p_value", "classification", "months_to_tsl",
-    "months_to_msl", "flag", "headroom_msl", "headroom_tsl", "green_throughout", "drifting",
+    "months_to_msl", "flag", "min_headroom_msl", "min_headroom_tsl", "green_throughout", "drifting",
 ]
 #: What reports call a drifting KPI.
 GREEN_DRIFTING = "Green, drifting"
@@ -186,16 +187,13 @@ def headroom(in_window: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``kpi_id``: ``headroom_msl`` and ``headroom_tsl`` in the KPI's own units
+        Indexed by ``kpi_id``: ``min_headroom_msl`` and ``min_headroom_tsl`` (the smallest of
+        the months' own headroom, :func:`scrutiny.score.scoring.headroom`) in the KPI's own units
         (percentage points or count), positive when better than the threshold; NaN for a KPI
         with no number in the window. Each month is measured against the thresholds then in force.
     """
-    sign = np.where(in_window["direction"].eq("higher"), 1.0, -1.0)
-    margins = pd.DataFrame({
-        "kpi_id": in_window["kpi_id"],
-        "headroom_msl": sign * (in_window["value"] - in_window["msl"]),
-        "headroom_tsl": sign * (in_window["value"] - in_window["tsl"]),
-    })
+    margins = month_headroom(in_window)[["headroom_msl", "headroom_tsl"]]
+    margins = margins.rename(columns=lambda c: f"min_{c}").assign(kpi_id=in_window["kpi_id"])
     return margins.groupby("kpi_id").min().round(6) + 0.0  # + 0.0: no "-0.0" in outputs
 
 

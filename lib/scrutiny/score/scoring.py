@@ -152,6 +152,29 @@ def score_frame(frame: pd.DataFrame) -> pd.DataFrame:
         basis=pd.Categorical.from_codes(outcome, dtype=_BASIS_DTYPE, validate=False))
 
 
+def headroom(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI-month's own margin over its TSL and MSL, signed by the KPI's direction.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``value``, ``tsl``, ``msl`` and ``direction`` (``higher``/``lower``) per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``frame``: ``headroom_tsl`` and ``headroom_msl`` in the KPI's own units
+        (percentage points, count, ...), positive when the month is better than the threshold
+        (above it for higher-is-better, below it for lower-is-better), 0 on it, NaN where the
+        month has no number. Rounded to 1e-6 so a value on its threshold reads 0, not 1e-15.
+    """
+    sign = np.where(frame["direction"].eq("higher"), 1.0, -1.0)
+    return pd.DataFrame({
+        "headroom_tsl": (sign * (frame["value"] - frame["tsl"])).round(6) + 0.0,
+        "headroom_msl": (sign * (frame["value"] - frame["msl"])).round(6) + 0.0,
+    }, index=frame.index)  # + 0.0: no "-0.0" in outputs
+
+
 def with_columns(frame: pd.DataFrame, **columns) -> pd.DataFrame:
     """``frame.assign(**columns)`` without copying any data (the result shares it).
 

@@ -179,7 +179,7 @@ def _drifting(trends: pd.DataFrame, rep: PeriodReport) -> list[Paragraph]:
     rows = trends[trends["drifting"]]
     if rows.empty:
         return []
-    named = [f"{r.kpi_id} (least headroom over target {r.headroom_tsl:.2f}"
+    named = [f"{r.kpi_id} (least headroom over target {r.min_headroom_tsl:.2f}"
              + (" points" if r.unit == "percent" else "") + f", moving {r.slope:+.2f} a month)"
              for r in rows.itertuples()]
     return [Paragraph(
