@@ -1,0 +1,72 @@
+"""KPI charts: each KPI not Green this month as a chart beside its data table.
+
+Each chart (:mod:`scrutiny.report.charts.kpi_chart`) shows the report's heatmap window of months
+against the TSL and MSL in force each month; its alt text states every value, and the table beside
+it gives month, result, status word, TSL and MSL.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scrutiny.core.months import month_name
+from scrutiny.core.rag import GREEN
+from scrutiny.report import html as report
+from scrutiny.report.charts import kpi_chart as chart
+from scrutiny.report.html import Html
+from scrutiny.report.period.scorecard import PeriodReport
+
+#: What the marks mean, said once above the charts (every mark also has a legend entry).
+KEY = ("Each chart shows the KPI's result month by month (line and markers) against its target "
+       "(TSL, dashed line) and minimum (MSL, dotted line) in force that month, so a revised "
+       "threshold shows as a step. Markers differ by status in shape as well as colour: circle "
+       "Green, square Amber, cross Red, diamond Blue. A hatched band marks a Blue month (not "
+       "scored); a hollow triangle on the month axis marks a month with no number. The axis title "
+       "says whether higher or lower is better.")
+
+
+def _kpi(rep: PeriodReport, kpi_id: str) -> dict:
+    kpis = rep.contract.kpis.drop_duplicates("kpi_id", keep="last").set_index("kpi_id")
+    return {**kpis.loc[kpi_id].to_dict(), "kpi_id": kpi_id}
+
+
+def _rows(rep: PeriodReport, kpi_id: str) -> pd.DataFrame:
+    scores = rep.scores
+    return scores[(scores["kpi_id"] == kpi_id) & scores["month"].isin(rep.heatmap_months)]
+
+
+def not_green(rep: PeriodReport) -> list[str]:
+    """KPIs scored this month and not Green, in the scores' order."""
+    now = rep.scores[rep.scores["month"] == rep.period]
+    return now.loc[now["rag"] != GREEN, "kpi_id"].drop_duplicates().tolist()
+
+
+def kpi_figure(rep: PeriodReport, kpi_id: str, *, compact: bool = False) -> Html:
+    """One KPI's chart over the report's window, with alt text stating every value."""
+    kpi, rows, months = _kpi(rep, kpi_id), _rows(rep, kpi_id), rep.heatmap_months
+    caption = (f"{kpi_id}: {kpi['description']}. {chart.direction_words(kpi['direction'])}, "
+               f"{month_name(months[0])} to {month_name(months[-1])}.")
+    return report.figure(chart.kpi_chart(rows, kpi, months=months, compact=compact),
+                         alt=chart.alt_text(rows, kpi, months=months), caption=caption)
+
+
+def kpi_table(rep: PeriodReport, kpi_id: str) -> Html:
+    """The chart's numbers: month, result, status as a word, TSL and MSL."""
+    kpi = _kpi(rep, kpi_id)
+    frame = chart.data_table(_rows(rep, kpi_id), kpi, months=rep.heatmap_months)
+    return report.table(frame, caption=f"{kpi_id} month by month: result, status, TSL and MSL",
+                        rag_columns={"Status": "rag"}, row_header="Month",
+                        numeric=["Result", "TSL", "MSL"])
+
+
+def charts_section(rep: PeriodReport) -> Html:
+    """A chart and its data table for every KPI not Green this month."""
+    shown = not_green(rep)
+    if not shown:
+        return report.paragraph(f"Every KPI was Green in {month_name(rep.period)}.")
+    parts = [report.paragraph(KEY)]
+    for kpi_id in shown:
+        parts += [report.heading(f"{kpi_id}: {_kpi(rep, kpi_id)['description']}"),
+                  kpi_figure(rep, kpi_id), kpi_table(rep, kpi_id)]
+    return report.join(*parts)
+
