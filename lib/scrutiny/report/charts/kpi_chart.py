@@ -100,7 +100,7 @@ def kpi_chart(rows: pd.DataFrame, kpi: Mapping[str, object], *,
     # On the month axis (axes y = 0), never at a value position.
     ax.scatter(x[no_number], np.zeros(no_number.sum()), transform=ax.get_xaxis_transform(),
                marker="^", s=22 if compact else 40, color="#ffffff", edgecolors=_INK,
-               linewidths=0.9, clip_on=False, zorder=4)
+               linewidths=0.9, clip_on=False, zorder=4, label=NO_NUMBER)
     _limits(ax, np.concatenate([values, tsl, msl]))
     _axes_text(ax, months, kpi, compact=compact)
     if not compact:
@@ -123,7 +123,7 @@ def _axes_text(ax, months: pd.PeriodIndex, kpi: Mapping[str, object], *, compact
     label = axis_label(str(kpi["unit"]), str(kpi.get("unit_label") or ""))
     better = direction_words(str(kpi["direction"]))
     ticks = [0, len(months) - 1] if compact and len(months) > 1 else range(len(months))
-    ax.set_xticks(list(ticks), [months[i].strftime("%b %y") for i in ticks],
+    ax.set_xticks(list(ticks), [months[i].strftime("%b\n%y") for i in ticks],
                   fontsize=6 if compact else 7)
     ax.set_xlim(-0.6, len(months) - 0.4)
     ax.tick_params(axis="y", labelsize=6 if compact else 7)
@@ -132,7 +132,7 @@ def _axes_text(ax, months: pd.PeriodIndex, kpi: Mapping[str, object], *, compact
         ax.tick_params(length=0, pad=1.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=2))  # few marks, few bytes
     else:
-        ax.set_ylabel(textwrap.fill(f"{label} ({better})", 24), fontsize=7)
+        ax.set_ylabel(f"{textwrap.fill(label, 24)}\n({better})", fontsize=7)
         ax.set_title(str(kpi["kpi_id"]), fontsize=9, loc="left")
 
 

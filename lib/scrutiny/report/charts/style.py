@@ -123,6 +123,7 @@ def compact_svg(svg: bytes) -> bytes:
     text = svg.decode("utf-8")
     text = text[text.index("<svg"):]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<g[^>]*/>", "", text)  # empty groups (a scatter of no points)
     text = _unwrap_groups(re.sub(r'<g id="[^"]*">', "<g>", text))
     text = _GEOMETRY.sub(_round_numbers, text)
     text = _FONTS.sub("font-family: 'DejaVu Sans', Arial, sans-serif", text)
