@@ -22,7 +22,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from scrutiny.core.rag import BLUE, RAG_LABELS, RAG_ORDER
 from scrutiny.core.units import axis_label, format_value, number_text
@@ -70,32 +69,73 @@ def kpi_chart(rows: pd.DataFrame, kpi: Mapping[str, object], *,
     months : pandas.PeriodIndex, optional
         The months on the axis (default: the rows' months). A month without a row is a gap.
     compact : bool
-        A sparkline for small multiples: 2.4 x 1.2 inches, no legend, first and last month only.
+        A sparkline for small multiples: 2.4 x 0.9 inches, the line, TSL, MSL, Blue bands and
+        no-number marks only (no text, no status markers: its caption and table carry them).
 
     Returns
     -------
     matplotlib.figure.Figure
         Drawn in the house style; every text literal.
     """
+    fig = Figure(figsize=(2.4, 0.9) if compact else (6.4, 2.5))
+    fig.patch.set_visible(False)  # the page is the background: fewer bytes
+    ax = fig.add_subplot()
+    months, rag, has_value = _draw(ax, rows, kpi, months, compact=compact)
+    if not compact:
+        _legend(ax, rag, has_value)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+@styled
+def small_multiples(frames: list[tuple[pd.DataFrame, Mapping[str, object]]], *,
+                    months: pd.PeriodIndex, columns: int = 4) -> Figure:
+    """Many KPIs as sparklines in one figure (the compact form of :func:`kpi_chart`).
+
+    Parameters
+    ----------
+    frames : list of (rows, kpi)
+        Each KPI's scored rows and its ``kpi_id``, ``direction``, ``unit``, ``unit_label``.
+    months : pandas.PeriodIndex
+        The months on every panel's axis.
+    columns : int
+        Panels per row.
+
+    Each panel is titled with its KPI and direction ("lower is better"); one figure shares its
+    drawing definitions, so it is far smaller than a figure per KPI.
+    """
+    rows_needed = max(1, -(-len(frames) // columns))
+    fig = Figure(figsize=(1.9 * columns, 1.0 * rows_needed))
+    fig.patch.set_visible(False)
+    for i, (rows, kpi) in enumerate(frames):
+        ax = fig.add_subplot(rows_needed, columns, i + 1)
+        _draw(ax, rows, kpi, months, compact=True)
+        ax.set_title(f"{kpi['kpi_id']} ({direction_words(str(kpi['direction']))})", fontsize=6.5,
+                     loc="left", pad=2)
+    fig.tight_layout(pad=0.2, h_pad=0.4, w_pad=0.6)
+    return fig
+
+
+def _draw(ax, rows: pd.DataFrame, kpi: Mapping[str, object], months: pd.PeriodIndex | None,
+          *, compact: bool) -> tuple[pd.PeriodIndex, np.ndarray, np.ndarray]:
+    """Draw one KPI on ``ax``; return the months, their RAG codes and which have a number."""
     months, rows = _window(rows, months)
     x, values, tsl, msl = _on_axis(months, rows)
-    fig = Figure(figsize=(2.4, 1.25) if compact else (6.4, 2.5))
-    ax = fig.add_subplot()
-    fig.patch.set_visible(False)  # the page is the background: fewer bytes
     ax.patch.set_visible(False)
-    ax.step(x, tsl, where="mid", color=_INK, linestyle="--", linewidth=0.9)
-    ax.step(x, msl, where="mid", color=_INK, linestyle=":", linewidth=1.1)
-    ax.plot(x, values, color="#666666", linewidth=0.9, zorder=2)
+    # Nothing needs clipping (the limits hold every number): no clip paths, fewer bytes.
+    ax.step(x, tsl, where="mid", color=_INK, linestyle="--", linewidth=0.9, clip_on=False)
+    ax.step(x, msl, where="mid", color=_INK, linestyle=":", linewidth=1.1, clip_on=False)
+    ax.plot(x, values, color="#666666", linewidth=0.9, zorder=2, clip_on=False)
     rag = rows.set_index("month")["rag"].reindex(months).astype(object).to_numpy()
     has_value = ~np.isnan(values)
-    for code in RAG_ORDER:
+    for code in [] if compact else RAG_ORDER:  # a sparkline's statuses are in its table
         hit = (rag == code) & has_value
-        ax.scatter(x[hit], values[hit], marker=RAG_MARKERS[code], s=14 if compact else 30,
-                   zorder=3, color=RAG_COLOURS[code], edgecolors=_INK, linewidths=0.5)
+        ax.scatter(x[hit], values[hit], marker=RAG_MARKERS[code], s=30, zorder=3,
+                   color=RAG_COLOURS[code], edgecolors=_INK, linewidths=0.5, clip_on=False)
     blue = rag == BLUE
     for xi in x[blue]:
         ax.axvspan(xi - 0.5, xi + 0.5, facecolor=RAG_COLOURS[BLUE], alpha=0.18, hatch="//",
-                   edgecolor="#0072B2", linewidth=0, zorder=1)
+                   edgecolor="#0072B2", linewidth=0, zorder=1, clip_on=False)
     no_number = pd.notna(rag) & ~has_value
     # On the month axis (axes y = 0), never at a value position.
     ax.scatter(x[no_number], np.zeros(no_number.sum()), transform=ax.get_xaxis_transform(),
@@ -103,10 +143,7 @@ def kpi_chart(rows: pd.DataFrame, kpi: Mapping[str, object], *,
                linewidths=0.9, clip_on=False, zorder=4, label=NO_NUMBER)
     _limits(ax, np.concatenate([values, tsl, msl]))
     _axes_text(ax, months, kpi, compact=compact)
-    if not compact:
-        _legend(ax, rag, has_value)
-    fig.tight_layout(pad=0.3)
-    return fig
+    return months, rag, has_value
 
 
 def _limits(ax, numbers: np.ndarray) -> None:
@@ -122,18 +159,23 @@ def _limits(ax, numbers: np.ndarray) -> None:
 def _axes_text(ax, months: pd.PeriodIndex, kpi: Mapping[str, object], *, compact: bool) -> None:
     label = axis_label(str(kpi["unit"]), str(kpi.get("unit_label") or ""))
     better = direction_words(str(kpi["direction"]))
-    ticks = [0, len(months) - 1] if compact and len(months) > 1 else range(len(months))
-    ax.set_xticks(list(ticks), [months[i].strftime("%b\n%y") for i in ticks],
-                  fontsize=6 if compact else 7)
     ax.set_xlim(-0.6, len(months) - 0.4)
-    ax.tick_params(axis="y", labelsize=6 if compact else 7)
-    if compact:
-        ax.set_title(f"{kpi['kpi_id']} ({better})", fontsize=7, loc="left")
-        ax.tick_params(length=0, pad=1.5)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=2))  # few marks, few bytes
-    else:
-        ax.set_ylabel(f"{textwrap.fill(label, 24)}\n({better})", fontsize=7)
-        ax.set_title(str(kpi["kpi_id"]), fontsize=9, loc="left")
+    if compact:  # the caption names the KPI and the direction: no text, few bytes
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        return
+    # Every other month, the year only where it starts: fewer texts, fewer bytes (the table
+    # beside the chart names every month).
+    step = 1 if len(months) <= 6 else 2
+    ticks = list(range(len(months) - 1, -1, -step))[::-1]  # always the report's month
+    ax.set_xticks(ticks, [months[i].strftime("%b\n%Y" if i == ticks[0] or months[i].month <= step
+                                             else "%b") for i in ticks], fontsize=7)
+    ax.tick_params(axis="x", length=0)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylabel(f"{textwrap.fill(label, 24)}\n({better})", fontsize=7)
+    ax.set_title(str(kpi["kpi_id"]), fontsize=9, loc="left")
+
 
 
 def _legend(ax, rag: np.ndarray, has_value: np.ndarray) -> None:

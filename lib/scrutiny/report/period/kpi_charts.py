@@ -1,4 +1,5 @@
-"""KPI charts: each KPI not Green this month as a chart beside its data table.
+"""KPI charts: each KPI not Green this month as a chart beside its data table, and every KPI
+in an appendix as small multiples (one figure per service) beside a table of its results.
 
 Each chart (:mod:`scrutiny.report.charts.kpi_chart`) shows the report's heatmap window of months
 against the TSL and MSL in force each month; its alt text states every value, and the table beside
@@ -23,6 +24,14 @@ KEY = ("Each chart shows the KPI's result month by month (line and markers) agai
        "Green, square Amber, cross Red, diamond Blue. A hatched band marks a Blue month (not "
        "scored); a hollow triangle on the month axis marks a month with no number. The axis title "
        "says whether higher or lower is better.")
+
+
+#: What a sparkline shows (it carries no text of its own, to stay small).
+APPENDIX_KEY = ("Each small chart shows one KPI's result month by month (solid line) against its "
+                "target (TSL, dashed) and minimum (MSL, dotted) in force that month, titled with "
+                "whether higher or lower is better. A hatched band marks a Blue month (not "
+                "scored); a hollow triangle on the bottom line marks a month with no number. The "
+                "table after each service's charts gives each month's result and status.")
 
 
 def _kpi(rep: PeriodReport, kpi_id: str) -> dict:
@@ -70,3 +79,52 @@ def charts_section(rep: PeriodReport) -> Html:
                   kpi_figure(rep, kpi_id), kpi_table(rep, kpi_id)]
     return report.join(*parts)
 
+
+
+def service_sparklines(rep: PeriodReport, kpi_ids: list[str], *, name: str) -> Html:
+    """One figure of small multiples for a service; its alt text states every KPI's values."""
+    months = rep.heatmap_months
+    frames = [(_rows(rep, k), _kpi(rep, k)) for k in kpi_ids]
+    alt = " ".join(chart.alt_text(rows, kpi, months=months) for rows, kpi in frames)
+    return report.figure(chart.small_multiples(frames, months=months), alt=alt,
+                         caption=f"{name}: each KPI month by month, {month_name(months[0])} to "
+                                 f"{month_name(months[-1])}, against its TSL and MSL.")
+
+def results_table(rep: PeriodReport, kpi_ids: list[str], *, caption: str) -> Html:
+    """KPI x month results with their unit, each cell coloured and lettered by status."""
+    months = rep.heatmap_months
+    labels = [m.strftime("%b %Y") for m in months]
+    rows = []
+    for kpi_id in kpi_ids:
+        kpi = _kpi(rep, kpi_id)
+        table = chart.data_table(_rows(rep, kpi_id), kpi, months=months).set_index("Month")
+        row = {"KPI": kpi_id, "Better": chart.direction_words(kpi["direction"]).split()[0]}
+        for label in labels:
+            hit = label in table.index
+            row[label] = (f"{table.at[label, 'Result']} {table.at[label, 'Status'][0]}"
+                          if hit else "")
+            row[f"rag {label}"] = table.at[label, "rag"] if hit else None
+        row["TSL / MSL now"] = (f"{table['TSL'].iloc[-1]} / {table['MSL'].iloc[-1]}"
+                                if len(table) else "")
+        rows.append(row)
+    return report.table(pd.DataFrame(rows), caption=caption, row_header="KPI",
+                        rag_columns={label: f"rag {label}" for label in labels},
+                        numeric=labels)
+
+
+def charts_appendix(rep: PeriodReport) -> Html:
+    """Every KPI as a sparkline, service by service, with a table of every month's result."""
+    kpis = rep.scores.loc[rep.scores["month"].isin(rep.heatmap_months),
+                          ["service", "kpi_id"]].drop_duplicates()
+    names = rep.contract.info.services
+    span = f"{month_name(rep.heatmap_months[0])} to {month_name(rep.heatmap_months[-1])}"
+    parts = [report.paragraph(APPENDIX_KEY)]
+    for service in rep.services:
+        ids = kpis.loc[kpis["service"] == service, "kpi_id"].tolist()
+        if not ids:
+            continue
+        name = f"{names.get(service, service)} ({service})"
+        parts += [report.heading(name), service_sparklines(rep, ids, name=name),
+                  results_table(rep, ids, caption=f"{name}: each KPI's result, {span}. Letters: "
+                                "G Green, A Amber, R Red, B Blue.")]
+    return report.join(*parts)
