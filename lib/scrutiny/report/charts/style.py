@@ -88,6 +88,9 @@ _LEVEL = re.compile(r"([ML] [-\d.]+ ([-\d.]+))(?: L [-\d.]+ \2(?![\d.]))+( L [-\
 _REPEATED = re.compile(r"( L [-\d.]+ [-\d.]+)(?:\1(?![\d.]))+")
 #: matplotlib's long fallback font list; the short one keeps its first choice and the page's.
 _FONTS = re.compile(r"font-family: [^;\"]*")
+_STYLE = re.compile(r'style="([^"]*)"')
+#: A tag: text never holds "<" or ">" (matplotlib escapes them), though it may hold quotes.
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _round_numbers(match: re.Match) -> str:
@@ -96,6 +99,13 @@ def _round_numbers(match: re.Match) -> str:
     value = _REPEATED.sub(r"\1", value)  # a step line repeats each corner
     value = _LEVEL.sub(r"\1\3", value)  # a level line needs only its two ends
     return f' {match.group(1)}="{value.replace("rotate(-0 ", "rotate(0 ")}"'
+
+
+def _compact_tag(tag: str) -> str:
+    """One start tag with rounded geometry and its style without the font (stated once)."""
+    tag = re.sub(r'\s*transform="rotate\(0 [^)]*\)"', "", _GEOMETRY.sub(_round_numbers, tag))
+    return _STYLE.sub(lambda m: 'style="' + _FONTS.sub("", m.group(1)).replace("; ; ", "; ")
+                      .removeprefix("; ").replace("stroke-dashoffset: 0; ", "") + '"', tag)
 
 
 def _unwrap_groups(text: str) -> str:
@@ -118,24 +128,20 @@ def _unwrap_groups(text: str) -> str:
 def compact_svg(svg: bytes) -> bytes:
     """The same drawing in fewer bytes: for reports that embed many small charts.
 
-    Drops the XML prologue, the RDF metadata and the group ids matplotlib writes (no reference
-    points at a ``<g>``), rounds coordinates to 0.1 pt (a third of a dot at 300 dpi), drops repeated corners
-    of a path, shortens the
-    font list and removes the indentation. Text content is untouched: only attribute values of
-    geometry are rewritten, and matplotlib escapes every quote inside text, so a user's words
-    cannot be mistaken for an attribute.
+    Drops the XML prologue, the RDF metadata, empty groups and groups without attributes (no
+    reference points at a ``<g>``), rounds coordinates to 0.1 pt (a third of a dot at 300 dpi),
+    drops repeated corners and the middle points of level lines, states the font once for the
+    drawing and removes the indentation. Text content is untouched: only attribute values of
+    tags are rewritten, and matplotlib escapes ``<`` and ``>`` inside text, so a user's words
+    (which may hold quotes, ``d="1.5"`` or ``font-family:``) are never mistaken for a tag.
     """
     text = svg.decode("utf-8")
     text = text[text.index("<svg"):]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r"<g[^>]*/>", "", text)  # empty groups (a scatter of no points)
     text = _unwrap_groups(re.sub(r'<g id="[^"]*">', "<g>", text))
-    text = _GEOMETRY.sub(_round_numbers, text)
-    # One font rule for the drawing instead of one per text (charts use the house font only).
-    text = _FONTS.sub("", text).replace("; ; ", "; ").replace('style="; ', 'style="')
+    text = _TAG.sub(lambda tag: _compact_tag(tag.group()), text)
     text = text.replace("stroke-linecap: butt}", "stroke-linecap: butt}"
                         "text{font-family: 'DejaVu Sans', Arial, sans-serif}", 1)
-    text = re.sub(r'\s*transform="rotate\(0 [^)]*\)"', "", text)
-    text = text.replace("stroke-dashoffset: 0; ", "")
     text = re.sub(r">\s+<", "><", text)
     return text.encode("utf-8")

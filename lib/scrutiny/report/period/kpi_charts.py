@@ -53,7 +53,8 @@ def not_green(rep: PeriodReport) -> list[str]:
 def kpi_figure(rep: PeriodReport, kpi_id: str, *, compact: bool = False) -> Html:
     """One KPI's chart over the report's window, with alt text stating every value."""
     kpi, rows, months = _kpi(rep, kpi_id), _rows(rep, kpi_id), rep.heatmap_months
-    caption = (f"{kpi_id}: {kpi['description']}. {chart.direction_words(kpi['direction'])}, "
+    caption = (f"{kpi_id}: {kpi['description']}. "
+               f"{chart.direction_words(kpi['direction']).capitalize()}, "
                f"{month_name(months[0])} to {month_name(months[-1])}.")
     return report.figure(chart.kpi_chart(rows, kpi, months=months, compact=compact),
                          alt=chart.alt_text(rows, kpi, months=months), caption=caption)
