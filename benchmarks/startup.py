@@ -7,7 +7,9 @@ Usage::
 Runs each command ``--repeats`` times as a whole process, in turn (A B C A B C ...), after one
 untimed warm-up round, and prints median wall seconds and each command's ratio to importing
 pandas, measured in the same run so a busy machine slows every command alike. Then ONE JSON
-line. Goals: ``scrutiny --help`` at most 0.6x, ``scrutiny summary`` at most 2.5x.
+line. Goals: ``scrutiny --help`` at most 0.6x, ``scrutiny summary`` at most 1.5x (issue 20; the
+warm-up round leaves the scored-contract cache in place, as a user's first call does; ``summary
+(no cache)`` is the same command with ``SCRUTINY_CACHE=off``, for comparison).
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from pathlib import Path
 from render_batch import environment  # this checkout's library on PYTHONPATH
 
 REPO = Path(__file__).resolve().parents[1]
-GOALS = {"help": 0.6, "summary": 2.5}
+GOALS = {"help": 0.6, "summary": 1.5}
 COMMANDS = {
     "import pandas": [sys.executable, "-c", "import pandas"],
     "help": [sys.executable, "-m", "scrutiny", "--help"],
     "summary": [sys.executable, "-m", "scrutiny", "summary", "--contract", "lincolnshire-css"],
+    "summary (no cache)": ["env", "SCRUTINY_CACHE=off", sys.executable, "-m", "scrutiny",
+                           "summary", "--contract", "lincolnshire-css"],
     "render --help": [sys.executable, "-m", "scrutiny", "render", "--help"],
 }
 
@@ -40,7 +44,7 @@ def wall_seconds(command: list[str], env: dict[str, str]) -> float:
                           stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        sys.exit(f"startup: {' '.join(command[2:])} failed:\n{done.stderr[-2000:]}")
+        sys.exit(f"startup: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
     return seconds
 
 
@@ -58,10 +62,10 @@ def main() -> None:
     base = statistics.median(times["import pandas"])
     medians = {name: statistics.median(values) for name, values in times.items()}
     ratios = {name: medians[name] / base for name in COMMANDS}
-    print(f"{'command':<16} {'median s':>9} {'min s':>7} {'max s':>7} {'x pandas':>9} goal")
+    print(f"{'command':<19} {'median s':>9} {'min s':>7} {'max s':>7} {'x pandas':>9} goal")
     for name in COMMANDS:
         goal = f"<= {GOALS[name]}x" if name in GOALS else ""
-        print(f"{name:<16} {medians[name]:9.3f} {min(times[name]):7.3f} {max(times[name]):7.3f} "
+        print(f"{name:<19} {medians[name]:9.3f} {min(times[name]):7.3f} {max(times[name]):7.3f} "
               f"{ratios[name]:9.2f} {goal}")
     print(json.dumps({
         "repeats": args.repeats, "cores": os.cpu_count(),

@@ -29,7 +29,9 @@ ALLOWED_READERS = {
     "insight/ocds_profile.py": {"read_text"},         # the OCDS schemas packaged with scrutiny
     "render/batch.py": {"read_text"},                 # rendered notebooks and manifests
     "render/freshness.py": {"read_text", "read_bytes"},  # freshness records; inputs' SHA-256
+    "render/monthly.py": {"read_text", "safe_load"},  # parameters files, to pick a contract's
     "render/warm.py": {"fdopen", "read_text"},        # the kernel's pipe and /proc
+    "score/cache.py": {"read_text", "read_bytes"},    # its own entries; inputs' SHA-256 (key)
     "report/provenance.py": {"read_bytes"},           # SHA-256 of each input file
 }
 

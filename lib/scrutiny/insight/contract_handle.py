@@ -41,10 +41,11 @@ from scrutiny.insight.narrative import period_narrative
 from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
-from scrutiny.load.contract import Contract, load_contract
+from scrutiny.load.contract import Contract
 from scrutiny.load.folder import CONTRACT_FILES, REASONS_FILE, TERMS_FILE
 from scrutiny.load.reasons import load_mitigation_reasons
 from scrutiny.load.terms import has_terms
+from scrutiny.score.cache import scored_contract
 from scrutiny.score.reconcile import reconcile
 from scrutiny.score.scoring import score, summary_counts
 
@@ -74,7 +75,10 @@ def open_contract(name: str, data_root: str | Path | None = None) -> ContractHan
         If a file of the contract breaks its rules (naming file, row and column).
     """
     root = Path(data_root) if data_root is not None else None
-    return ContractHandle(load_contract(name, root))
+    contract, scored = scored_contract(name, root)  # identical to load_contract + score
+    handle = ContractHandle(contract)
+    handle.__dict__["scored"] = scored  # what the cached property would compute
+    return handle
 
 
 def month(label: object) -> pd.Period:

@@ -12,3 +12,28 @@ goes through here, validated by its schema. Never writes (``ingest`` is the only
 
 May import: ``core``.
 """
+
+import importlib.util as _importlib_util
+import sys as _sys
+
+
+def _lazy_submodule(name: str):
+    """Register the submodule ``name`` to be executed on first attribute access, not on import.
+
+    ``load.schemas`` builds every pandera schema at import, and pandera costs ~0.7 s to import.
+    A command answered from the scored-contract cache (``scrutiny.score.cache``) validates no
+    table, so it should not pay that; ``from scrutiny.load import schemas`` stays as it is and the
+    first ``schemas.KPIS`` runs the module (the standard library's ``importlib.util.LazyLoader``).
+    """
+    qualified = f"{__name__}.{name}"
+    if qualified in _sys.modules:
+        return _sys.modules[qualified]
+    spec = _importlib_util.find_spec(qualified)
+    spec.loader = _importlib_util.LazyLoader(spec.loader)
+    module = _importlib_util.module_from_spec(spec)
+    _sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+schemas = _lazy_submodule("schemas")

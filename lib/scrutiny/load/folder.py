@@ -41,6 +41,8 @@ DECISIONS_FILE = "decisions.csv"             # every decision recorded by a comm
 TERMS_FILE = "terms.yaml"                    # abatement terms (optional)
 POINTS_FILE = "abatement_points.csv"         # points per KPI; terms.yaml may name another file
 FAILURES_FILE = "failure_decisions.csv"      # the council's decisions on failures (UK9 notice)
+CACHE_DIR = ".cache"                         # derived copies for speed; never evidence, never read
+                                             # as input (scrutiny.score.cache)
 
 #: The files :func:`scrutiny.load.contract.load_contract` reads, in the order provenance lists them.
 CONTRACT_FILES = (CONTRACT_FILE, KPIS_FILE, RETURNS_FILE, OVERRIDES_FILE, GLIDES_FILE,
@@ -84,7 +86,8 @@ PARTNERSHIP_FILES = (PARTNERSHIP_FILE, STATEMENTS_FILE, FIGURES_FILE, TARGETS_FI
 
 #: Every file name above: what the test of this module's monopoly looks for elsewhere.
 ALL_FILES = frozenset({*CONTRACT_FILES, STORE_DIR, RECEIPTS_FILE, DAMAGE_LOG_FILE, REASONS_FILE,
-                       TERMS_FILE, POINTS_FILE, *PORTFOLIO_FILES, *SERVICE_FILES, *PLAN_FILES,
+                       TERMS_FILE, POINTS_FILE, CACHE_DIR, *PORTFOLIO_FILES, *SERVICE_FILES,
+                       *PLAN_FILES,
                        *PARTNERSHIP_FILES})
 
 

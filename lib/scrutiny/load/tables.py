@@ -11,14 +11,17 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from scrutiny.core.spreadsheet import restore
 from scrutiny.exceptions import InputValidationError
+
+if TYPE_CHECKING:  # pandera costs ~0.7 s to import: only when a table is validated
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
 
 HEADER_ROWS = 1
 
@@ -170,6 +173,8 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.D
             f"unexpected column(s) {', '.join(extra)}", file=file, row=1, column=extra[0],
             hint=f"the header must be: {','.join(schema.columns)}",
         )
+    from pandera.errors import SchemaErrors
+
     try:
         return schema.validate(frame, lazy=True)
     except SchemaErrors as errs:

@@ -103,6 +103,19 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
     return sorted(jobs, key=lambda j: j.name)
 
 
+def _start_worker(kernel_name: str) -> None:
+    """Set up a local worker: end with the command, and start its kernel template now.
+
+    Started here, the template's imports (ipykernel, pandas, the report modules: seconds) run on
+    the other core while this worker imports papermill and nbconvert for its first report,
+    instead of after them.
+    """
+    _end_with_parent()
+    from scrutiny.render.warm import prestart
+
+    prestart(kernel_name)
+
+
 def _end_with_parent() -> None:
     """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
 
@@ -322,8 +335,10 @@ def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, p
             done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
                                       on_crash=_crashed)
         else:
-            done = executors.run_local(render_one, jobs, workers=workers,
-                                       initializer=_end_with_parent)
+            # No more workers than reports: each worker starts a kernel template at once.
+            done = executors.run_local(render_one, jobs, workers=min(workers, len(jobs)),
+                                       initializer=functools.partial(_start_worker,
+                                                                     kernel_name))
         for result in done:
             bar.update(1)
             yield result
@@ -443,13 +458,15 @@ def write_index(root: Path) -> Path:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
-    from scrutiny.render.committee import TEMPLATES_DIR
     from scrutiny.report import html as report
+
+    # committee.TEMPLATES_DIR, without importing nbconvert, nbformat and bs4 for one page.
+    templates = Path(__file__).parent / "templates"
 
     groups: dict[str, list[IndexEntry]] = {}
     for entry in index_entries(root):
         groups.setdefault(entry.group, []).append(entry)
-    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
+    environment = Environment(loader=FileSystemLoader(templates),
                               autoescape=select_autoescape(("html.j2",)),
                               keep_trailing_newline=True)
     page = environment.get_template(INDEX_TEMPLATE).render(

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
+
 from scrutiny.core.months import month_label
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.contract import load_contract, reuse_loaded_contracts
 from scrutiny.load.folder import kpi_contracts
 from scrutiny.render.batch import Job, plan
 from scrutiny.report.period.params import PeriodReportParams
+from scrutiny.score.cache import scored_contract
 
 #: What the provenance appendix names instead of a parameters file.
 DEFAULTS_SOURCE = "defaults of period_report (no parameters file)"
@@ -58,7 +61,7 @@ def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | 
 
     A parameters file for that contract and month is used when one exists.
     """
-    months = load_contract(contract).months
+    months = scored_contract(contract)[0].months  # the cache: no validation when unchanged
     if latest:
         if not len(months):
             raise NoDataForPeriodError(f"contract {contract} holds no results yet; ingest a "
@@ -71,5 +74,25 @@ def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | 
                 if len(months) else "it holds no results yet; ingest a return first")
         raise NoDataForPeriodError(f"contract {contract} has no KPI results for {period}; {held}")
     stem = Path(contract) / period / "period_report"
-    matching = [job for job in plan(params_files, period=period) if job.stem == stem]
+    candidates = [p for p in params_files if _may_be_for(p, contract, period)]
+    matching = [job for job in plan(candidates, period=period) if job.stem == stem]
     return matching or [default_job(contract, period)]
+
+
+def _may_be_for(path: Path, contract: str, period: str) -> bool:
+    """False only for a parameters file that plainly names another contract or period.
+
+    Validating every parameters file would load every dataset they name (seconds, and a refusal
+    when one of them is absent from this data folder) to pick the one report asked for. A file
+    that cannot be read this way is kept, so ``plan`` reports its problem as before.
+    """
+    try:
+        values = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True
+    if not isinstance(values, dict):
+        return True
+    wanted = ("period_report", contract, period)
+    named = tuple(values.get(key, want) for key, want in zip(("report", "contract", "period"),
+                                                              wanted, strict=True))
+    return not all(isinstance(v, str) for v in named) or named == wanted

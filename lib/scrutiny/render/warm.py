@@ -63,6 +63,21 @@ class WarmKernelManager(AsyncKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
+def prestart(kernel_name: str) -> None:
+    """Start this process's template for the kernel ``kernel_name`` now, if it would fork one.
+
+    Only saves time: when the kernelspec cannot be read or does not launch this interpreter's
+    ipykernel, nothing starts here and :class:`WarmKernelManager` does as it always did.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    except (NoSuchKernel, OSError, ValueError):
+        return
+    warm_template(list(argv))
+
+
 def usable(kernel_cmd: list[str]) -> bool:
     """Return True when ``kernel_cmd`` starts this interpreter's ipykernel (so a fork can).
 

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -39,8 +41,10 @@ from scrutiny.core.statuses import (
     status_codes,
 )
 from scrutiny.load.completeness import DueMonths, missing_kpi_months
-from scrutiny.load.contract import Contract
 from scrutiny.score.banding import band_codes
+
+if TYPE_CHECKING:  # summary_counts on cached scores should not import the loaders (pydantic)
+    from scrutiny.load.contract import Contract
 
 SCORE_COLUMNS = [
     "kpi_id", "service", "month", "value", "status", "rag", "tsl", "msl", "direction", "unit",

@@ -111,6 +111,12 @@ def test_each_table_is_computed_once_per_report(monkeypatch):
             return function(*args, **kwargs)
         return wrapper
 
+    from scrutiny.score import scoring
+
+    # Without the scored-contract cache, so the scores are computed (once) in this process;
+    # open_contract computes them through scrutiny.score.cache, which calls scoring.score.
+    monkeypatch.setenv("SCRUTINY_CACHE", "off")
+    monkeypatch.setattr(scoring, "score", counted("score", scoring.score))
     for module in (contract_handle, abatement):  # also what a section might call through abate
         monkeypatch.setattr(module, "score", counted("score", module.score))
         monkeypatch.setattr(module, "contract_abatement",
