@@ -91,26 +91,25 @@ def service_sparklines(rep: PeriodReport, kpi_ids: list[str], *, name: str) -> H
                          caption=f"{name}: each KPI month by month, {month_name(months[0])} to "
                                  f"{month_name(months[-1])}, against its TSL and MSL.")
 
-def results_table(rep: PeriodReport, kpi_ids: list[str], *, caption: str) -> Html:
+def results_table(rep: PeriodReport, kpi_ids: list[str], months: pd.PeriodIndex, *,
+                  caption: str) -> Html:
     """KPI x month results with their unit, each cell coloured and lettered by status."""
-    months = rep.heatmap_months
     labels = [m.strftime("%b %Y") for m in months]
     rows = []
     for kpi_id in kpi_ids:
         kpi = _kpi(rep, kpi_id)
         table = chart.data_table(_rows(rep, kpi_id), kpi, months=months).set_index("Month")
-        row = {"KPI": kpi_id, "Better": chart.direction_words(kpi["direction"]).split()[0]}
+        row = {"KPI": kpi_id}  # the chart's title says which way is better
         for label in labels:
             hit = label in table.index
-            row[label] = (f"{table.at[label, 'Result']} {table.at[label, 'Status'][0]}"
+            row[label] = (f"{table.at[label, 'Result']} ({table.at[label, 'Status'][0]})"
                           if hit else "")
             row[f"rag {label}"] = table.at[label, "rag"] if hit else None
         row["TSL / MSL now"] = (f"{table['TSL'].iloc[-1]} / {table['MSL'].iloc[-1]}"
                                 if len(table) else "")
         rows.append(row)
     return report.table(pd.DataFrame(rows), caption=caption, row_header="KPI",
-                        rag_columns={label: f"rag {label}" for label in labels},
-                        numeric=labels)
+                        rag_columns={label: f"rag {label}" for label in labels})
 
 
 def charts_appendix(rep: PeriodReport) -> Html:
@@ -118,14 +117,19 @@ def charts_appendix(rep: PeriodReport) -> Html:
     kpis = rep.scores.loc[rep.scores["month"].isin(rep.heatmap_months),
                           ["service", "kpi_id"]].drop_duplicates()
     names = rep.contract.info.services
-    span = f"{month_name(rep.heatmap_months[0])} to {month_name(rep.heatmap_months[-1])}"
     parts = [report.paragraph(APPENDIX_KEY)]
     for service in rep.services:
         ids = kpis.loc[kpis["service"] == service, "kpi_id"].tolist()
         if not ids:
             continue
         name = f"{names.get(service, service)} ({service})"
-        parts += [report.heading(name), service_sparklines(rep, ids, name=name),
-                  results_table(rep, ids, caption=f"{name}: each KPI's result, {span}. Letters: "
-                                "G Green, A Amber, R Red, B Blue.")]
+        parts += [report.heading(name), service_sparklines(rep, ids, name=name)]
+        for half in _halves(rep.heatmap_months):  # six months a table: fits the page's width
+            parts.append(results_table(rep, ids, half, caption=(
+                f"{name}: each KPI's result, {month_name(half[0])} to {month_name(half[-1])}. "
+                "Letters: G Green, A Amber, R Red, B Blue.")))
     return report.join(*parts)
+
+
+def _halves(months: pd.PeriodIndex) -> list[pd.PeriodIndex]:
+    return [months[i:i + 6] for i in range(0, len(months), 6)]
