@@ -25,7 +25,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
-from scrutiny.report.charts.style import RAG_COLOURS, RAG_TEXT_COLOURS, chart_style, literal
+from scrutiny.report.charts.style import (
+    RAG_COLOURS,
+    RAG_TEXT_COLOURS,
+    chart_style,
+    compact_svg,
+    literal,
+)
 
 if TYPE_CHECKING:  # matplotlib.figure costs ~0.6 s: the index page needs only the stylesheet
     from matplotlib.figure import Figure
@@ -245,12 +251,13 @@ def figure(fig: Figure, *, alt: str, caption: str) -> Html:
     """Embed a matplotlib figure as an SVG image with alt text.
 
     The SVG is written with a fixed hash salt and no date, so the same figure gives the same
-    bytes on every run.
+    bytes on every run, made compact (:func:`~scrutiny.report.charts.style.compact_svg`) so a
+    report can carry a chart per KPI.
     """
     buffer = io.BytesIO()
     with chart_style():  # tick labels and legends are made while saving: literal text there too
         literal(fig).savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(compact_svg(buffer.getvalue())).decode("ascii")
     return Html(_blocks().figure(f"data:image/svg+xml;base64,{data}", _text(alt),
                                  _text(caption)))
 
