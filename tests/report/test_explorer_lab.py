@@ -116,19 +116,21 @@ def _alt(page) -> str:
 
 def _chart_heights(page) -> dict[str, list[float]]:
     """SVG y (pixels, down) of the chart's no-number markers, measured points and month axis."""
-    src = page.locator(f"{WIDGET} figure img").first.get_attribute("src")
-    svg = base64.b64decode(src.split("base64,", 1)[1]).decode()
+    import xml.etree.ElementTree as ET
 
-    groups = [(m.start(), m.group(1)) for m in re.finditer(r'<g id="([^"]+)"', svg)]
+    src = page.locator(f"{WIDGET} figure img").first.get_attribute("src")
+    root = ET.fromstring(base64.b64decode(src.split("base64,", 1)[1]))
+    ns = "{http://www.w3.org/2000/svg}"
     heights: dict[str, list[float]] = {"missing": [], "measured": []}
-    for use in re.finditer(r'<use [^>]*\by="([-\d.]+)"', svg):  # each in its nearest group
-        gid = [name for at, name in groups if at < use.start()][-1]
+    for group in root.iter(f"{ns}g"):
+        gid = group.get("id", "")
         kind = ("missing" if gid == "no-number-months" else
                 "measured" if gid.startswith("measured-values-") else None)
         if kind:
-            heights[kind].append(float(use.group(1)))
-    axis = re.search(r'id="month-axis">\s*<path d="M [-\d.]+ ([-\d.]+)', svg)
-    return {**heights, "axis": [float(axis.group(1))]}
+            heights[kind] += [float(use.get("y")) for use in group.iter(f"{ns}use")]
+    axis = next(g for g in root.iter(f"{ns}g") if g.get("id") == "month-axis")
+    path = next(axis.iter(f"{ns}path")).get("d")
+    return {**heights, "axis": [float(re.match(r"M\s*[-\d.]+[\s,]+([-\d.]+)", path).group(1))]}
 
 
 def _history(page) -> str:

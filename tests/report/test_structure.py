@@ -99,8 +99,13 @@ def june_sections():
 
 
 def test_json_has_every_table_and_figure_of_the_html_and_no_html(june_sections):
+    from scrutiny.report.period.sections import TRANSITIONAL
+
     for tree in june_sections:
         html, data = tree.markup, to_json(tree)
+        if tree.heading in TRANSITIONAL.values():  # still HTML: not in the JSON yet
+            assert data["parts"] == [], tree.heading
+            continue
         tables = [p for p in data["parts"] if p["type"] == "table"]
         figures = [p for p in data["parts"] if p["type"] == "figure"]
         assert html.count("<table") == len(tables), tree.heading
