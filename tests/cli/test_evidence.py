@@ -308,3 +308,14 @@ def test_a_store_made_before_rows_sha256_gains_the_column_and_still_verifies(tmp
     assert lines[0] == old[0] + ",rows_sha256" and lines[1] == old[1] + ","
     assert len(lines) == 3 and len(lines[2].rsplit(",", 1)[1]) == 64
     assert verify_evidence(root / "lincolnshire-css") == []
+
+
+def test_summary_warns_when_a_stored_return_no_longer_verifies(own):
+    clean = run(own, "summary", "--contract", SLUG)
+    assert clean.exit_code == 0 and "warning: evidence" not in clean.stderr
+    original = stored(own, 0, "stored_file")
+    overwrite(original, original.read_bytes() + b"\n")
+    damaged = run(own, "summary", "--contract", SLUG)
+    assert damaged.exit_code == 0 and damaged.stdout == clean.stdout
+    assert f"warning: evidence: {SLUG}/returns/{original.name}: stored return changed" in (
+        damaged.stderr)

@@ -25,10 +25,19 @@ from scrutiny.score.scoring import summary_counts
 @month_option("--to", "Last month to include.")
 @FORMAT_OPTION
 def summary(contract: str, fmt: str, **months) -> None:
-    """RAG counts per service and month, plus all services (ALL)."""
+    """RAG counts per service and month, plus all services (ALL).
+
+    A store of returns that no longer verifies (``scrutiny verify``) is warned about on stderr:
+    the counts are then only as good as the files they were made from.
+    """
+    from scrutiny.config import dataset_dir
+    from scrutiny.load.evidence import problem_lines, verify_evidence
+
     info, scored = cached_scores(contract)
     table = summary_counts(scored, list(info["services"]), start=months["from"],
                            end=months["to"])
+    for line in problem_lines(contract, verify_evidence(dataset_dir(contract))):
+        click.echo(f"warning: evidence: {line}", err=True)
     emit(table, fmt, f"{info['title']}: KPIs by RAG status per service and month")
 
 
