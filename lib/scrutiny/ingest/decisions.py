@@ -37,9 +37,6 @@ from scrutiny.load import schemas
 from scrutiny.load.contract import Contract, load_contract, overlapping_ranges
 from scrutiny.load.failures import FAILURE_KINDS
 from scrutiny.load.folder import (
-    DECISION_FILES as CONTRACT_DECISION_FILES,
-)
-from scrutiny.load.folder import (
     DECISIONS_FILE,
     FAILURES_FILE,
     GLIDES_FILE,
@@ -49,10 +46,6 @@ from scrutiny.load.folder import (
 from scrutiny.load.schedule import today as today_or
 from scrutiny.load.tables import fail_at, read_csv_text, validate
 
-#: The decision files, each in the contract folder: overrides.csv, mitigation_reasons.csv,
-#: failure_decisions.csv, glides.csv and the decision log decisions.csv (named in
-#: ``scrutiny.load.folder``).
-DECISION_FILES = (*CONTRACT_DECISION_FILES, FAILURES_FILE)
 #: Longest reason a decision may carry, in characters (a committee paper's paragraph or two).
 MAX_REASON_CHARS = 2000
 #: Longest name ``--by`` may give.

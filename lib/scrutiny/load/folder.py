@@ -36,7 +36,6 @@ STORE_DIR = "returns"                        # every return as received, read-on
 RECEIPTS_FILE = "receipts.csv"               # the register of the store
 DAMAGE_LOG_FILE = "damage_log.csv"           # each time someone went on despite damaged evidence
 REASONS_FILE = "mitigation_reasons.csv"      # mitigation the council agreed, in force (scored Blue)
-MITIGATIONS_FILE = REASONS_FILE
 DECISIONS_FILE = "decisions.csv"             # every decision recorded by a command: who, when, what
 TERMS_FILE = "terms.yaml"                    # abatement terms (optional)
 POINTS_FILE = "abatement_points.csv"         # points per KPI; terms.yaml may name another file
@@ -47,8 +46,6 @@ CACHE_DIR = ".cache"                         # derived copies for speed; never e
 #: The files :func:`scrutiny.load.contract.load_contract` reads, in the order provenance lists them.
 CONTRACT_FILES = (CONTRACT_FILE, KPIS_FILE, RETURNS_FILE, OVERRIDES_FILE, GLIDES_FILE,
                   REASONS_FILE, DECISIONS_FILE, PUBLISHED_FILE, CHANGES_FILE, FAILURES_FILE)
-#: The council's decisions whose change changes a contract's figures.
-DECISION_FILES = (OVERRIDES_FILE, GLIDES_FILE, REASONS_FILE, DECISIONS_FILE)
 
 # -- the non-KPI datasets ------------------------------------------------------------------------
 RAG_KEY_FILE = "rag_key.csv"                 # a portfolio's or plan's own RAG words
