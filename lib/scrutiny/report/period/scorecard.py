@@ -22,13 +22,12 @@ from scrutiny.abate.terms import NO_TERMS, Terms
 from scrutiny.core.months import month_label, month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
-from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import ContractReport
 from scrutiny.report.period.money import terms_table
 from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.report.structure import BulletList, Paragraph, RagKey, Section, Table, section
@@ -36,26 +35,14 @@ from scrutiny.score.reconcile import reconcile
 
 
 @dataclass(frozen=True)
-class PeriodReport(OpenedReport):
+class PeriodReport(ContractReport[PeriodReportParams]):
     """A period report is the contract handle plus a window: what every section reads.
 
     The handle (:class:`~scrutiny.insight.contract_handle.ContractHandle`) loads the contract
     and caches every table computed from it (scores, terms, reasons, abatement, registers,
-    trends); the report only picks the window of months its parameters ask for.
-
-    Parameters
-    ----------
-    params : PeriodReportParams
-        The validated parameters; every knob and default lives there.
-    handle : ContractHandle
-        The contract's handle, checked to have results for the period.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
+    trends); the report only picks the window of months its parameters
+    (:class:`PeriodReportParams`) ask for. The handle is checked to have results for the period.
     """
-
-    params: PeriodReportParams
-    handle: ContractHandle
-    params_file: str = ""
 
     @property
     def contract(self) -> Contract:
