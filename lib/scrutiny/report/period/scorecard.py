@@ -79,19 +79,20 @@ class PeriodReport(ContractReport[PeriodReportParams]):
         return self.handle.scored
 
     @cached_property
-    def _held_to_period(self) -> pd.PeriodIndex:
-        held = self.contract.months
-        return held[held <= self.period]
+    def _scored_to_period(self) -> pd.PeriodIndex:
+        """Months scored up to the period: held, or overdue with no return (Red)."""
+        scored = self.contract.scored_months
+        return scored[scored <= self.period]
 
     @cached_property
     def summary_months(self) -> pd.PeriodIndex:
-        """The period and up to ``previous_months`` earlier months with results."""
-        return self._held_to_period[-(self.params.previous_months + 1):]
+        """The period and up to ``previous_months`` earlier months scored."""
+        return self._scored_to_period[-(self.params.previous_months + 1):]
 
     @cached_property
     def heatmap_months(self) -> pd.PeriodIndex:
-        """Up to ``heatmap_months`` months with results, ending with the period."""
-        return self._held_to_period[-self.params.heatmap_months:]
+        """Up to ``heatmap_months`` months scored, ending with the period."""
+        return self._scored_to_period[-self.params.heatmap_months:]
 
     @property
     def counts(self) -> pd.DataFrame:
