@@ -17,6 +17,7 @@ from scrutiny.abate.terms import load_terms
 from scrutiny.cli import main
 from scrutiny.load.contract import load_contract
 from scrutiny.load.yaml_files import MAX_NODES, read_yaml
+from yaml_support import bomb
 
 OWN = CORPUS / "own-contract"
 NEW = ["new-contract", "north-waste", "--schedule", str(OWN / "schedule.csv"),
@@ -97,15 +98,6 @@ def test_set_keeps_comments_order_and_untouched_lines(own):
     assert values["point_value_gbp"] == 150 and values["multipliers"] == [1, 2, 3]
     assert values["services"]["WST"]["monthly_volume_gbp"] == 200000
     assert terms.describe()["value"].str.contains("150.00").any()
-
-
-def bomb(levels: int = 9) -> str:
-    """A billion-laughs document: a few hundred bytes that expand to 9**levels values."""
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, levels):
-        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
-        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("text, says", [
