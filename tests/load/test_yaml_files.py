@@ -12,21 +12,13 @@ from scrutiny.cli import main
 from scrutiny.config import PROJECT_ROOT
 from scrutiny.exceptions import InputValidationError
 from scrutiny.load.yaml_files import MAX_NODES, load_yaml, read_yaml
+from yaml_support import bomb
 
 
 class Knobs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str
     months: int = 12
-
-
-def bomb(levels: int = 9) -> str:
-    """The classic billion-laughs document: a few hundred bytes that expand to 9**levels."""
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, levels):
-        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
-        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("text, fragment", [

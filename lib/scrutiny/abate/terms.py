@@ -179,11 +179,9 @@ def allocation_for(scores: pd.DataFrame, terms: Terms) -> pd.Series:
     TermsError
         If a KPI-month has no allocation in force.
     """
-    matched = in_force(scores[["kpi_id", "month"]], terms.allocation[
-        ["kpi_id", "points", "effective_from", "effective_to"]], "kpi_id")
-    points = matched.set_index("index")["points"].reindex(scores.index)
-    if points.isna().any():
-        row = scores.loc[points.isna().idxmax()]
+    points, row = _value_in_force(scores, terms.allocation[
+        ["kpi_id", "points", "effective_from", "effective_to"]], "kpi_id", "points")
+    if row is not None:
         raise TermsError(f"{terms.params.points_file}: no points allocation for {row['kpi_id']} "
                          f"in {row['month']}; add a row covering that month")
     return points.rename("allocation")
@@ -191,10 +189,18 @@ def allocation_for(scores: pd.DataFrame, terms: Terms) -> pd.Series:
 
 def volumes_for(frame: pd.DataFrame, terms: Terms) -> pd.Series:
     """Return each (``service``, ``month``) row's monthly volume in GBP, aligned with it."""
-    matched = in_force(frame[["service", "month"]], terms.volumes, "service")
-    volume = matched.set_index("index")["monthly_volume_gbp"].reindex(frame.index)
-    if volume.isna().any():
-        row = frame.loc[volume.isna().idxmax()]
+    volume, row = _value_in_force(frame, terms.volumes, "service", "monthly_volume_gbp")
+    if row is not None:
         raise TermsError(f"{TERMS_FILE}: service {row['service']} has no monthly volume in "
                          f"{row['month']}; extend its effective dates under services")
-    return volume.rename("monthly_volume_gbp")
+    return volume
+
+
+def _value_in_force(frame: pd.DataFrame, ranges: pd.DataFrame, key: str,
+                    column: str) -> tuple[pd.Series, pd.Series | None]:
+    """``column`` of the range in force for each (``key``, ``month``) row of ``frame``, aligned
+    with it, and the first row with none (None when every row has one)."""
+    matched = in_force(frame[[key, "month"]], ranges, key)
+    values = matched.set_index("index")[column].reindex(frame.index)
+    missing = values.isna()
+    return values, (frame.loc[missing.idxmax()] if missing.any() else None)

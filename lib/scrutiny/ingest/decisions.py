@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -62,9 +64,7 @@ def record_override(name: str, kpi: str, start: pd.Period, end: pd.Period | None
     if tsl is None and msl is None:
         raise IngestError("give --tsl, --msl or both: an override revises at least one level")
     reason, who = _reason(reason), decided_by(by)
-    folder = dataset_dir(name, data_root)
-    with contract_lock(folder):
-        contract = load_contract(name, data_root)
+    with _locked_contract(name, data_root) as (folder, contract):
         base = _check_range(contract, kpi, start, end, today)
         row = {"kpi_id": kpi, "from_month": month_label(start),
                "to_month": "" if end is None else month_label(end),
@@ -87,9 +87,7 @@ def record_mitigation(name: str, kpi: str, start: pd.Period, end: pd.Period | No
     """
     end = start if end is None else end
     reason, who = _reason(reason), decided_by(by)
-    folder = dataset_dir(name, data_root)
-    with contract_lock(folder):
-        contract = load_contract(name, data_root)
+    with _locked_contract(name, data_root) as (folder, contract):
         info = _check_range(contract, kpi, start, end, today)
         when = today_or(today)
         row = {"kpi_id": kpi, "short_description": info["description"],
@@ -113,9 +111,7 @@ def withdraw_mitigation(name: str, kpi: str, start: pd.Period, end: pd.Period | 
     """
     end = start if end is None else end
     reason, who = _reason(reason), decided_by(by)
-    folder = dataset_dir(name, data_root)
-    with contract_lock(folder):
-        contract = load_contract(name, data_root)
+    with _locked_contract(name, data_root) as (folder, contract):
         _check_range(contract, kpi, start, end, today)
         path = folder / REASONS_FILE
         text = read_csv_text(path) if path.exists() else pd.DataFrame(
@@ -143,9 +139,7 @@ def record_glide(name: str, kpi: str, start: pd.Period, end: pd.Period | None, *
     """
     end = start if end is None else end
     reason, who = _reason(reason), decided_by(by)
-    folder = dataset_dir(name, data_root)
-    with contract_lock(folder):
-        contract = load_contract(name, data_root)
+    with _locked_contract(name, data_root) as (folder, contract):
         info = _check_range(contract, kpi, start, end, today)
         row = {"kpi_id": kpi, "service": info["service"], "from_month": month_label(start),
                "to_month": month_label(end), "reason": reason}
@@ -175,9 +169,7 @@ def record_failure(name: str, kpi: str, decided: date, kind: str, *, reason: str
     if decided > stamp.date():
         raise IngestError(f"--decided {decided:%Y-%m-%d} is in the future; record a decision "
                           "once it has been taken")
-    folder = dataset_dir(name, data_root)
-    with contract_lock(folder):
-        contract = load_contract(name, data_root)
+    with _locked_contract(name, data_root) as (folder, contract):
         month = pd.Period(decided, freq="M")
         _check_range(contract, kpi, month, month)
         row = {"kpi_id": kpi, "decided": f"{decided:%Y-%m-%d}", "kind": kind,
@@ -189,6 +181,15 @@ def record_failure(name: str, kpi: str, decided: date, kind: str, *, reason: str
             load_contract(name, data_root, staged=staged.paths)  # known KPI, dates, repeats
             staged.commit([FAILURES_FILE])
     return row
+
+
+@contextmanager
+def _locked_contract(name: str, data_root: Path | None) -> Iterator[tuple[Path, Contract]]:
+    """The contract's folder and the contract as it stands, under its write lock: a decision is
+    checked against, and written over, the same files."""
+    folder = dataset_dir(name, data_root)
+    with contract_lock(folder):
+        yield folder, load_contract(name, data_root)
 
 
 def decided_by(by: str | None) -> str:

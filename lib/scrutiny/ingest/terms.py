@@ -17,8 +17,10 @@ Each setting is ``key=value``:
 
 The new ``terms.yaml`` and points file are validated with the whole contract (the caller passes
 the check: the ``abate`` layer's terms model) before they replace the old ones, atomically,
-under the contract's write lock. ``terms.yaml`` is rewritten from its values: comments in a
-hand-written file are not kept.
+under the contract's write lock. A hand-written ``terms.yaml`` is edited in place
+(:mod:`scrutiny.ingest.yaml_edit`): its comments, key order and quoting are kept, and only the
+values set change. A file the loader refuses (an alias bomb, an object tag, a key given twice) is
+refused here too, before anything is written.
 """
 
 from __future__ import annotations
@@ -30,16 +32,15 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from scrutiny.config import dataset_dir
 from scrutiny.core.atomic import StagedFiles
 from scrutiny.core.months import month_label
 from scrutiny.exceptions import DecisionError
 from scrutiny.ingest.store import contract_lock
+from scrutiny.ingest.yaml_edit import dumped, load_for_edit, set_value
 from scrutiny.load.contract import Contract, load_contract
 from scrutiny.load.folder import POINTS_FILE, TERMS_FILE
-from scrutiny.load.yaml_files import read_yaml
 
 _FRACTIONS = ("amber_fraction", "cap_fraction")
 _AMOUNTS = ("point_value_gbp",)
@@ -67,8 +68,8 @@ def set_terms(name: str, settings: list[str], *, check: Callable[[Contract], obj
         terms = _current(folder, contract, today)
         points = _points(folder / terms.get("points_file", POINTS_FILE))
         for setting in settings:
-            terms, points = _apply(setting, terms, points, contract)
-        terms_bytes = yaml.safe_dump(terms, sort_keys=False, allow_unicode=True).encode("utf-8")
+            points = _apply(setting, terms, points, contract)
+        terms_bytes = dumped(terms)
         points_file = terms.get("points_file", POINTS_FILE)
         with StagedFiles(folder, command="terms") as staged:
             staged.write(points_file, points.to_csv(index=False, lineterminator="\n")
@@ -82,7 +83,7 @@ def set_terms(name: str, settings: list[str], *, check: Callable[[Contract], obj
 def _current(folder: Path, contract: Contract, today: date | None) -> dict:
     path = folder / TERMS_FILE
     if path.exists():
-        current = read_yaml(path)
+        current = load_for_edit(path)
         if not isinstance(current, dict):
             raise DecisionError(f"{TERMS_FILE}: not a mapping of terms; correct or remove it")
         return current
@@ -97,42 +98,60 @@ def _points(path: Path) -> pd.DataFrame:
     return pd.DataFrame(columns=["kpi_id", "points", "effective_from", "effective_to"])
 
 
-def _apply(setting: str, terms: dict, points: pd.DataFrame,
-           contract: Contract) -> tuple[dict, pd.DataFrame]:
+def _apply(setting: str, terms: dict, points: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Apply one ``key=value`` to ``terms`` (changed in place) and return the points table."""
     key, sep, value = setting.partition("=")
     key, value = key.strip(), value.strip()
     if not sep or not value:
         raise DecisionError(f"--set {setting!r}: write KEY=VALUE, e.g. point_value_gbp=100; "
                             f"keys: {', '.join(KEYS)}")
-    terms = dict(terms)
     if key in _AMOUNTS or key in _FRACTIONS:
-        terms[key] = _number(key, value)
+        set_value(terms, key, _number(key, value))
     elif key == "multipliers":
-        terms[key] = [_number(key, v) for v in value.split(",")]
+        set_value(terms, key, [_number(key, v) for v in value.split(",")])
     elif key in _FLAGS:
         if value.lower() not in ("true", "false"):
             raise DecisionError(f"--set {key}={value}: give true or false")
-        terms[key] = value.lower() == "true"
+        set_value(terms, key, value.lower() == "true")
     elif key in _TEXT:
-        terms[key] = " ".join(value.split())
+        set_value(terms, key, " ".join(value.split()))
     elif key == "total_points":
-        start = month_label(pd.Period(contract.info.service_commencement, freq="M"))
-        terms[key] = [{"from_month": start, "points": _number(key, value)}]
+        set_value(terms, key, [{"from_month": _start(contract), "points": _number(key, value)}])
     elif key.startswith("volume."):
-        service = key.removeprefix("volume.")
-        if service not in contract.info.services:
-            raise DecisionError(f"--set {key}: no service {service!r}; the contract's services "
-                                f"are {', '.join(contract.info.services)}")
-        start = month_label(pd.Period(contract.info.service_commencement, freq="M"))
-        services = dict(terms.get("services") or {})
-        services[service] = {"effective_from": start, **(services.get(service) or {}),
-                             "monthly_volume_gbp": _number(key, value)}
-        terms["services"] = services
+        _set_volume(terms, key.removeprefix("volume."), _number(key, value), contract)
     elif key.startswith("points."):
         points = _set_points(points, key.removeprefix("points."), _number(key, value), contract)
     else:
         raise DecisionError(f"--set {key}: unknown term; keys: {', '.join(KEYS)}")
-    return terms, points
+    return points
+
+
+def _start(contract: Contract) -> str:
+    return month_label(pd.Period(contract.info.service_commencement, freq="M"))
+
+
+def _set_volume(terms: dict, service: str, volume: float, contract: Contract) -> None:
+    """Set a service's monthly volume; a new service's entry starts at the contract's start."""
+    if service not in contract.info.services:
+        raise DecisionError(f"--set volume.{service}: no service {service!r}; the contract's "
+                            f"services are {', '.join(contract.info.services)}")
+    if not isinstance(terms.get("services"), dict):
+        terms["services"] = {}
+    services = terms["services"]
+    entry = services.get(service)
+    if not isinstance(entry, dict):
+        services[service] = {"effective_from": _start(contract), "monthly_volume_gbp": volume}
+        return
+    shared = [other for other, value in services.items() if value is entry and other != service]
+    if shared:
+        # An anchor and alias (&name / *name) make two services one entry: setting one would
+        # set both, or silently split them. The user says which by writing them out.
+        raise DecisionError(f"--set volume.{service}: in {TERMS_FILE} the entries of "
+                            f"{service} and {', '.join(shared)} are one entry (an alias, *name); "
+                            "write each service's entry out in full, then set it")
+    if "effective_from" not in entry:  # only a hand-written entry lacks it: a CommentedMap
+        entry.insert(0, "effective_from", _start(contract))
+    set_value(entry, "monthly_volume_gbp", volume)
 
 
 def _set_points(points: pd.DataFrame, kpi: str, value: float,

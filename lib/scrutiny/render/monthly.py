@@ -1,7 +1,9 @@
-"""The monthly cycle without hand-written files: a period report for every month held.
+"""The monthly cycle without hand-written files: a period report for every month scored.
 
 Every KPI contract under ``data/`` (a folder with ``kpis.csv``) gets a period report for each
-month it holds results for. A parameters file in ``params/`` for that contract and month only
+month it scores: every month it holds results for, and every month whose return is overdue with
+none received (each expected KPI Red, "no return received": the committee needs that month's
+report most). A parameters file in ``params/`` for that contract and month only
 changes knobs; where there is none, the report kind's defaults are used.
 """
 
@@ -57,14 +59,15 @@ def year_job(contract: str, year: int) -> Job:
 
 def with_default_months(jobs: Iterable[Job], contracts: Iterable[str] | None = None, *,
                         period: str | None = None) -> list[Job]:
-    """``jobs`` plus a default job for every held month of ``contracts`` not already covered,
-    and a year-end review of every complete contract year (all twelve months scored)."""
+    """``jobs`` plus a default job for every scored month of ``contracts`` (held, or overdue
+    with no return) not already covered, and a year-end review of every complete contract year
+    (all twelve months scored)."""
     jobs = list(jobs)
     covered = {job.stem for job in jobs}
     with reuse_loaded_contracts():
         for contract in (kpi_contracts() if contracts is None else contracts):
             loaded = load_contract(contract)
-            for month in loaded.months:
+            for month in loaded.scored_months:
                 label = month_label(month)
                 if period is not None and label != period:
                     continue
@@ -96,9 +99,11 @@ def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | 
                   latest: bool = False) -> list[Job]:
     """The period report of one contract for ``period`` (or its latest month held).
 
-    A parameters file for that contract and month is used when one exists.
+    ``period`` may be any month scored: held, or overdue with no return. A parameters file for
+    that contract and month is used when one exists.
     """
-    months = scored_contract(contract)[0].months  # the cache: no validation when unchanged
+    loaded = scored_contract(contract)[0]  # the cache: no validation when unchanged
+    months = loaded.months
     if latest:
         if not len(months):
             raise NoDataForPeriodError(f"contract {contract} holds no results yet; ingest a "
@@ -106,10 +111,11 @@ def contract_jobs(contract: str, params_files: Iterable[Path], *, period: str | 
         period = month_label(months.max())
     if period is None:
         raise NoDataForPeriodError("give --period YYYY-MM or --latest with --contract")
-    if period not in {month_label(m) for m in months}:
+    if period not in {month_label(m) for m in loaded.scored_months}:
         held = (f"it holds {month_label(months.min())} to {month_label(months.max())}"
                 if len(months) else "it holds no results yet; ingest a return first")
-        raise NoDataForPeriodError(f"contract {contract} has no KPI results for {period}; {held}")
+        raise NoDataForPeriodError(f"contract {contract} has no KPI results for {period} and "
+                                   f"its return is not overdue; {held}")
     stem = Path(contract) / period / "period_report"
     candidates = [p for p in params_files if _may_be_for(p, contract, period)]
     matching = [job for job in plan(candidates, period=period) if job.stem == stem]

@@ -195,7 +195,8 @@ def first_received(contract: Contract, receipts: pd.DataFrame) -> dict:
 
 
 def report_states(contract: Contract) -> pd.DataFrame:
-    """Each held month's period report: ``month`` (``YYYY-MM``) and its ``state`` in words."""
+    """Each scored month's period report (held, or overdue with no return): ``month``
+    (``YYYY-MM``) and its ``state`` in words."""
     own = params_root() / contract.name  # a parameters file only changes knobs
     jobs = with_default_months(plan(find_params(own)) if own.is_dir() else [], [contract.name])
     rows = [(job.stem.parent.name, _state(stale_reason(job)))

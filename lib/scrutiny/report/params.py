@@ -1,4 +1,4 @@
-"""What every report kind shares: its parameters base, report base, and reading a params file.
+"""What every report kind shares: its parameters base and reading a parameters file.
 
 One YAML file per report run, validated before any notebook starts.
 
@@ -21,10 +21,10 @@ outputs folder (see :class:`QuarterReportParams`).
 Adding a report kind: a folder ``report/<kind>/`` whose ``params.py`` subclasses
 :class:`ReportParams` with ``report: Literal["<name>"]``, its own fields (defaults, bounds, a
 description each) and :meth:`~ReportParams.load_subject`, and whose report object subclasses
-:class:`OpenedReport`; one line in :data:`scrutiny.report.registry.KINDS`; and
-``notebooks/<name>.ipynb`` whose ``parameters`` cell is :meth:`ReportParams.parameters_cell` and
-whose report opens with ``open_report("<name>", **Model.values_in(globals()))``. Adding a knob:
-one field in the model, one line in the cell.
+:class:`scrutiny.report.opened.OpenedReport`; one line in :data:`scrutiny.report.registry.KINDS`;
+and ``notebooks/<name>.ipynb`` whose ``parameters`` cell is :meth:`ReportParams.parameters_cell`
+and whose report opens with ``open_report("<name>", **Model.values_in(globals()))``. Adding a
+knob: one field in the model, one line in the cell.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ import os
 from abc import abstractmethod
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
 import pandas as pd
 from pydantic import (
@@ -56,9 +55,6 @@ from scrutiny.exceptions import (
     ScrutinyError,
 )
 from scrutiny.load.yaml_files import read_yaml
-
-if TYPE_CHECKING:
-    pass
 
 PERIOD_PATTERN = MONTH_PATTERN
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="reporting month, YYYY-MM")]
@@ -225,83 +221,82 @@ class ReportParams(BaseModel):
         return {**values, "params_file": params_file}
 
 
-class QuarterReportParams(ReportParams):
-    """A report about one quarter: ``period`` (its last month) is worked out, not written.
+class DerivedPeriodParams(ReportParams):
+    """A report whose ``period`` is worked out from another key, not written.
 
-    Subclasses name the dataset field (:attr:`dataset_key`) and how a quarter maps to its last
-    month (:meth:`last_month`, which reads only the dataset's YAML file). ``period`` is neither a
+    A quarter's report takes ``quarter``, a year-end review ``year``; the period (the last month
+    of that quarter or year) is worked out from the dataset's YAML file. ``period`` is neither a
     key of the parameters file nor a variable of the notebook: it names the outputs folder.
+    Subclasses name the dataset field (:attr:`dataset_key`), the key the period comes from
+    (:attr:`period_key`) and how its last month is found (:meth:`period_of`).
     """
 
+    #: The field naming the data folder (``contract``, ``plan`` ...).
     dataset_key: ClassVar[str] = ""
-
-    quarter: str = Field(min_length=1, description="the quarter the report is about")
+    #: The field the period is worked out from (``quarter``, ``year``).
+    period_key: ClassVar[str] = ""
+    #: What stands for the period, in the message refusing a ``period`` key.
+    period_words: ClassVar[tuple[str, str]] = ("", "")
+    #: The key named when the last month cannot be worked out.
+    error_key: ClassVar[str] = ""
 
     @classmethod
     @abstractmethod
-    def last_month(cls, dataset: str, quarter: str) -> str:
-        """Return the quarter's last month, ``YYYY-MM``."""
+    def period_of(cls, dataset: str, value) -> str:
+        """Return the last month, ``YYYY-MM``, of ``value`` (a quarter, a year) in ``dataset``.
+
+        Raises ``ScrutinyError`` or ``ValueError`` when the dataset does not have it.
+        """
+
+    @classmethod
+    def usable(cls, value: object) -> bool:
+        """Whether ``value`` of :attr:`period_key` is worth looking up (else its own check
+        reports it)."""
+        return isinstance(value, str)
+
+    @property
+    def target(self) -> str:
+        """The dataset's folder name: its outputs go under it."""
+        return getattr(self, self.dataset_key)
 
     @classmethod
     def field_order(cls) -> list[str]:
-        """As :meth:`ReportParams.field_order`, without ``period`` (worked out from the quarter)."""
+        """As :meth:`ReportParams.field_order`, without ``period`` (worked out)."""
         return [name for name in super().field_order() if name != "period"]
 
     @model_validator(mode="before")
     @classmethod
-    def _period_from_quarter(cls, raw):
+    def _derive_period(cls, raw):
         if not isinstance(raw, dict):
             return raw
         if "period" in raw:
-            raise ValueError("key 'period': this report takes a quarter; remove 'period' "
-                             "(the quarter's last month is used)")
-        dataset = raw.get(cls.dataset_key)
-        if not isinstance(raw.get("quarter"), str) or not isinstance(dataset, str):
+            what, last = cls.period_words
+            raise ValueError(f"key 'period': this report takes {what}; remove 'period' "
+                             f"({last} is used)")
+        dataset, value = raw.get(cls.dataset_key), raw.get(cls.period_key)
+        if not (cls.usable(value) and isinstance(dataset, str) and is_safe_name(dataset)):
             # A stand-in month, so the error reported is the missing or mistyped key itself.
             return {**raw, "period": "1970-01"}
-        if not is_safe_name(dataset):
-            return {**raw, "period": "1970-01"}  # the name's own pattern check reports it
         try:
-            period = cls.last_month(dataset, raw["quarter"])
+            period = cls.period_of(dataset, value)
         except (ScrutinyError, ValueError) as err:
-            raise ValueError(f"key 'quarter': {err}".replace("key 'quarter': key 'quarter': ",
-                                                             "key 'quarter': ")) from None
+            prefix = f"key '{cls.error_key}': "
+            raise ValueError(prefix + str(err).removeprefix(prefix)) from None
         return {**raw, "period": period}
 
 
-class OpenedReport:
-    """What every report object derives from its validated parameters.
+class QuarterReportParams(DerivedPeriodParams):
+    """A report about one quarter: ``period`` is the quarter's last month, worked out.
 
-    Report objects (frozen dataclasses) hold ``params`` and ``params_file``; these properties
-    are computed from them once, so no report declares a default or resolves a date again.
+    Subclasses name the dataset field (:attr:`dataset_key`) and how a quarter maps to its last
+    month (:meth:`period_of`, which reads only the dataset's YAML file).
     """
 
-    params: ReportParams
-    params_file: str
+    period_key: ClassVar[str] = "quarter"
+    period_words: ClassVar[tuple[str, str]] = ("a quarter", "the quarter's last month")
+    error_key: ClassVar[str] = "quarter"
 
-    @property
-    def period(self) -> pd.Period:
-        """The reporting month."""
-        return self.params.month
-
-    @cached_property
-    def generated_on(self) -> date:
-        """The "Generated on" date: the parameter, else ``SOURCE_DATE_EPOCH``, else today."""
-        return self.params.generated_date()
-
-    @cached_property
-    def parameters(self) -> dict[str, object]:
-        """The parameters listed in the provenance appendix."""
-        return self.params.provenance(self.params_file)
-
-    @classmethod
-    def opened(cls, params: ReportParams, params_file: str = "") -> Self:
-        """The report of ``params``: its subject loaded and checked for data.
-
-        Called by :func:`scrutiny.report.registry.open_report`; a report whose fields are not
-        ``(params, subject, params_file)`` overrides it.
-        """
-        return cls(params, params.load_subject(), params_file)
+    quarter: str = Field(min_length=1, description="the quarter the report is about")
 
 
 #: The latest SOURCE_DATE_EPOCH a date can be made from (9999-12-31T23:59:59Z).

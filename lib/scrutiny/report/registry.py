@@ -23,7 +23,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scrutiny.report.params import OpenedReport, ReportParams
+    from scrutiny.report.opened import OpenedReport
+    from scrutiny.report.params import ReportParams
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ without a published status has none here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -19,25 +18,18 @@ from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.action_plan.params import ActionPlanReportParams
 from scrutiny.report.html import Html
+from scrutiny.report.opened import QuarterReport
 from scrutiny.systems import action_plan as ap
 
 MONEY_NAMES = {"budget_2018_19": "Budget outside contract", "pressure_2018_19": "Pressure"}
 
 
 @dataclass(frozen=True)
-class ActionPlanReport:
-    """What an action-plan report's sections read: the plan and the quarter."""
+class ActionPlanReport(QuarterReport[ActionPlanReportParams]):
+    """What an action-plan report's sections read: the plan (checked to have the quarter) and
+    the quarter."""
 
     plan: ap.ActionPlan
-    quarter: str
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
-
-    @classmethod
-    def opened(cls, params: ActionPlanReportParams, params_file: str = "") -> ActionPlanReport:
-        """The report of ``params``: the plan checked to have the quarter."""
-        return cls(params.load_subject(), params.quarter, params.generated_date(),
-                   params.provenance(params_file))
 
     @property
     def info(self):

@@ -24,14 +24,10 @@ class ActionPlanReportParams(QuarterReportParams):
     quarter: str = Field(pattern=r"^Q\d$", description="a quarter of the plan, e.g. Q1")
 
     @classmethod
-    def last_month(cls, dataset: str, quarter: str) -> str:
+    def period_of(cls, dataset: str, quarter: str) -> str:
         from scrutiny.systems.action_plan import quarter_last_month
 
         return quarter_last_month(dataset, quarter)
-
-    @property
-    def target(self) -> str:
-        return self.plan
 
     def load_subject(self):
         """The action plan, checked to have the quarter."""

@@ -16,29 +16,17 @@ from functools import cached_property
 
 import pandas as pd
 
-from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.insight.contract_year import ContractYear, year_of_contract
 from scrutiny.report.annual_review.params import AnnualReviewParams
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import ContractReport
 
 
 @dataclass(frozen=True)
-class AnnualReview(OpenedReport):
+class AnnualReview(ContractReport[AnnualReviewParams]):
     """What a year-end review's sections read: the contract handle and the contract year.
 
-    Parameters
-    ----------
-    params : AnnualReviewParams
-        The validated parameters.
-    handle : ContractHandle
-        The contract's handle, checked to hold results in the year.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
+    The handle is checked to hold results in the year (:class:`AnnualReviewParams`).
     """
-
-    params: AnnualReviewParams
-    handle: ContractHandle
-    params_file: str = ""
 
     @cached_property
     def year(self) -> ContractYear:

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import pandas as pd
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictInt
 
-from scrutiny.config import is_safe_name
 from scrutiny.core.contract_year import FIRST_YEAR, LAST_YEAR, contract_year, year_label
 from scrutiny.core.months import month_label
-from scrutiny.exceptions import NoDataForPeriodError, ScrutinyError
-from scrutiny.report.params import ReportParams, SafeName
+from scrutiny.exceptions import NoDataForPeriodError
+from scrutiny.report.params import DerivedPeriodParams, SafeName
 
 if TYPE_CHECKING:
     from scrutiny.insight.contract_handle import ContractHandle
@@ -36,12 +35,16 @@ def year_end_month(contract: str) -> int:
     return load_contract(contract).info.year_end
 
 
-class AnnualReviewParams(ReportParams):
+class AnnualReviewParams(DerivedPeriodParams):
     """The year-end review of one contract year (``notebooks/annual_review.ipynb``).
 
     The review covers the months held in the year; a year with fewer than twelve says so.
     """
 
+    dataset_key: ClassVar[str] = "contract"
+    period_key: ClassVar[str] = "year"
+    period_words: ClassVar[tuple[str, str]] = ("a year", "the contract year's last month")
+    error_key: ClassVar[str] = "contract"
     subject: ClassVar[tuple[str, ...]] = ("contract", "year")
     examples: ClassVar[dict[str, str | int]] = {"contract": "lincolnshire-css", "year": 2015}
 
@@ -51,32 +54,15 @@ class AnnualReviewParams(ReportParams):
         "the contract year, named by the calendar year it starts in (2015: Apr 2015-Mar 2016 "
         "for a March year end)"))
 
-    @model_validator(mode="before")
     @classmethod
-    def _period_from_year(cls, raw):
-        if not isinstance(raw, dict):
-            return raw
-        if "period" in raw:
-            raise ValueError("key 'period': this report takes a year; remove 'period' (the "
-                             "contract year's last month is used)")
-        contract, year = raw.get("contract"), raw.get("year")
-        if (not isinstance(contract, str) or not is_safe_name(contract)
-                or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR):
-            return {**raw, "period": "1970-01"}  # the key's own check reports the problem
-        try:
-            _, last = contract_year(year, year_end_month(contract))
-        except ScrutinyError as err:
-            raise ValueError(f"key 'contract': {err}") from None
-        return {**raw, "period": month_label(last)}
+    def usable(cls, value: object) -> bool:
+        return isinstance(value, int) and FIRST_YEAR <= value <= LAST_YEAR
 
     @classmethod
-    def field_order(cls) -> list[str]:
-        """As :meth:`ReportParams.field_order`, without ``period`` (worked out from the year)."""
-        return [name for name in super().field_order() if name != "period"]
-
-    @property
-    def target(self) -> str:
-        return self.contract
+    def period_of(cls, dataset: str, value: int) -> str:
+        """The last month of contract year ``value`` of contract ``dataset``."""
+        _, last = contract_year(value, year_end_month(dataset))
+        return month_label(last)
 
     @property
     def last_month(self) -> pd.Period:

@@ -22,7 +22,7 @@ from scrutiny.report.charts import risk as risk_chart
 from scrutiny.report.charts import shared_ict as council_chart
 from scrutiny.report.council.params import CouncilReportParams
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import OpenedReport
 from scrutiny.systems import shared_ict as si
 
 #: Measures charted over the months: overall SLA, satisfaction and workload per employee.
@@ -30,25 +30,20 @@ CHARTED = ["sla_overall", "nps", "calls_per_employee"]
 
 
 @dataclass(frozen=True)
-class CouncilReport(OpenedReport):
+class CouncilReport(OpenedReport[CouncilReportParams]):
     """What a council report's sections read: the service, the council and the month.
 
     Parameters
     ----------
-    params : CouncilReportParams
-        The validated parameters.
     service : SharedService
-        The shared service, checked to hold the council's results for the period.
+        The shared service, checked to hold the council's results for the period (after
+        ``params``, as in :class:`~scrutiny.report.opened.OpenedReport`).
     council : str
         The council's name as the data spell it.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
     """
 
-    params: CouncilReportParams
     service: si.SharedService
     council: str
-    params_file: str = ""
 
     @property
     def title(self) -> str:
@@ -59,7 +54,7 @@ class CouncilReport(OpenedReport):
     def opened(cls, params: CouncilReportParams, params_file: str = "") -> CouncilReport:
         """The report of ``params``: the service and the council as its data spell it."""
         service, council = params.load_subject()
-        return cls(params, service, council, params_file)
+        return cls(params, service, council, params_file=params_file)
 
     @property
     def peers(self) -> list[str]:

@@ -15,12 +15,11 @@ from functools import cached_property
 import pandas as pd
 
 from scrutiny.core.months import month_name
-from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import RAG_MEANINGS, Html
 from scrutiny.report.kpi_card.params import KpiCardParams
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import ContractReport
 from scrutiny.report.period.insight import levels_text, result_text
 
 #: How a KPI's direction reads on the card.
@@ -28,22 +27,11 @@ DIRECTION_WORDS = {"higher": "Higher is better", "lower": "Lower is better"}
 
 
 @dataclass(frozen=True)
-class KpiCard(OpenedReport):
+class KpiCard(ContractReport[KpiCardParams]):
     """What a KPI card's sections read: the contract handle, the KPI and the month.
 
-    Parameters
-    ----------
-    params : KpiCardParams
-        The validated parameters.
-    handle : ContractHandle
-        The contract's handle, checked to hold a result for the KPI in the period.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
+    The handle is checked to hold a result for the KPI (:class:`KpiCardParams`) in the period.
     """
-
-    params: KpiCardParams
-    handle: ContractHandle
-    params_file: str = ""
 
     @property
     def kpi_id(self) -> str:

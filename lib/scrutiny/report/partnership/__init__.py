@@ -9,8 +9,7 @@ so every figure shown is quoted with the sentence it comes from, and nothing is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -18,24 +17,17 @@ from scrutiny.core.months import month_name
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
+from scrutiny.report.opened import QuarterReport
 from scrutiny.report.partnership.params import PartnershipReportParams
 from scrutiny.systems import partnership as pt
 
 
 @dataclass(frozen=True)
-class PartnershipReport:
-    """What a partnership report's sections read: the partnership and the quarter."""
+class PartnershipReport(QuarterReport[PartnershipReportParams]):
+    """What a partnership report's sections read: the partnership (checked to have statements
+    for the quarter) and the quarter."""
 
     partnership: pt.Partnership
-    quarter: str
-    generated_on: date
-    parameters: dict = field(default_factory=dict)
-
-    @classmethod
-    def opened(cls, params: PartnershipReportParams, params_file: str = "") -> PartnershipReport:
-        """The report of ``params``: the partnership checked to have the quarter."""
-        return cls(params.load_subject(), params.quarter, params.generated_date(),
-                   params.provenance(params_file))
 
     @property
     def info(self):

@@ -26,14 +26,10 @@ class PartnershipReportParams(QuarterReportParams):
                          description="financial quarter, e.g. 2014/15 Q4")
 
     @classmethod
-    def last_month(cls, dataset: str, quarter: str) -> str:
+    def period_of(cls, dataset: str, quarter: str) -> str:
         from scrutiny.systems.partnership import quarter_last_month
 
         return quarter_last_month(dataset, quarter)
-
-    @property
-    def target(self) -> str:
-        return self.partnership
 
     def load_subject(self):
         """The partnership, checked to have statements for the quarter."""

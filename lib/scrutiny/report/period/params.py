@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field, StrictInt, ValidationError, field_validator, model_validator
 
 from scrutiny.abate.whatif import Scenario
+from scrutiny.core.months import month_label
 from scrutiny.exceptions import NoDataForPeriodError, ParameterError, TermsError
 from scrutiny.report.params import ReportParams, SafeName
 
@@ -81,15 +82,19 @@ class PeriodReportParams(ReportParams):
         return self.contract
 
     def load_subject(self) -> ContractHandle:
-        """The contract's handle, checked to have KPI results for the period."""
+        """The contract's handle, checked to score the period: a month with results, or one
+        whose return is overdue (every expected KPI Red, no return received)."""
         from scrutiny.insight.contract_handle import open_contract
 
         handle = open_contract(self.contract)
-        months = handle.contract.months
+        months = handle.contract.scored_months
         if self.month not in months:
+            held = (f"it scores {month_label(months.min())} to {month_label(months.max())}"
+                    if len(months)
+                    else "it scores no month yet; ingest a return first")
             raise NoDataForPeriodError(
-                f"key 'period': contract {self.contract} has no KPI results for {self.period}; "
-                f"it has {months.min().strftime('%Y-%m')} to {months.max().strftime('%Y-%m')}")
+                f"key 'period': contract {self.contract} has no KPI results for {self.period} "
+                f"and its return is not overdue; {held}")
         for scenario in self.scenario_list:  # refused here, before any notebook starts
             try:
                 handle.plan_whatif(scenario.settings)

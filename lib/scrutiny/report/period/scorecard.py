@@ -22,13 +22,12 @@ from scrutiny.abate.terms import NO_TERMS, Terms
 from scrutiny.core.months import month_label, month_name
 from scrutiny.core.rag import RAG_LABELS, RAG_ORDER
 from scrutiny.insight import narrative
-from scrutiny.insight.contract_handle import ContractHandle
 from scrutiny.load.contract import Contract
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.charts import heatmap
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import ContractReport
 from scrutiny.report.period.money import terms_table
 from scrutiny.report.period.params import PeriodReportParams
 from scrutiny.report.structure import BulletList, Paragraph, RagKey, Section, Table, section
@@ -36,26 +35,14 @@ from scrutiny.score.reconcile import reconcile
 
 
 @dataclass(frozen=True)
-class PeriodReport(OpenedReport):
+class PeriodReport(ContractReport[PeriodReportParams]):
     """A period report is the contract handle plus a window: what every section reads.
 
     The handle (:class:`~scrutiny.insight.contract_handle.ContractHandle`) loads the contract
     and caches every table computed from it (scores, terms, reasons, abatement, registers,
-    trends); the report only picks the window of months its parameters ask for.
-
-    Parameters
-    ----------
-    params : PeriodReportParams
-        The validated parameters; every knob and default lives there.
-    handle : ContractHandle
-        The contract's handle, checked to have results for the period.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
+    trends); the report only picks the window of months its parameters
+    (:class:`PeriodReportParams`) ask for. The handle is checked to have results for the period.
     """
-
-    params: PeriodReportParams
-    handle: ContractHandle
-    params_file: str = ""
 
     @property
     def contract(self) -> Contract:
@@ -92,19 +79,20 @@ class PeriodReport(OpenedReport):
         return self.handle.scored
 
     @cached_property
-    def _held_to_period(self) -> pd.PeriodIndex:
-        held = self.contract.months
-        return held[held <= self.period]
+    def _scored_to_period(self) -> pd.PeriodIndex:
+        """Months scored up to the period: held, or overdue with no return (Red)."""
+        scored = self.contract.scored_months
+        return scored[scored <= self.period]
 
     @cached_property
     def summary_months(self) -> pd.PeriodIndex:
-        """The period and up to ``previous_months`` earlier months with results."""
-        return self._held_to_period[-(self.params.previous_months + 1):]
+        """The period and up to ``previous_months`` earlier months scored."""
+        return self._scored_to_period[-(self.params.previous_months + 1):]
 
     @cached_property
     def heatmap_months(self) -> pd.PeriodIndex:
-        """Up to ``heatmap_months`` months with results, ending with the period."""
-        return self._held_to_period[-self.params.heatmap_months:]
+        """Up to ``heatmap_months`` months scored, ending with the period."""
+        return self._scored_to_period[-self.params.heatmap_months:]
 
     @property
     def counts(self) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from scrutiny.load.folder import PORTFOLIO_FILE
 from scrutiny.report import html as report
 from scrutiny.report import provenance
 from scrutiny.report.html import Html
-from scrutiny.report.params import OpenedReport
+from scrutiny.report.opened import OpenedReport
 from scrutiny.report.portfolio.params import PortfolioReportParams
 from scrutiny.score.milestones import milestone_kpi_results
 from scrutiny.systems import projects as pj
@@ -31,22 +31,17 @@ _MOVEMENT = {"improved": "Improved", "worsened": "Worsened", "unchanged": "No ch
 
 
 @dataclass(frozen=True)
-class PortfolioReport(OpenedReport):
+class PortfolioReport(OpenedReport[PortfolioReportParams]):
     """What a portfolio report's sections read: the portfolio and the snapshot.
 
     Parameters
     ----------
-    params : PortfolioReportParams
-        The validated parameters.
     portfolio : Portfolio
-        The portfolio, checked to have project rows at the snapshot.
-    params_file : str
-        The parameters file of the run, named in the provenance appendix.
+        The portfolio, checked to have project rows at the snapshot (after ``params``, as in
+        :class:`~scrutiny.report.opened.OpenedReport`).
     """
 
-    params: PortfolioReportParams
     portfolio: pj.Portfolio
-    params_file: str = ""
 
     @property
     def title(self) -> str:
