@@ -36,9 +36,10 @@ from scrutiny.abate.whatif import (
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
+from scrutiny.core.runs import status_runs
 from scrutiny.exceptions import NoticeError, TermsError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
-from scrutiny.insight.procurement import RatingRules, procurement_ratings, status_runs
+from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract
@@ -343,13 +344,16 @@ class ContractHandle:
              measured_only: bool = False) -> pd.DataFrame:
         """One row per run of consecutive months of ``status`` from ``start`` to ``end``.
 
-        The same runs the ratings' ``longest_red_run`` is the longest of (one rule:
-        :mod:`scrutiny.core.runs`, consecutive measurements; Blue months are passed over).
+        The same runs the ratings' ``longest_red_run`` is the longest of, and (with
+        ``"failing"``) the exceptions register's ``run_length`` ends: one rule,
+        :func:`scrutiny.core.runs.status_rule`, over consecutive measurements.
 
         Parameters
         ----------
-        status : {"Red", "Amber", "Green", "Blue"}
-            The RAG whose runs are wanted (any case).
+        status : {"Red", "Amber", "Green", "Blue", "failing"}
+            The RAG whose runs are wanted (any case); Blue months are passed over. ``failing``
+            is Amber or Red with a Blue month ending the run, the register's "months failing
+            in a row".
         measured_only : bool
             True: only months with a number count, so a month with no number ends a run.
 
