@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scrutiny.core.rag import AMBER, BLUE, GREEN, RAG_LABELS, RAG_ORDER, RED
+from scrutiny.core.rag import AMBER, BLUE, RAG_LABELS, RAG_ORDER, RED
 from scrutiny.core.runs import status_runs
 from scrutiny.insight.procurement import RATINGS
 
