@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from scrutiny.report import html as report
-from scrutiny.report.html import Html
 from scrutiny.report.flavours import records, sheets, to_html, to_json, to_widgets
+from scrutiny.report.html import Html
 from scrutiny.report.structure import (
     BulletList,
     Heading,
@@ -159,7 +159,8 @@ def test_the_kpi_charts_are_in_the_json_and_the_workbook_with_their_data(june_se
 
     from scrutiny.report.flavours import write_sections_workbook
 
-    charts = next(s for s in june_sections if s.heading == "Charts of the KPIs not Green this month")
+    charts = next(s for s in june_sections
+                  if s.heading == "Charts of the KPIs not Green this month")
     data = to_json(charts)
     figures = [p for p in data["parts"] if p["type"] == "figure"]
     tables = [p for p in data["parts"] if p["type"] == "table"]
