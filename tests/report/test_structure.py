@@ -141,15 +141,25 @@ def test_every_section_the_notebook_shows_is_in_the_list_in_its_order():
 def test_the_workbook_has_one_sheet_per_table_in_section_order(june_sections, tmp_path):
     from openpyxl import load_workbook
 
+    from scrutiny.report.excel import HEADINGS
     from scrutiny.report.flavours import write_sections_workbook
+    from scrutiny.report.layouts import sheet_of
 
     path = write_sections_workbook(tmp_path / "june.xlsx", june_sections)
     book = load_workbook(path)
     tables = [t for s in june_sections for t in s.tables]
     assert len(book.sheetnames) == len(tables)
+    laid_out = 0
     for sheet, table in zip(book.worksheets, tables, strict=True):
         headings = [c.value for c in next(sheet.iter_rows(max_row=1))]
-        assert headings == [str(c) for c in table.shown.columns]
+        if table.sheet is None:
+            assert headings == [str(c) for c in table.shown.columns]
+            continue
+        laid_out += 1  # a toolkit table: in its one layout (tests/report/test_layouts.py)
+        name, frame, own = sheet_of(table.sheet)
+        assert sheet.title in (name, f"{name} (2)")  # the terms appear twice
+        assert headings == [{**HEADINGS, **own}.get(c, c) for c in frame.columns]
+    assert laid_out == 3  # the exceptions register, and the terms twice
 
 
 def test_the_kpi_charts_are_in_the_json_and_the_workbook_with_their_data(june_sections, tmp_path):

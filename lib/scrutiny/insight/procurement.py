@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scrutiny.core.periods import require_range
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 from scrutiny.core.runs import status_runs
+from scrutiny.core.spreadsheet import tag_table
 
 GOOD, APPROACHING, REQUIRES_IMPROVEMENT, INADEQUATE, OTHER = (
     "Good", "Approaching target", "Requires improvement", "Inadequate", "Other")
@@ -160,4 +161,4 @@ def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarra
 def rating_counts(ratings: pd.DataFrame) -> pd.DataFrame:
     """How many KPIs got each rating, in the Act's order (zeros included)."""
     counts = ratings["rating"].value_counts().reindex(RATINGS, fill_value=0)
-    return counts.rename_axis("rating").reset_index(name="kpis")
+    return tag_table(counts.rename_axis("rating").reset_index(name="kpis"), "rating_counts")
