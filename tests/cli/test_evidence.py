@@ -319,3 +319,20 @@ def test_summary_warns_when_a_stored_return_no_longer_verifies(own):
     assert damaged.exit_code == 0 and damaged.stdout == clean.stdout
     assert f"warning: evidence: {SLUG}/returns/{original.name}: stored return changed" in (
         damaged.stderr)
+
+
+def test_verify_agrees_its_verb_with_the_count(tmp_path):
+    """One stored return "matches its" SHA-256; two or three "match their"."""
+    (tmp_path / "data").mkdir()
+    assert run(tmp_path, *NEW).exit_code == 0
+    said = []
+    for month in MONTHS[:2]:
+        assert run(tmp_path, "ingest", "--contract", SLUG,
+                   str(OWN / f"return-{month}.csv")).exit_code == 0
+        result = verify(tmp_path)
+        assert result.exit_code == 0, result.output
+        said.append(result.output)
+    assert ("1 stored return matches its SHA-256, and returns.csv is what it gives"
+            in said[0]), said[0]
+    assert "2 stored returns match their SHA-256, and returns.csv is what they give" in said[1]
+    assert "1 stored return match " not in said[0]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scrutiny
-from scrutiny.insight.procurement import status_runs
+from scrutiny.core.runs import status_runs
 
 TWELVE = {"PM_KPI_02": 12, "PM_KPI_03": 9, "PM_KPI_04": 12, "PM_KPI_05": 12, "IMT_KPI_09": 12,
           "IMT_KPI_11": 12, "F_KPI_01": 3}

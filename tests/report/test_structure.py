@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from scrutiny.report import html as report
 from scrutiny.report.flavours import records, sheets, to_html, to_json, to_widgets
+from scrutiny.report.html import Html
 from scrutiny.report.structure import (
     BulletList,
     Heading,
@@ -99,13 +100,10 @@ def june_sections():
 
 
 def test_json_has_every_table_and_figure_of_the_html_and_no_html(june_sections):
-    from scrutiny.report.period.sections import TRANSITIONAL
-
     for tree in june_sections:
         html, data = tree.markup, to_json(tree)
-        if tree.heading in TRANSITIONAL.values():  # still HTML: not in the JSON yet
-            assert data["parts"] == [], tree.heading
-            continue
+        if tree.heading.startswith(("Charts of the KPIs", "Appendix: every KPI")):
+            assert not any(isinstance(p, Html) for p in tree.walk()), tree.heading  # converted
         tables = [p for p in data["parts"] if p["type"] == "table"]
         figures = [p for p in data["parts"] if p["type"] == "figure"]
         assert html.count("<table") == len(tables), tree.heading
@@ -117,7 +115,8 @@ def test_json_has_every_table_and_figure_of_the_html_and_no_html(june_sections):
             assert len(table["records"]) == body.count("<tr>") - 1  # less the heading row
         text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         assert "<table" not in text and "<p>" not in text and "data:image" not in text
-    assert sum(len(t.tables) for t in june_sections) == 25  # 4 of them from two what-if scenarios
+    # 4 of them from two what-if scenarios, 13 beside the charts, 10 in the charts appendix
+    assert sum(len(t.tables) for t in june_sections) == 48
 
 
 def test_every_section_has_the_heading_its_notebook_gives_it_in_order(june_sections):
@@ -142,12 +141,57 @@ def test_every_section_the_notebook_shows_is_in_the_list_in_its_order():
 def test_the_workbook_has_one_sheet_per_table_in_section_order(june_sections, tmp_path):
     from openpyxl import load_workbook
 
+    from scrutiny.report.excel import HEADINGS
     from scrutiny.report.flavours import write_sections_workbook
+    from scrutiny.report.layouts import sheet_of
 
     path = write_sections_workbook(tmp_path / "june.xlsx", june_sections)
     book = load_workbook(path)
     tables = [t for s in june_sections for t in s.tables]
     assert len(book.sheetnames) == len(tables)
+    laid_out = 0
     for sheet, table in zip(book.worksheets, tables, strict=True):
         headings = [c.value for c in next(sheet.iter_rows(max_row=1))]
-        assert headings == [str(c) for c in table.shown.columns]
+        if table.sheet is None:
+            assert headings == [str(c) for c in table.shown.columns]
+            continue
+        laid_out += 1  # a toolkit table: in its one layout (tests/report/test_layouts.py)
+        name, frame, own = sheet_of(table.sheet)
+        assert sheet.title in (name, f"{name} (2)")  # the terms appear twice
+        assert headings == [{**HEADINGS, **own}.get(c, c) for c in frame.columns]
+    assert laid_out == 3  # the exceptions register, and the terms twice
+
+
+def test_the_kpi_charts_are_in_the_json_and_the_workbook_with_their_data(june_sections, tmp_path):
+    """Issue 21: each chart's table (month, result, TSL, MSL, status) and the numbers drawn
+    (month, value, TSL, MSL, RAG) are part of the JSON and the Excel flavours."""
+    from openpyxl import load_workbook
+
+    from scrutiny.report.flavours import write_sections_workbook
+
+    charts = next(s for s in june_sections
+                  if s.heading == "Charts of the KPIs not Green this month")
+    data = to_json(charts)
+    figures = [p for p in data["parts"] if p["type"] == "figure"]
+    tables = [p for p in data["parts"] if p["type"] == "table"]
+    assert len(figures) == len(tables) == 13
+    csc = next(f for f in figures if f["alt"].startswith("CSC_KPI_04,"))
+    july = csc["data"][0]
+    assert july == {"kpi_id": "CSC_KPI_04", "month": "2015-07", "value": 12.0, "tsl": 7.0,
+                    "msl": 10.0, "rag": "red", "unit": "percent"}
+    assert [r["month"] for r in csc["data"]] == [str(m) for m in pd.period_range(
+        "2015-07", "2016-06", freq="M")]
+    table = next(t for t in tables if t["caption"].startswith("CSC_KPI_04 month by month"))
+    assert table["columns"] == ["Month", "Result", "Status", "TSL", "MSL"]
+    assert table["records"][0] == {"Month": "Jul 2015", "Result": "12%", "Status": "Red",
+                                   "rag": "red", "TSL": "7%", "MSL": "10%"}
+    appendix = to_json(next(s for s in june_sections
+                            if s.heading == "Appendix: every KPI month by month"))
+    drawn = [r for p in appendix["parts"] if p["type"] == "figure" for r in p["data"]]
+    assert len({r["kpi_id"] for r in drawn}) == 43  # every KPI
+    assert len(drawn) == sum(len(t["records"]) for t in tables) + sum(  # every month drawn
+        1 for r in drawn if not any(f["alt"].startswith(r["kpi_id"] + ",") for f in figures))
+    book = load_workbook(write_sections_workbook(tmp_path / "june.xlsx", june_sections))
+    sheet = next(book[n] for n in book.sheetnames if "CSC_KPI_04 month by month" in n)
+    assert [c.value for c in sheet[1]] == ["Month", "Result", "Status", "TSL", "MSL"]
+    assert [c.value for c in sheet[2]] == ["Jul 2015", "12%", "Red", "7%", "10%"]

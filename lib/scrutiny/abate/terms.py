@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from scrutiny.core.spreadsheet import tag_table
 from scrutiny.exceptions import TermsError
 from scrutiny.load.contract import Contract
 from scrutiny.load.folder import TERMS_FILE
@@ -98,8 +99,9 @@ class Terms:
             "volumes": volumes,
         }
         basis = ["illustrative" if key in p.illustrative_terms else "published" for key in values]
-        return pd.DataFrame({"term": [_TERM_LABELS[k] for k in values],
-                             "value": list(values.values()), "basis": basis})
+        return tag_table(pd.DataFrame({"term": [_TERM_LABELS[k] for k in values],
+                                        "value": list(values.values()), "basis": basis}),
+                         "terms")
 
 
 #: What a report or command says for a contract without ``terms.yaml``.

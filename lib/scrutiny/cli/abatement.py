@@ -20,10 +20,6 @@ KPI_OUTPUT = ["kpi_id", "service", "month", "rag", "run_length", "multiplier", "
               "base_points", "points", "basis"]
 SERVICE_OUTPUT = ["service", "month", "points", "credit", "cap", "capped", "uncapped_credit"]
 OUTPUT_COLUMNS = {"kpi": KPI_OUTPUT, "service": SERVICE_OUTPUT, "month": SERVICE_OUTPUT[1:]}
-#: Sheet columns where a workbook says more than the CLI table.
-SHEET_COLUMNS = {**OUTPUT_COLUMNS, "kpi": ["kpi_id", "service", "description", *KPI_OUTPUT[2:]]}
-#: The terms table as the committee report heads it.
-TERMS_HEADINGS = {"term": "Term", "value": "Value used", "basis": "Source"}
 
 
 @click.command()
@@ -52,9 +48,7 @@ def abatement(contract: str, by: str, fmt: str, output, without_mitigation: bool
     title = (f"{c.title}: abatement points per KPI-month{relief}" if by == "kpi" else
              f"{c.title}: abatement points and service credits (GBP){relief}")
     if fmt == "xlsx":
-        save_workbook(output, {"Abatement": table[SHEET_COLUMNS[by]],
-                               "Terms used": terms.describe().rename(columns=TERMS_HEADINGS)},
-                      title)
+        save_workbook(output, [table, terms.describe()], title)  # by scrutiny.report.layouts
         return
     table = table[OUTPUT_COLUMNS[by]]
     if fmt == "table":

@@ -21,7 +21,12 @@ from scrutiny.ingest.decisions import (
 )
 from scrutiny.ingest.setup import new_contract, parse_services
 from scrutiny.load.contract import load_contract
-from scrutiny.load.evidence import problem_lines, verified_returns, verify_evidence
+from scrutiny.load.evidence import (
+    problem_lines,
+    verified_returns,
+    verified_words,
+    verify_evidence,
+)
 from scrutiny.load.receipts import kpi_history
 from scrutiny.render.status import status
 
@@ -209,9 +214,7 @@ def verify_command(contract: str, data_dir: Path | None) -> None:
     or returns.csv edited; a symbolic link out of the contract folder.
     """
     count = verified_returns(dataset_dir(contract, data_dir))
-    click.echo(f"{contract}: evidence verified: {count} stored "
-               f"return{'s' if count != 1 else ''} match their SHA-256, and returns.csv "
-               "is what they give")
+    click.echo(f"{contract}: evidence verified: {verified_words(count)}")
 
 
 @click.command("status")

@@ -42,12 +42,6 @@ def _trend_options(command):
     return command
 
 
-#: What an exceptions workbook holds, in order.
-REGISTER_SHEET = ["kpi_id", "service", "description", "month", "rag", "value", "status", "tsl",
-                  "msl", "basis", "run_length", "reason", "reason_source", "override_reason",
-                  "unit", "unit_label", "comment"]
-
-
 @click.command()
 @CONTRACT_OPTION
 @PERIOD_OPTION
@@ -59,7 +53,7 @@ def exceptions(contract: str, period, fmt: str, output) -> None:
     table = c.exceptions(period)
     title = f"{c.title}: exceptions register, {month_name(period)}"
     if fmt == "xlsx":
-        save_workbook(output, {f"Exceptions {month_name(period)}": table[REGISTER_SHEET]}, title)
+        save_workbook(output, [table], title)  # laid out by scrutiny.report.layouts
         return
     columns = ["kpi_id", "service", "month", "rag", "value", "tsl", "msl", "run_length",
                "reason"]
@@ -132,7 +126,7 @@ def ratings(contract: str, fmt: str, output, **months) -> None:
     table = c.ratings(start, end)
     span = f"{month_name(start)} to {month_name(end)}"
     if fmt == "xlsx":
-        save_workbook(output, {"Ratings": table, "Counts": rating_counts(table)},
+        save_workbook(output, [table, rating_counts(table)],
                       f"{c.title}: Procurement Act ratings, {span}")
         return
     if fmt == "table":

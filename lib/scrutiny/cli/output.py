@@ -80,14 +80,20 @@ def check_output(output: Path, data_dir: Path | None = None) -> Path:
     return output
 
 
-def save_workbook(output: Path | None, sheets: dict[str, pd.DataFrame], title: str) -> None:
-    """Write ``sheets`` to the ``--output`` workbook (refused without one) and say where."""
+def save_workbook(output: Path | None, tables: list[pd.DataFrame], title: str) -> None:
+    """Write ``tables`` to the ``--output`` workbook (refused without one) and say where.
+
+    Each table is laid out as every door lays it out (:mod:`scrutiny.report.layouts`: its
+    sheet name, columns, headings), so the CLI's workbook equals ``write_workbook``'s.
+    """
     if output is None:
         raise click.UsageError("--format xlsx writes a workbook: add --output FILE.xlsx")
     from scrutiny.report.excel import write_workbook
+    from scrutiny.report.layouts import sheet_of
 
     check_output(output)
-    write_workbook(output, sheets, titles={name: title for name in sheets})
+    names = [sheet_of(table)[0] for table in tables]
+    write_workbook(output, tables, titles={name: title for name in names if name})
     click.echo(f"wrote {output}")
 
 

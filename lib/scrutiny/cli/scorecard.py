@@ -41,11 +41,6 @@ def summary(contract: str, fmt: str, **months) -> None:
     emit(table, fmt, f"{info['title']}: KPIs by RAG status per service and month")
 
 
-#: What a scores workbook holds, in order.
-SCORES_SHEET = ["kpi_id", "service", "description", "month", "value", "status", "rag", "tsl",
-                "msl", "direction", "basis", "override_reason"]
-
-
 @click.command()
 @CONTRACT_OPTION
 @month_option("--from", "First month to include.")
@@ -60,7 +55,7 @@ def scores(contract: str, fmt: str, output, **months) -> None:
     table = c.scores(months["from"], months["to"])
     title = f"{c.title}: KPI scores"
     if fmt == "xlsx":
-        save_workbook(output, {"Scores": table[SCORES_SHEET]}, title)
+        save_workbook(output, [table], title)  # laid out by scrutiny.report.layouts
         return
     table = table.assign(value=received_text(table["value"]), tsl=number_text(table["tsl"]),
                          msl=number_text(table["msl"]))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from scrutiny.core.blocks import row_blocks
 from scrutiny.core.months import month_ordinals
+from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
 
 #: Months from one measurement of a KPI to its next, by frequency.
 MONTHS_BETWEEN = {"M": 1, "Q": 3, "A": 12}
@@ -156,3 +157,76 @@ def run_table(frame: pd.DataFrame, extends: pd.Series, resets: pd.Series,
                             key=lambda s: s.map(order) if s.name == "kpi_id" else s)
     return runs.reset_index(drop=True).astype({"length": "int64", "no_number": "int64"})[
         RUN_COLUMNS]
+
+
+#: The status of :func:`status_runs` meaning Amber or Red: the exceptions register's "months
+#: failing in a row", where a Blue month ends the run (it is not a failure).
+FAILING = "failing"
+#: Statuses :func:`status_runs` takes (lower case; any case is accepted).
+RUN_STATUSES = (GREEN, AMBER, RED, BLUE, FAILING)
+
+
+def status_rule(rows: pd.DataFrame, status: str = RED, *, measured_only: bool = False
+                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Which KPI-months extend, end, or have no number, for runs of ``status``.
+
+    The one rule behind every run the toolkit reports: ``ContractHandle.runs``, the ratings'
+    ``longest_red_run``, the exceptions register's ``run_length`` (and the narrative's longest
+    failing runs, read from it) and the annual review's worst runs.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Scored KPI-months: ``rag`` (codes) and ``value`` (NaN: no number; without the
+        column every month has a number).
+    status : {"red", "amber", "green", "blue", "failing"}
+        The RAG whose runs are wanted (any case). ``failing`` is Amber or Red, and a Blue month
+        ends the run; for a single RAG other than Blue, Blue months are passed over (neither
+        extend nor end it).
+    measured_only : bool
+        True: only months with a number extend a run, and a month with no number ends it.
+
+    Returns
+    -------
+    tuple of pandas.Series of bool
+        ``extends``, ``resets`` and ``no_number``, aligned with ``rows``.
+
+    Raises
+    ------
+    ValueError
+        ``status`` is none of :data:`RUN_STATUSES`.
+    """
+    status = str(status).lower()
+    if status not in RUN_STATUSES:
+        raise ValueError(f"status must be one of Green, Amber, Red, Blue or failing (Amber or "
+                         f"Red), not {status!r}")
+    rag = rows["rag"].astype(object)
+    # without a value column (run lengths of RAG codes alone) every month counts as numbered
+    no_number = (rows["value"].isna() if "value" in rows
+                 else pd.Series(False, index=rows.index))
+    wanted = rag.isin([AMBER, RED]) if status == FAILING else rag.eq(status)
+    extends = wanted & (~no_number if measured_only else True)
+    passed_over = rag.eq(BLUE) & (status not in (BLUE, FAILING))
+    return extends, ~extends & ~passed_over, no_number
+
+
+def status_runs(rows: pd.DataFrame, status: str = RED, *,
+                measured_only: bool = False) -> pd.DataFrame:
+    """One row per run of consecutive months of ``status``, by :func:`status_rule`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`RUN_COLUMNS`: ``length`` in measurements (Blue months are passed over unless
+        ``status`` is Blue or failing), ``no_number`` the run's months without a number.
+    """
+    return run_table(rows, *status_rule(rows, status, measured_only=measured_only))
+
+
+def status_run_lengths(rows: pd.DataFrame, status: str = RED, *,
+                       measured_only: bool = False) -> pd.Series:
+    """Each KPI-month's place in its run of ``status`` (1, 2, ...; 0 outside a run), by
+    :func:`status_rule`: the ``length`` of the :func:`status_runs` run it ends, were the rows
+    cut after it. int64, aligned with ``rows``."""
+    extends, resets, _ = status_rule(rows, status, measured_only=measured_only)
+    return run_lengths_by_kpi(rows, extends, resets)

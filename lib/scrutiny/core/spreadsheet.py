@@ -50,3 +50,23 @@ def restore(value: object) -> object:
     if isinstance(value, str) and value.startswith("'") and defuse(value[1:]) == value:
         return value[1:]
     return value
+
+
+#: ``DataFrame.attrs`` key naming which toolkit table a frame is ("exceptions", "scores", ...):
+#: every door that writes it to Excel lays it out by that name (``scrutiny.report.layouts``).
+TABLE_ATTR = "scrutiny_table"
+#: ``DataFrame.attrs`` key of the month a table is of (the exceptions register's period).
+PERIOD_ATTR = "scrutiny_period"
+
+
+def tag_table(frame, table: str, period: object = None):
+    """Return ``frame`` (a shallow copy) marked as the toolkit table ``table``.
+
+    The mark travels with the frame through selections and filters (``DataFrame.attrs``), so
+    ``write_workbook`` gives it the same sheet name, column order, headings and formats as the
+    CLI's ``--format xlsx`` and ``scrutiny report --format xlsx``.
+    """
+    out = frame.copy(deep=False)
+    out.attrs = {**frame.attrs, TABLE_ATTR: table,
+                 **({PERIOD_ATTR: period} if period is not None else {})}
+    return out

@@ -36,9 +36,11 @@ from scrutiny.abate.whatif import (
 from scrutiny.core.months import parse_month
 from scrutiny.core.periods import require_period, require_range
 from scrutiny.core.rag import rag_words
+from scrutiny.core.runs import status_runs
+from scrutiny.core.spreadsheet import tag_table
 from scrutiny.exceptions import NoticeError, TermsError, UnknownKpiError
 from scrutiny.insight.narrative import period_narrative
-from scrutiny.insight.procurement import RatingRules, procurement_ratings, status_runs
+from scrutiny.insight.procurement import RatingRules, procurement_ratings
 from scrutiny.insight.register import exceptions_register
 from scrutiny.insight.trends import ALPHA, HORIZON, MIN_POINTS, WINDOW, kpi_trends
 from scrutiny.load.contract import Contract
@@ -230,7 +232,7 @@ class ContractHandle:
         """
         first, last = self._range(start, end)
         rows = self.scored[self.scored["month"].between(first, last)]
-        return _with_rag_words(rows.join(headroom(rows)))
+        return tag_table(_with_rag_words(rows.join(headroom(rows))), "scores")
 
     def abatement(self, start: object = None, end: object = None, by: str = "service",
                   terms: Terms | Mapping[str, object] | None = None, *,
@@ -265,7 +267,7 @@ class ContractHandle:
             if by == "month":
                 rows = rows[rows["service"] == ALL_SERVICES].drop(columns="service")
         rows = rows[rows["month"].between(first, last)]
-        return _with_rag_words(rows)
+        return tag_table(_with_rag_words(rows), f"abatement_{by}")
 
     def kpi_history(self, kpi_id: str) -> pd.DataFrame:
         """One KPI month by month: value, thresholds, RAG, run length, multiplier and points.
@@ -301,7 +303,8 @@ class ContractHandle:
 
         See :func:`scrutiny.insight.register.exceptions_register` for the columns.
         """
-        return _with_rag_words(self.register(period))
+        when = month(period)
+        return tag_table(_with_rag_words(self.register(when)), "exceptions", when)
 
     def trends(self, period: object, window: int = WINDOW, *, min_points: int = MIN_POINTS,
                alpha: float = ALPHA, horizon: int = HORIZON) -> pd.DataFrame:
@@ -336,20 +339,24 @@ class ContractHandle:
                 rules: RatingRules | None = None) -> pd.DataFrame:
         """Procurement Act 2023 rating of each KPI from ``start`` to ``end``, with the counts."""
         first, last, rules = month(start), month(end), rules or RatingRules()
-        return self._cached("ratings", (first, last, rules.model_dump_json()),
-                            lambda: procurement_ratings(self.scored, first, last, rules))
+        return tag_table(self._cached("ratings", (first, last, rules.model_dump_json()),
+                                      lambda: procurement_ratings(self.scored, first, last,
+                                                                  rules)), "ratings")
 
     def runs(self, status: str = "Red", start: object = None, end: object = None, *,
              measured_only: bool = False) -> pd.DataFrame:
         """One row per run of consecutive months of ``status`` from ``start`` to ``end``.
 
-        The same runs the ratings' ``longest_red_run`` is the longest of (one rule:
-        :mod:`scrutiny.core.runs`, consecutive measurements; Blue months are passed over).
+        The same runs the ratings' ``longest_red_run`` is the longest of, and (with
+        ``"failing"``) the exceptions register's ``run_length`` ends: one rule,
+        :func:`scrutiny.core.runs.status_rule`, over consecutive measurements.
 
         Parameters
         ----------
-        status : {"Red", "Amber", "Green", "Blue"}
-            The RAG whose runs are wanted (any case).
+        status : {"Red", "Amber", "Green", "Blue", "failing"}
+            The RAG whose runs are wanted (any case); Blue months are passed over. ``failing``
+            is Amber or Red with a Blue month ending the run, the register's "months failing
+            in a row".
         measured_only : bool
             True: only months with a number count, so a month with no number ends a run.
 

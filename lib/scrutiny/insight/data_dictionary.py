@@ -66,8 +66,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     # -- exceptions and runs -------------------------------------------------------------
     "run_length": ("exceptions, abatement(by=\"kpi\"), kpi_history, whatif(by=\"kpi-month\")",
                    "The month's place in the current run of consecutive failing measurements "
-                   "(1, 2, 3, ...); 0 when the month is not failing. Blue months are passed "
-                   "over, or end the run when the terms' `blue_breaks_run` says so."),
+                   "(1, 2, 3, ...); 0 when the month is not failing. In abatement Blue months "
+                   "are passed over, or end the run when the terms' `blue_breaks_run` says "
+                   "so; in the exceptions register a Blue month ends the run, which is the "
+                   "run `runs(\"failing\")` ends in that month."),
     "reason": ("exceptions", "The recorded mitigation reason for the month, if any."),
     "reason_source": ("exceptions", "The file the reason came from (e.g. "
                       "`mitigation_reasons.csv`), NA when none."),

@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scrutiny.core.periods import require_range
 from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
-from scrutiny.core.runs import run_table
+from scrutiny.core.runs import status_runs
+from scrutiny.core.spreadsheet import tag_table
 
 GOOD, APPROACHING, REQUIRES_IMPROVEMENT, INADEQUATE, OTHER = (
     "Good", "Approaching target", "Requires improvement", "Inadequate", "Other")
@@ -115,42 +116,12 @@ def longest_red_runs(rows: pd.DataFrame) -> pd.Series:
     """Longest run of consecutive Red months per KPI; Blue months neither extend nor break it.
 
     A calendar gap (a month with no row) ends a run, as in abatement (:mod:`scrutiny.core.runs`).
-    The runs are those of :func:`status_runs`, so the rating and ``runs()`` agree.
+    The runs are those of :func:`scrutiny.core.runs.status_runs`, so the rating and
+    ``runs()`` agree.
     """
     runs = status_runs(rows, RED)
     return runs.groupby("kpi_id")["length"].max().reindex(rows["kpi_id"].unique(),
                                                           fill_value=0)
-
-
-def status_runs(rows: pd.DataFrame, status: str = RED, *,
-                measured_only: bool = False) -> pd.DataFrame:
-    """One row per run of consecutive months of ``status`` (:func:`~scrutiny.core.runs.run_table`).
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Scored KPI-months (``kpi_id``, ``month``, ``rag`` codes, ``value``).
-    status : {"red", "amber", "green", "blue"}
-        The RAG whose runs are wanted (any case).
-    measured_only : bool
-        True: only months with a number extend a run, and a month with no number (scored Red
-        as data not available) ends it. False: such months count, as in abatement.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``kpi_id, start, end, length, no_number``: ``length`` in measurements (Blue months
-        are passed over unless ``status`` is Blue), ``no_number`` the run's months without
-        a number.
-    """
-    status = str(status).lower()
-    if status not in (GREEN, AMBER, RED, BLUE):
-        raise ValueError(f"status must be one of Green, Amber, Red, Blue, not {status!r}")
-    rag = rows["rag"].astype(object)
-    no_number = rows["value"].isna()
-    extends = rag.eq(status) & (~no_number if measured_only else True)
-    passed_over = rag.eq(BLUE) & (status != BLUE)
-    return run_table(rows, extends, ~extends & ~passed_over, no_number)
 
 
 def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarray]:
@@ -190,4 +161,4 @@ def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarra
 def rating_counts(ratings: pd.DataFrame) -> pd.DataFrame:
     """How many KPIs got each rating, in the Act's order (zeros included)."""
     counts = ratings["rating"].value_counts().reindex(RATINGS, fill_value=0)
-    return counts.rename_axis("rating").reset_index(name="kpis")
+    return tag_table(counts.rename_axis("rating").reset_index(name="kpis"), "rating_counts")

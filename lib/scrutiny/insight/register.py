@@ -12,8 +12,8 @@ import pandas as pd
 
 from scrutiny.core.months import month_label
 from scrutiny.core.periods import require_period
-from scrutiny.core.rag import AMBER, BLUE, GREEN, RED
-from scrutiny.core.runs import run_lengths_by_kpi
+from scrutiny.core.rag import BLUE, GREEN
+from scrutiny.core.runs import FAILING, status_run_lengths
 from scrutiny.core.statuses import CLAIMS
 from scrutiny.exceptions import NoDataForPeriodError
 from scrutiny.load.folder import REASONS_FILE
@@ -47,15 +47,16 @@ def failing_run_lengths(scores: pd.DataFrame) -> pd.Series:
     """Consecutive failing (Amber or Red) months up to and including each KPI-month.
 
     Green and Blue months end a run and score 0, as does a calendar gap between two results of
-    the same KPI.
+    the same KPI: the rule of ``ContractHandle.runs("failing")``
+    (:func:`scrutiny.core.runs.status_rule`), so a register row's ``run_length`` is the
+    length of the run ending in its month.
 
     Returns
     -------
     pandas.Series
         int64 aligned with ``scores``.
     """
-    failing = scores["rag"].isin([AMBER, RED])
-    return run_lengths_by_kpi(scores, failing, ~failing).rename("run_length")
+    return status_run_lengths(scores, FAILING).rename("run_length")
 
 
 def exceptions_register(scores: pd.DataFrame, period: pd.Period,

@@ -88,6 +88,21 @@ def verify_evidence(folder: Path) -> list[Problem]:
     return problems
 
 
+def verified_words(count: int) -> str:
+    """What ``scrutiny verify`` says of ``count`` verified stored returns, verb agreeing.
+
+    Examples
+    --------
+    >>> verified_words(1)
+    '1 stored return matches its SHA-256, and returns.csv is what it gives'
+    >>> verified_words(3)
+    '3 stored returns match their SHA-256, and returns.csv is what they give'
+    """
+    if count == 1:
+        return "1 stored return matches its SHA-256, and returns.csv is what it gives"
+    return f"{count} stored returns match their SHA-256, and returns.csv is what they give"
+
+
 def verified_returns(folder: Path) -> int:
     """Verify a contract's evidence (``scrutiny verify``); how many stored returns it holds.
 

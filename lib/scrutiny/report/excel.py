@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ import pandas as pd
 from scrutiny.core.atomic import atomic_write
 from scrutiny.core.rag import RAG_LABELS
 from scrutiny.core.spreadsheet import FORMULA_STARTS
+from scrutiny.report.layouts import sheet_of
 
 #: Column names as the committee report words them.
 HEADINGS = {
@@ -44,16 +45,21 @@ MONEY_COLUMNS = {"uncapped_credit", "cap", "credit"}
 _WIDEST = 80  # characters; longer text wraps
 
 
-def workbook_bytes(sheets: Mapping[str, pd.DataFrame], *, titles: Mapping[str, str] | None = None
-                   ) -> bytes:
+Sheets = Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame]
+
+
+def workbook_bytes(sheets: Sheets, *, titles: Mapping[str, str] | None = None) -> bytes:
     """Return an ``.xlsx`` file holding each table on its own sheet.
 
     Parameters
     ----------
-    sheets : mapping of str to pandas.DataFrame
-        Sheet name (31 characters at most) to table. Columns named in :data:`HEADINGS` get the
-        report's words; ``rag`` columns show the RAG word on its fill; ``Period`` columns become
-        first-of-month dates shown as ``Jun 2016``.
+    sheets : mapping of str to pandas.DataFrame, or sequence of pandas.DataFrame
+        Sheet name (31 characters at most) to table, or tables that name their own sheet. A
+        table the toolkit returns (``c.exceptions(...)``, ``c.scores()``, ``c.abatement()``,
+        ``c.ratings()``, ``terms.describe()``) is laid out as every door lays it out
+        (:mod:`scrutiny.report.layouts`: sheet name, column order, headings). Other columns
+        named in :data:`HEADINGS` get the report's words; ``rag`` columns show the RAG word on
+        its fill; ``Period`` columns become first-of-month dates shown as ``Jun 2016``.
     titles : mapping of str to str, optional
         A sheet's title, kept in the workbook's properties and as the sheet's header when printed.
     """
@@ -62,9 +68,12 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], *, titles: Mapping[str, s
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    for name, frame in sheets.items():
-        sheet = book.create_sheet(_sheet_name(name, used))
-        _fill(sheet, frame)
+    named = sheets.items() if isinstance(sheets, Mapping) else ((None, f) for f in sheets)
+    for given, table in named:
+        own, frame, headings = sheet_of(table)
+        name = given if given is not None else own or "Sheet"
+        sheet = book.create_sheet(sheet_name(name, used))
+        _fill(sheet, frame, headings)
         if titles and name in titles:
             sheet.oddHeader.center.text = titles[name].replace("&", "&&")
     if titles:
@@ -74,7 +83,7 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], *, titles: Mapping[str, s
     return out.getvalue()
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
+def write_workbook(path: str | Path, sheets: Sheets, *,
                    titles: Mapping[str, str] | None = None) -> Path:
     """Write :func:`workbook_bytes` to ``path`` atomically; return the path."""
     path = Path(path)
@@ -82,14 +91,15 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
     return path
 
 
-def _fill(sheet, frame: pd.DataFrame) -> None:
+def _fill(sheet, frame: pd.DataFrame, headings: Mapping[str, str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     columns = list(frame.columns)
     bold = Font(bold=True)
     widths = []
+    words = {**HEADINGS, **headings}
     for j, column in enumerate(columns, start=1):
-        heading = HEADINGS.get(str(column), str(column))
+        heading = words.get(str(column), str(column))
         cell = sheet.cell(row=1, column=j)
         _set_text(cell, heading)
         cell.font = bold
@@ -151,7 +161,7 @@ def _set_text(cell, text: str) -> None:
 MAX_SHEET_NAME = 31
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
+def sheet_name(name: str, used: set[str]) -> str:
     """A legal, unused sheet name: no ``[]:*?/\\``, 31 characters at most, unique ignoring case.
 
     A name already taken (two long names cut to the same 31 characters) gets `` (2)``, `` (3)``

@@ -16,8 +16,9 @@ import pandas as pd
 
 from scrutiny.report import html as report
 from scrutiny.report import structure
-from scrutiny.report.excel import write_workbook
+from scrutiny.report.excel import sheet_name, write_workbook
 from scrutiny.report.html import Html
+from scrutiny.report.layouts import sheet_of
 from scrutiny.report.structure import (
     BulletList,
     Figure,
@@ -126,13 +127,20 @@ def sheets(sections: Iterable[Section]) -> tuple[dict[str, pd.DataFrame], dict[s
 
     Sheet names are numbered in reading order (``01 KPIs by status...``) so two tables with
     the same caption stay apart; :mod:`scrutiny.report.excel` cuts them to Excel's 31 characters.
+    A table that is also a toolkit table (its ``sheet``, e.g. the exceptions register) is
+    written as every door writes it, under its own sheet name (:mod:`scrutiny.report.layouts`).
     """
     tables = [t for s in sections for t in s.tables]
     width = len(str(len(tables)))
-    frames, titles = {}, {}
+    frames, titles, used = {}, {}, set()
     for number, table in enumerate(tables, start=1):
-        name = f"{number:0{width}d} {table.caption}"[:31]
-        frames[name], titles[name] = table.shown, table.caption
+        own = None if table.sheet is None else sheet_of(table.sheet)[0]
+        if own is None:
+            name = sheet_name(f"{number:0{width}d} {table.caption}"[:31], used)
+            frames[name], titles[name] = table.shown, table.caption
+        else:  # a toolkit table: the sheet every door writes (scrutiny.report.layouts)
+            name = sheet_name(own, used)
+            frames[name], titles[name] = table.sheet, table.caption
     return frames, titles
 
 

@@ -76,6 +76,11 @@ class Table:
         Columns aligned right in HTML.
     css_class : str
         The HTML table's class.
+    sheet : pandas.DataFrame, optional
+        The same table as the toolkit returns it (marked by
+        :func:`scrutiny.core.spreadsheet.tag_table`), for a workbook: the Excel flavour writes
+        it in its one layout (:mod:`scrutiny.report.layouts`), as ``write_workbook`` and the
+        CLI's ``--format xlsx`` do, instead of the worded ``frame``.
     """
 
     frame: pd.DataFrame
@@ -85,6 +90,7 @@ class Table:
     row_header: str | None = None
     numeric: tuple[str, ...] = ()
     css_class: str = "data"
+    sheet: pd.DataFrame | None = None
 
     @property
     def shown(self) -> pd.DataFrame:

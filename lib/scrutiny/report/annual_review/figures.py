@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scrutiny.core.rag import AMBER, BLUE, GREEN, RAG_LABELS, RAG_ORDER, RED
-from scrutiny.core.runs import run_lengths_by_kpi
+from scrutiny.core.rag import AMBER, BLUE, RAG_LABELS, RAG_ORDER, RED
+from scrutiny.core.runs import status_runs
 from scrutiny.insight.procurement import RATINGS
 
 #: Runs shorter than this are not "worst runs" (a single Red month is not a run).
@@ -46,9 +46,9 @@ def rating_totals(ratings: pd.DataFrame) -> dict[str, int]:
 def worst_runs(scores: pd.DataFrame) -> pd.DataFrame:
     """The longest runs of consecutive Red months in ``scores``, longest first.
 
-    Runs follow the rating rule (:func:`scrutiny.insight.procurement.longest_red_runs`): Blue
-    months neither extend nor break a run, a Green or Amber month ends it, and runs are counted
-    within ``scores`` (the year) only.
+    The runs of ``ContractHandle.runs("Red")`` and the ratings' longest Red run (one rule,
+    :func:`scrutiny.core.runs.status_runs`): Blue months neither extend nor break a run, a
+    Green or Amber month ends it, and runs are counted within ``scores`` (the year) only.
 
     Returns
     -------
@@ -56,19 +56,13 @@ def worst_runs(scores: pd.DataFrame) -> pd.DataFrame:
         ``kpi_id``, ``service``, ``description``, ``first``, ``last`` (Periods), ``months``;
         runs of at least :data:`MIN_RUN` months, at most :data:`MAX_RUNS` rows.
     """
-    rows = scores.sort_values(["kpi_id", "month"], kind="stable")
-    runs = run_lengths_by_kpi(rows, rows["rag"].eq(RED), rows["rag"].isin([GREEN, AMBER]))
-    red = rows.assign(run=runs)[runs > 0].reset_index(drop=True)
-    # A run ends on a red row whose next red row (same KPI) starts again at 1.
-    next_run = red["run"].shift(-1, fill_value=1)
-    next_kpi = red["kpi_id"].shift(-1)
-    ends = red[(next_run == 1) | (next_kpi != red["kpi_id"])]
-    firsts = red.loc[ends.index - ends["run"] + 1, "month"].to_numpy()
-    table = pd.DataFrame({"kpi_id": ends["kpi_id"].to_numpy(),
-                          "service": ends["service"].to_numpy(),
-                          "description": ends["description"].to_numpy(),
-                          "first": firsts, "last": ends["month"].to_numpy(),
-                          "months": ends["run"].to_numpy()})
+    runs = status_runs(scores, RED)
+    about = scores.drop_duplicates("kpi_id", keep="last").set_index("kpi_id")
+    table = pd.DataFrame({"kpi_id": runs["kpi_id"],
+                          "service": runs["kpi_id"].map(about["service"]),
+                          "description": runs["kpi_id"].map(about["description"]),
+                          "first": runs["start"], "last": runs["end"],
+                          "months": runs["length"]})
     table = table[table["months"] >= MIN_RUN]
     return table.sort_values(["months", "kpi_id", "first"], ascending=[False, True, True],
                              kind="stable").head(MAX_RUNS).reset_index(drop=True)

@@ -219,6 +219,30 @@ def data_table(rows: pd.DataFrame, kpi: Mapping[str, object], *,
     })
 
 
+#: Columns of :func:`chart_data`, in order.
+CHART_DATA_COLUMNS = ["kpi_id", "month", "value", "tsl", "msl", "rag", "unit"]
+
+
+def chart_data(rows: pd.DataFrame, kpi: Mapping[str, object], *,
+               months: pd.PeriodIndex | None = None) -> pd.DataFrame:
+    """The numbers a chart draws, as data: one row per month drawn.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CHART_DATA_COLUMNS`: ``month`` (``Period[M]``), ``value``, ``tsl`` and ``msl``
+        in the KPI's ``unit`` (``value`` NaN where the return has no number), ``rag`` the RAG
+        code; the rows of :func:`data_table`, unworded.
+    """
+    _, rows = _window(rows, months)
+    return pd.DataFrame({
+        "kpi_id": str(kpi["kpi_id"]), "month": rows["month"].to_numpy(),
+        "value": rows["value"].astype(float).to_numpy(),
+        "tsl": rows["tsl"].astype(float).to_numpy(), "msl": rows["msl"].astype(float).to_numpy(),
+        "rag": rows["rag"].astype(object).to_numpy(), "unit": str(kpi["unit"]),
+    }, columns=CHART_DATA_COLUMNS)
+
+
 def _threshold_spans(rows: pd.DataFrame) -> str:
     """``TSL 10, MSL 12`` or, when they change, each level with the months it applied."""
     levels = list(zip(rows["tsl"], rows["msl"], strict=True))

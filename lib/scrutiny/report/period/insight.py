@@ -110,7 +110,8 @@ def exceptions_section(rep: PeriodReport) -> Section:
         Paragraph(intro),
         Table(frame, caption=f"Exceptions register, {month_name(rep.period)}",
               rag_columns={"Status": "rag"}, row_header="KPI",
-              units={"Months failing in a row": "months"}, numeric=("Months failing in a row",)),
+              units={"Months failing in a row": "months"}, numeric=("Months failing in a row",),
+              sheet=rep.handle.exceptions(rep.period)),
         heading=EXCEPTIONS)
 
 

@@ -3,7 +3,9 @@ in an appendix as small multiples (one figure per service) beside a table of its
 
 Each chart (:mod:`scrutiny.report.charts.kpi_chart`) shows the report's heatmap window of months
 against the TSL and MSL in force each month; its alt text states every value, and the table beside
-it gives month, result, status word, TSL and MSL.
+it gives month, result, status word, TSL and MSL. The sections are trees
+(:mod:`scrutiny.report.structure`), so ``scrutiny report --format json|xlsx`` carries each chart's
+table, and each figure's data drawn (month, value, TSL, MSL, RAG code, unit).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import pandas as pd
 
 from scrutiny.core.months import month_name
 from scrutiny.core.rag import GREEN
-from scrutiny.report import html as report
 from scrutiny.report.charts import kpi_chart as chart
-from scrutiny.report.html import Html
 from scrutiny.report.period.scorecard import PeriodReport
+from scrutiny.report.structure import Figure, Heading, Paragraph, Section, Table, section
+
+#: The sections' headings (the notebook's ``##`` headings).
+CHARTS = "Charts of the KPIs not Green this month"
+APPENDIX = "Appendix: every KPI month by month"
 
 #: What the marks mean, said once above the charts (every mark also has a legend entry).
 KEY = ("Each chart shows the KPI's result month by month (line and markers) against its target "
@@ -50,49 +55,57 @@ def not_green(rep: PeriodReport) -> list[str]:
     return now.loc[now["rag"] != GREEN, "kpi_id"].drop_duplicates().tolist()
 
 
-def kpi_figure(rep: PeriodReport, kpi_id: str, *, compact: bool = False) -> Html:
-    """One KPI's chart over the report's window, with alt text stating every value."""
+def kpi_figure(rep: PeriodReport, kpi_id: str, *, compact: bool = False) -> Figure:
+    """One KPI's chart over the report's window, with alt text stating every value and the
+    numbers drawn (:func:`~scrutiny.report.charts.kpi_chart.chart_data`)."""
     kpi, rows, months = _kpi(rep, kpi_id), _rows(rep, kpi_id), rep.heatmap_months
     caption = (f"{kpi_id}: {kpi['description']}. "
                f"{chart.direction_words(kpi['direction']).capitalize()}, "
                f"{month_name(months[0])} to {month_name(months[-1])}.")
-    return report.figure(chart.kpi_chart(rows, kpi, months=months, compact=compact),
-                         alt=chart.alt_text(rows, kpi, months=months), caption=caption)
+    return Figure(chart.kpi_chart(rows, kpi, months=months, compact=compact),
+                  alt=chart.alt_text(rows, kpi, months=months), caption=caption,
+                  data=chart.chart_data(rows, kpi, months=months))
 
 
-def kpi_table(rep: PeriodReport, kpi_id: str) -> Html:
+def kpi_table(rep: PeriodReport, kpi_id: str) -> Table:
     """The chart's numbers: month, result, status as a word, TSL and MSL."""
     kpi = _kpi(rep, kpi_id)
     frame = chart.data_table(_rows(rep, kpi_id), kpi, months=rep.heatmap_months)
-    return report.table(frame, caption=f"{kpi_id} month by month: result, status, TSL and MSL",
-                        rag_columns={"Status": "rag"}, row_header="Month",
-                        numeric=["Result", "TSL", "MSL"])
+    return Table(frame, caption=f"{kpi_id} month by month: result, status, TSL and MSL",
+                 rag_columns={"Status": "rag"}, row_header="Month",
+                 numeric=("Result", "TSL", "MSL"), units={"Result": str(kpi["unit"]),
+                                                          "TSL": str(kpi["unit"]),
+                                                          "MSL": str(kpi["unit"])})
 
 
-def charts_section(rep: PeriodReport) -> Html:
+def charts_section(rep: PeriodReport) -> Section:
     """A chart and its data table for every KPI not Green this month."""
     shown = not_green(rep)
     if not shown:
-        return report.paragraph(f"Every KPI was Green in {month_name(rep.period)}.")
-    parts = [report.paragraph(KEY)]
+        return section(Paragraph(f"Every KPI was Green in {month_name(rep.period)}."),
+                       heading=CHARTS)
+    parts = [Paragraph(KEY)]
     for kpi_id in shown:
-        parts += [report.heading(f"{kpi_id}: {_kpi(rep, kpi_id)['description']}"),
+        parts += [Heading(f"{kpi_id}: {_kpi(rep, kpi_id)['description']}"),
                   kpi_figure(rep, kpi_id), kpi_table(rep, kpi_id)]
-    return report.join(*parts)
+    return section(*parts, heading=CHARTS)
 
 
-
-def service_sparklines(rep: PeriodReport, kpi_ids: list[str], *, name: str) -> Html:
-    """One figure of small multiples for a service; its alt text states every KPI's values."""
+def service_sparklines(rep: PeriodReport, kpi_ids: list[str], *, name: str) -> Figure:
+    """One figure of small multiples for a service; its alt text states every KPI's values,
+    its data holds every KPI's numbers drawn."""
     months = rep.heatmap_months
     frames = [(_rows(rep, k), _kpi(rep, k)) for k in kpi_ids]
     alt = " ".join(chart.alt_text(rows, kpi, months=months) for rows, kpi in frames)
-    return report.figure(chart.small_multiples(frames, months=months), alt=alt,
-                         caption=f"{name}: each KPI month by month, {month_name(months[0])} to "
-                                 f"{month_name(months[-1])}, against its TSL and MSL.")
+    data = pd.concat([chart.chart_data(rows, kpi, months=months) for rows, kpi in frames],
+                     ignore_index=True)
+    return Figure(chart.small_multiples(frames, months=months), alt=alt,
+                  caption=f"{name}: each KPI month by month, {month_name(months[0])} to "
+                          f"{month_name(months[-1])}, against its TSL and MSL.", data=data)
+
 
 def results_table(rep: PeriodReport, kpi_ids: list[str], months: pd.PeriodIndex, *,
-                  caption: str) -> Html:
+                  caption: str) -> Table:
     """KPI x month results with their unit, each cell coloured and lettered by status."""
     labels = [m.strftime("%b %Y") for m in months]
     rows = []
@@ -108,27 +121,27 @@ def results_table(rep: PeriodReport, kpi_ids: list[str], months: pd.PeriodIndex,
         row["TSL / MSL now"] = (f"{table['TSL'].iloc[-1]} / {table['MSL'].iloc[-1]}"
                                 if len(table) else "")
         rows.append(row)
-    return report.table(pd.DataFrame(rows), caption=caption, row_header="KPI",
-                        rag_columns={label: f"rag {label}" for label in labels})
+    return Table(pd.DataFrame(rows), caption=caption, row_header="KPI",
+                 rag_columns={label: f"rag {label}" for label in labels})
 
 
-def charts_appendix(rep: PeriodReport) -> Html:
+def charts_appendix(rep: PeriodReport) -> Section:
     """Every KPI as a sparkline, service by service, with a table of every month's result."""
     kpis = rep.scores.loc[rep.scores["month"].isin(rep.heatmap_months),
                           ["service", "kpi_id"]].drop_duplicates()
     names = rep.contract.info.services
-    parts = [report.paragraph(APPENDIX_KEY)]
+    parts = [Paragraph(APPENDIX_KEY)]
     for service in rep.services:
         ids = kpis.loc[kpis["service"] == service, "kpi_id"].tolist()
         if not ids:
             continue
         name = f"{names.get(service, service)} ({service})"
-        parts += [report.heading(name), service_sparklines(rep, ids, name=name)]
+        parts += [Heading(name), service_sparklines(rep, ids, name=name)]
         for half in _halves(rep.heatmap_months):  # six months a table: fits the page's width
             parts.append(results_table(rep, ids, half, caption=(
                 f"{name}: each KPI's result, {month_name(half[0])} to {month_name(half[-1])}. "
                 "Letters: G Green, A Amber, R Red, B Blue.")))
-    return report.join(*parts)
+    return section(*parts, heading=APPENDIX)
 
 
 def _halves(months: pd.PeriodIndex) -> list[pd.PeriodIndex]:

@@ -35,7 +35,8 @@ def terms_table(terms: Terms) -> Section:
     parts = []
     if terms.illustrative:
         parts.append(Note(terms.params.illustrative_note, label=ILLUSTRATIVE + ":"))
-    parts.append(Table(frame, caption="Abatement terms used in this report", row_header="Term"))
+    parts.append(Table(frame, caption="Abatement terms used in this report", row_header="Term",
+                       sheet=described))
     return section(*parts)
 
 

@@ -20,13 +20,8 @@ SECTIONS = (
     pr.overrides_section, pr.reconciliation_section, kpi_charts.charts_appendix,
     pr.provenance_section,
 )
-#: Sections still written as HTML (the KPI charts), with the heading their notebook cell gives:
-#: the HTML flavour shows them as they are; JSON and Excel leave them out until converted.
-TRANSITIONAL = {kpi_charts.charts_section: "Charts of the KPIs not Green this month",
-                kpi_charts.charts_appendix: "Appendix: every KPI month by month"}
 
 
 def sections(rep: PeriodReport) -> list[Section]:
     """Every section of the period report ``rep``, as trees, in reading order."""
-    return [Section(parts=(make(rep),), heading=TRANSITIONAL[make]) if make in TRANSITIONAL
-            else make(rep) for make in SECTIONS]
+    return [make(rep) for make in SECTIONS]
