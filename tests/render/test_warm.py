@@ -64,4 +64,3 @@ def test_each_kernel_is_a_new_process_without_the_last_ones_state(tmp_path):
     assert [p[1] for p in printed] == ["False", "False"]  # nothing of the first reached the second
     assert [p[2] for p in printed] == ["True", "True"]  # the template's imports were there
     assert warm._template is not None and warm._template.alive()
-    warm.stop_shared() if warm._template._turn is not None else None
