@@ -88,22 +88,29 @@ def with_library_path() -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([library, *rest]))
 
 
-def start_shared(kernel_name: str | None = None) -> None:
+def start_shared(kernel_name: str | None = None) -> bool:
     """Start, now, one template for this process's whole local batch (Linux only).
 
     The render command calls this before it plans: the template's imports (seconds of CPU) then
-    overlap the command's own. Workers forked from this process after this call share the
-    template (a lock gives each its turn); :func:`stop_shared` ends it. With ``kernel_name``,
-    nothing starts unless that kernelspec launches this interpreter's ipykernel. Only saves
-    time: any other kernel is still started the ordinary way.
+    overlap the command's own. Workers forked from this process afterwards share the template
+    (every template has a lock that gives each process its turn); :func:`stop_shared` ends it.
+    With ``kernel_name``, nothing starts unless that kernelspec launches this interpreter's
+    ipykernel. Only saves time: any other kernel is still started the ordinary way.
+
+    Returns
+    -------
+    bool
+        True when this call started a template (False: one was running already, or none
+        would serve).
     """
     global _template
     if sys.platform != "linux" or (_template is not None and _template.alive()):
-        return
+        return False
     if kernel_name is not None and not usable(_kernel_argv(kernel_name)):
-        return
+        return False
     with_library_path()  # the template imports this very library, as its kernels will
-    _template = _Template.start(shared=True)
+    _template = _Template.start()
+    return True
 
 
 def stop_shared() -> None:
@@ -121,14 +128,14 @@ def stop_shared() -> None:
 
 @contextmanager
 def shared_template(enabled: bool = True, kernel_name: str | None = None) -> Iterator[None]:
-    """:func:`start_shared` (when ``enabled``) on entry, :func:`stop_shared` on exit, however the
-    block ends (a template already running, e.g. the command's, is used and then ended)."""
-    if enabled:
-        start_shared(kernel_name)
+    """:func:`start_shared` (when ``enabled``) on entry; on exit, however the block ends,
+    :func:`stop_shared` if this block started the template (a caller's template is left to it)."""
+    started = enabled and start_shared(kernel_name)
     try:
         yield
     finally:
-        stop_shared()
+        if started:
+            stop_shared()
 
 
 def usable(kernel_cmd: list[str]) -> bool:
@@ -167,16 +174,16 @@ class _Template:
     """A client's side of a template process: its pipes, its process and, when shared, the lock
     that gives each worker forked from the starting process its turn."""
 
-    def __init__(self, process: subprocess.Popen, requests: int, replies: int,
-                 turn: Lock | None = None):
+    def __init__(self, process: subprocess.Popen, requests: int, replies: int, turn: Lock):
         self.process, self._requests, self._replies, self._turn = process, requests, replies, turn
         self.pid = process.pid
         self._owner = os.getpid()
 
     @classmethod
-    def start(cls, shared: bool = False) -> _Template:
-        # The lock first: it must exist before any worker is forked from this process.
-        turn = multiprocessing.get_context("fork").Lock() if shared else None
+    def start(cls) -> _Template:
+        # Every template has its lock: any process forked from this one may share it, and two
+        # clients without turns would read each other's replies.
+        turn = multiprocessing.get_context("fork").Lock()
         to_template, requests = os.pipe()
         replies, from_template = os.pipe()
         process = subprocess.Popen(
@@ -203,8 +210,6 @@ class _Template:
 
     def spawn(self, argv: list[str], *, cwd: str, env: dict[str, str]) -> int:
         """Have the template fork a kernel with ``argv`` (ipykernel's), ``cwd`` and ``env``."""
-        if self._turn is None:
-            return self._ask(argv, cwd, env)
         if not self._turn.acquire(timeout=TURN_TIMEOUT):
             raise RuntimeError(f"no turn at the kernel template in {TURN_TIMEOUT:.0f} s")
         try:
