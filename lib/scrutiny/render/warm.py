@@ -1,22 +1,23 @@
 """Fresh kernels without paying for their imports: each forked from a warmed, never-used template.
 
 A report kernel spends most of its life importing: ipykernel (~1.5 s) and the library with pandas,
-scipy, matplotlib and pandera (~2.5 s), before the report's own ~1 s of work. Each render worker
-keeps one *template* process that has imported all of that and then only waits. For each report
-it forks a child, and that child becomes the report's kernel: a new process of its own (own pid,
-session, memory), so nothing of one report can reach the next, exactly as with a kernel started
-from scratch. The template itself never runs report code, so every kernel starts from the same
-state.
+scipy, matplotlib and pandera (~2.5 s), before the report's own ~1 s of work. A *template*
+process imports all of that once and then only waits. For each report it forks a child, and that
+child becomes the report's kernel: a new process of its own (own pid, session, memory), so
+nothing of one report can reach the next, exactly as with a kernel started from scratch. The
+template itself never runs report code, so every kernel starts from the same state.
 
 The template is a new interpreter (``python -m scrutiny.render.warm``), not a fork of the
-worker, so it works the same under any executor: a worker may run threads and an event loop,
-and the template starts clean. Used only when the kernelspec launches this interpreter's
-ipykernel; any other kernel (``--kernel``) starts the ordinary way.
+command or a worker, so it works the same under any executor: a worker may run threads and an
+event loop, and the template starts clean. Used only when the kernelspec launches this
+interpreter's ipykernel; any other kernel (``--kernel``) starts the ordinary way.
 
 One template serves a whole local batch: the render command starts it (:func:`start_shared`)
 before it plans, so the template's imports run on the other core while the command imports and
 validates, and the local workers, forked from the command, inherit it and take turns asking it for
-kernels. A worker that has none (a Dask worker) starts its own on first use.
+kernels (a lock: two clients reading one reply pipe would take each other's answers). A single
+report is rendered by the command itself. A worker that has none (a Dask worker) starts its own
+on first use.
 
 Nothing outlives the render command: the command ends its template when the batch is done
 (:func:`stop_shared`); a worker's own template ends when the worker's request pipe closes; every
@@ -43,11 +44,16 @@ from scrutiny.report.registry import preload_modules
 
 #: Modules every report imports; the template imports them once for all its kernels. Only
 #: imports: the template runs no report code. pandera's pandas backends are imported by its
-#: first validation (~0.25 s a kernel), so they are listed too.
+#: first validation (~0.25 s a kernel), so they are listed too, as are the modules a period
+#: report's kernel was seen importing on first use (~0.2 s): jsonschema for the draft notice's
+#: check (without rfc3987_syntax, see ``scrutiny.render``), pyarrow's Parquet reader for the
+#: scored-contract cache, pandera's accessor.
 #: The report modules come from the registry of report kinds, so a new kind is preloaded too.
 PRELOAD = ("ipykernel.kernelapp", "pandas", *preload_modules(),
            "pandera.backends.pandas.register", "pandera.backends.pandas.builtin_checks",
-           "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated")
+           "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated",
+           "pandera.accessors.pandas_accessor", "jsonschema", "referencing.jsonschema",
+           "pyarrow.parquet")
 LAUNCHER = "ipykernel_launcher"
 _template: _Template | None = None
 #: How long a worker waits for another worker's turn at the shared template (seconds); a turn
