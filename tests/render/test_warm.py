@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from scrutiny.render import warm
+from scrutiny.render.forked_kernel import WarmKernelManager
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -26,7 +27,7 @@ async def _run_in_two_kernels(tmp_path) -> list[dict]:
 
     seen = []
     for _ in range(2):
-        manager = warm.WarmKernelManager(
+        manager = WarmKernelManager(
             kernel_spec_manager=KernelSpecManager(), transport="ipc",
             ip=str(tmp_path / "kernel"))
         manager.kernel_spec_manager.get_kernel_spec = lambda name: _spec()

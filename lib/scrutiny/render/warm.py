@@ -38,7 +38,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrutiny.report.registry import preload_modules
 
@@ -62,16 +62,6 @@ TURN_TIMEOUT = 60.0
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Lock
-
-
-def __getattr__(name: str) -> Any:
-    """``WarmKernelManager`` and ``ForkedKernel`` on first use: they import jupyter_client
-    (~0.15 s), which the render command should not wait for before it starts the template."""
-    if name in ("WarmKernelManager", "ForkedKernel"):
-        from scrutiny.render import forked_kernel
-
-        return getattr(forked_kernel, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _kernel_argv(kernel_name: str) -> list[str]:
