@@ -141,6 +141,7 @@ def main() -> None:
     if len(files) != args.reports:
         raise BenchmarkError(f"asked for {args.reports} reports, {PARAMS} has {len(files)}")
     runs: dict[str, list[dict]] = {"toolkit": [], "naive": []}
+    loads: list[float] = []  # 1-minute load average as each run starts: a shared machine
     with tempfile.TemporaryDirectory(prefix="render-batch-") as scratch, \
             report_kernel() as kernel_name:
         for repeat in range(args.repeats):
@@ -148,6 +149,7 @@ def main() -> None:
             for way in order:
                 folder = Path(scratch) / f"{way}-{repeat}"
                 folder.mkdir()
+                loads.append(os.getloadavg()[0])
                 result = (toolkit(files, folder, args.jobs) if way == "toolkit"
                           else naive(files, folder, kernel_name))
                 runs[way].append(result)
@@ -173,7 +175,10 @@ def main() -> None:
         "ratio": round(ratio, 2),
         "toolkit_runs": [round(r["seconds"], 2) for r in runs["toolkit"]],
         "naive_runs": [round(r["seconds"], 2) for r in runs["naive"]],
+        "ratios": [round(n["seconds"] / t["seconds"], 2)
+                   for t, n in zip(runs["toolkit"], runs["naive"], strict=True)],
         "kernel": kernel_name, "cores": os.cpu_count(),
+        "load_1min": [round(x, 1) for x in loads],
         "goals_met": {f"ratio_{GOAL_RATIO:g}x": ratio >= GOAL_RATIO},
     }))
 

@@ -96,7 +96,9 @@ def main() -> None:
                                 "--no-progress"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
+        loads = []  # 1-minute load average as each round starts: a shared machine
         for round_ in range(args.repeats + 1):
+            loads.append(os.getloadavg()[0])
             for name, command in commands.items():
                 seconds = run(command, env)
                 if round_:  # the first round warms the file cache and is not counted
@@ -114,6 +116,7 @@ def main() -> None:
         "kpis": args.kpis, "months": args.months, "repeats": args.repeats,
         "cores": os.cpu_count(), "median_seconds": {k: round(v, 3) for k, v in medians.items()},
         "ratio": round(ratio, 2), "runs": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "load_1min": [round(x, 1) for x in loads[1:]],
         "goals_met": {"ratio_5x": ratio <= GOAL},
     }))
 

@@ -55,17 +55,21 @@ def render_command(params_files: tuple[Path, ...], render_all: bool, period: str
     when out of date: its parameters, notebook, input files or the toolkit changed since its
     HTML was written (--force renders anyway).
     """
-    from scrutiny.exceptions import SelectionError
-    from scrutiny.render.select import select
+    from scrutiny.render.warm import shared_template
 
-    try:
-        selected = select(params_files, render_all=render_all, period=period, contract=contract,
-                          latest=latest, council=council, executor=executor, scheduler=scheduler,
-                          year=year)
-    except SelectionError as err:  # the options themselves: click's usage message
-        raise click.UsageError(str(err)) from None
-    _run(selected, jobs=jobs, kernel=kernel, progress=progress, force=force, executor=executor,
-         scheduler=scheduler, pdf=pdf, accept_damage=accept_damage)
+    # The local workers' kernel template starts first: its imports overlap the planning below.
+    with shared_template(enabled=executor == "local" and kernel is None):
+        from scrutiny.exceptions import SelectionError
+        from scrutiny.render.select import select
+
+        try:
+            selected = select(params_files, render_all=render_all, period=period,
+                              contract=contract, latest=latest, council=council,
+                              executor=executor, scheduler=scheduler, year=year)
+        except SelectionError as err:  # the options themselves: click's usage message
+            raise click.UsageError(str(err)) from None
+        _run(selected, jobs=jobs, kernel=kernel, progress=progress, force=force,
+             executor=executor, scheduler=scheduler, pdf=pdf, accept_damage=accept_damage)
 
 
 def _run(selected, *, jobs: int, kernel: str | None, progress: bool, force: bool, executor: str,

@@ -18,17 +18,17 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import scrutiny
 from scrutiny.config import outputs_root
 from scrutiny.core.atomic import atomic_write
 from scrutiny.exceptions import ParameterError, RenderError, ReportNotWrittenError, ScrutinyError
 from scrutiny.load.contract import reuse_loaded_contracts
 from scrutiny.render import executors, freshness
 from scrutiny.render.kernels import report_kernel, socket_files
+from scrutiny.render.warm import with_library_path
 from scrutiny.report.params import display_path, load_params, source_date_epoch
 
 
@@ -103,19 +103,6 @@ def _plan(paths: Iterable[Path], *, period: str | None, council: str | None) -> 
     return sorted(jobs, key=lambda j: j.name)
 
 
-def _start_worker(kernel_name: str) -> None:
-    """Set up a local worker: end with the command, and start its kernel template now.
-
-    Started here, the template's imports (ipykernel, pandas, the report modules: seconds) run on
-    the other core while this worker imports papermill and nbconvert for its first report,
-    instead of after them.
-    """
-    _end_with_parent()
-    from scrutiny.render.warm import prestart
-
-    prestart(kernel_name)
-
-
 def _end_with_parent() -> None:
     """Have Linux stop this worker if the render command itself is killed (e.g. ``kill -9``).
 
@@ -159,7 +146,7 @@ def render_job(job: Job, kernel_name: str, root: Path, pdf: bool = False) -> Res
     import papermill
 
     from scrutiny.render import committee
-    from scrutiny.render.warm import WarmKernelManager
+    from scrutiny.render.forked_kernel import WarmKernelManager
 
     started = time.perf_counter()
     target = root / job.stem
@@ -170,13 +157,15 @@ def render_job(job: Job, kernel_name: str, root: Path, pdf: bool = False) -> Res
     try:
         # Written once at the end (and on a cell error), not twice per cell: re-serialising the
         # growing notebook after every cell cost ~1 s of CPU per report. A kernel that dies
-        # mid-report leaves no partial notebook, only the error line.
+        # mid-report leaves no partial notebook, only the error line. The kernel is stopped at
+        # once when the notebook is done ("immediate"): every output is already in hand, and a
+        # polite shutdown only waits (~0.3 s) for a process that holds nothing of value to tidy up.
         with socket_files() as sockets:
             papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters,
                 kernel_name=kernel_name, cwd=str(job.notebook.parent), progress_bar=False,
                 log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=WarmKernelManager, **sockets)
+                kernel_manager_class=WarmKernelManager, shutdown_kernel="immediate", **sockets)
         nb = committee.strip_volatile(nbformat.read(executed, as_version=4))
         page = committee.to_html(nb)
         printed = _print(page, target.with_suffix(".pdf")) if pdf else None  # before any write
@@ -254,14 +243,6 @@ def _one_line(err: Exception) -> str:
     return f"{name}{where}: {text if isinstance(err, ScrutinyError) else text[:300]}"
 
 
-def _with_library_path() -> None:
-    """Make kernels import the same scrutiny package as this process, whatever their cwd."""
-    library = str(Path(scrutiny.__file__).resolve().parents[1])
-    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    rest = [str(Path(p).resolve()) for p in rest]
-    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([library, *rest]))
-
-
 def render(jobs: Sequence[Job], *, workers: int = 1, kernel: str | None = None,
            root: Path | None = None, progress: bool = True, force: bool = False,
            executor: str = "local", scheduler: str | None = None,
@@ -326,7 +307,7 @@ def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, p
          executor: str, scheduler: str | None, pdf: bool) -> Iterable[Result]:
     from tqdm import tqdm
 
-    _with_library_path()
+    with_library_path()
     with report_kernel(kernel) as kernel_name, \
             tqdm(total=len(jobs), file=sys.stderr, unit="report", disable=not progress,
                  desc="rendering") as bar:
@@ -334,14 +315,25 @@ def _run(jobs: Sequence[Job], *, workers: int, kernel: str | None, root: Path, p
         if executor == "dask":
             done = executors.run_dask(render_one, jobs, workers=workers, scheduler=scheduler,
                                       on_crash=_crashed)
-        else:
-            # No more workers than reports: each worker starts a kernel template at once.
-            done = executors.run_local(render_one, jobs, workers=min(workers, len(jobs)),
-                                       initializer=functools.partial(_start_worker,
-                                                                     kernel_name))
+        else:  # no more workers than reports
+            done = _local_batch(render_one, jobs, min(workers, len(jobs)), kernel_name)
         for result in done:
             bar.update(1)
             yield result
+
+
+def _local_batch(render_one, jobs: Sequence[Job], workers: int,
+                 kernel_name: str) -> Iterator[Result]:
+    """Run ``jobs`` with one kernel template for the batch (the command's, if it started one),
+    here when ``workers`` is 1, else in a pool of worker processes forked from this one."""
+    from scrutiny.render.warm import shared_template
+
+    with shared_template(kernel_name=kernel_name):
+        if len(jobs) == 1:  # here: a worker process would only add its start and end (~0.5 s)
+            yield render_one(jobs[0])
+            return
+        yield from executors.run_local(render_one, jobs, workers=workers,
+                                       initializer=_end_with_parent)
 
 
 def _crashed(job: Job, err: BaseException) -> Result:

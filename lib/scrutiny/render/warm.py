@@ -1,20 +1,27 @@
 """Fresh kernels without paying for their imports: each forked from a warmed, never-used template.
 
 A report kernel spends most of its life importing: ipykernel (~1.5 s) and the library with pandas,
-scipy, matplotlib and pandera (~2.5 s), before the report's own ~1 s of work. Each render worker
-keeps one *template* process that has imported all of that and then only waits. For each report
-it forks a child, and that child becomes the report's kernel: a new process of its own (own pid,
-session, memory), so nothing of one report can reach the next, exactly as with a kernel started
-from scratch. The template itself never runs report code, so every kernel starts from the same
-state.
+scipy, matplotlib and pandera (~2.5 s), before the report's own ~1 s of work. A *template*
+process imports all of that once and then only waits. For each report it forks a child, and that
+child becomes the report's kernel: a new process of its own (own pid, session, memory), so
+nothing of one report can reach the next, exactly as with a kernel started from scratch. The
+template itself never runs report code, so every kernel starts from the same state.
 
 The template is a new interpreter (``python -m scrutiny.render.warm``), not a fork of the
-worker, so it works the same under any executor: a worker may run threads and an event loop,
-and the template starts clean. Used only when the kernelspec launches this interpreter's
-ipykernel; any other kernel (``--kernel``) starts the ordinary way.
+command or a worker, so it works the same under any executor: a worker may run threads and an
+event loop, and the template starts clean. Used only when the kernelspec launches this
+interpreter's ipykernel; any other kernel (``--kernel``) starts the ordinary way.
 
-Nothing outlives the render command: the worker dies with the command, the template when its
-worker's request pipe closes, and each kernel with the template (Linux parent-death signal), as
+One template serves a whole local batch: the render command starts it (:func:`start_shared`)
+before it plans, so the template's imports run on the other core while the command imports and
+validates, and the local workers, forked from the command, inherit it and take turns asking it for
+kernels (a lock: two clients reading one reply pipe would take each other's answers). A single
+report is rendered by the command itself. A worker that has none (a Dask worker) starts its own
+on first use.
+
+Nothing outlives the render command: the command ends its template when the batch is done
+(:func:`stop_shared`); a worker's own template ends when the worker's request pipe closes; every
+worker dies with the command, and each kernel with its template (Linux parent-death signal), as
 well as being shut down by its kernel manager after its report.
 """
 
@@ -23,59 +30,108 @@ from __future__ import annotations
 import ctypes
 import importlib
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from jupyter_client.manager import AsyncKernelManager
+from typing import TYPE_CHECKING
 
 from scrutiny.report.registry import preload_modules
 
 #: Modules every report imports; the template imports them once for all its kernels. Only
 #: imports: the template runs no report code. pandera's pandas backends are imported by its
-#: first validation (~0.25 s a kernel), so they are listed too.
+#: first validation (~0.25 s a kernel), so they are listed too, as are the modules a period
+#: report's kernel was seen importing on first use (~0.2 s): jsonschema for the draft notice's
+#: check (without rfc3987_syntax, see ``scrutiny.render``), pyarrow's Parquet reader for the
+#: scored-contract cache, pandera's accessor.
 #: The report modules come from the registry of report kinds, so a new kind is preloaded too.
 PRELOAD = ("ipykernel.kernelapp", "pandas", *preload_modules(),
            "pandera.backends.pandas.register", "pandera.backends.pandas.builtin_checks",
-           "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated")
-_LAUNCHER = "ipykernel_launcher"
+           "pandera.backends.pandas.builtin_hypotheses", "pandera._pandas_deprecated",
+           "pandera.accessors.pandas_accessor", "jsonschema", "referencing.jsonschema",
+           "pyarrow.parquet")
+LAUNCHER = "ipykernel_launcher"
 _template: _Template | None = None
+#: How long a worker waits for another worker's turn at the shared template (seconds); a turn
+#: is one fork, milliseconds, so only a worker that died mid-turn makes the wait run out.
+TURN_TIMEOUT = 60.0
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Lock
 
 
-class WarmKernelManager(AsyncKernelManager):
-    """A kernel manager that forks this interpreter's kernels from the worker's template."""
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        template = warm_template(kernel_cmd)
-        if template is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        argv = kernel_cmd[kernel_cmd.index(_LAUNCHER) + 1:]
-        pid = template.spawn(argv, cwd=kw.get("cwd") or os.getcwd(),
-                             env=kw.get("env") or dict(os.environ))
-        provisioner = self.provisioner
-        provisioner.process = ForkedKernel(pid)
-        provisioner.pid = provisioner.pgid = pid  # the kernel leads its own session
-        self._reconcile_connection_info(provisioner.connection_info)
-
-
-def prestart(kernel_name: str) -> None:
-    """Start this process's template for the kernel ``kernel_name`` now, if it would fork one.
-
-    Only saves time: when the kernelspec cannot be read or does not launch this interpreter's
-    ipykernel, nothing starts here and :class:`WarmKernelManager` does as it always did.
-    """
+def _kernel_argv(kernel_name: str) -> list[str]:
+    """The kernelspec's command line, or ``[]`` when it cannot be read."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
-        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+        return list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
     except (NoSuchKernel, OSError, ValueError):
-        return
-    warm_template(list(argv))
+        return []
+
+
+def with_library_path() -> None:
+    """Make kernels import the same scrutiny package as this process, whatever their cwd."""
+    import scrutiny
+
+    library = str(Path(scrutiny.__file__).resolve().parents[1])
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    rest = [str(Path(p).resolve()) for p in rest]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([library, *rest]))
+
+
+def start_shared(kernel_name: str | None = None) -> bool:
+    """Start, now, one template for this process's whole local batch (Linux only).
+
+    The render command calls this before it plans: the template's imports (seconds of CPU) then
+    overlap the command's own. Workers forked from this process afterwards share the template
+    (every template has a lock that gives each process its turn); :func:`stop_shared` ends it.
+    With ``kernel_name``, nothing starts unless that kernelspec launches this interpreter's
+    ipykernel. Only saves time: any other kernel is still started the ordinary way.
+
+    Returns
+    -------
+    bool
+        True when this call started a template (False: one was running already, or none
+        would serve).
+    """
+    global _template
+    if sys.platform != "linux" or (_template is not None and _template.alive()):
+        return False
+    if kernel_name is not None and not usable(_kernel_argv(kernel_name)):
+        return False
+    with_library_path()  # the template imports this very library, as its kernels will
+    _template = _Template.start()
+    return True
+
+
+def stop_shared() -> None:
+    """End the template :func:`start_shared` started (no-op elsewhere, or when there is none).
+
+    Called when the batch is done: its kernels have all been shut down, so ending the template
+    (which also ends a template still importing, when nothing needed rendering) leaves nothing
+    running after the command.
+    """
+    global _template
+    if _template is not None and _template.owned():
+        _template.close()
+        _template = None
+
+
+@contextmanager
+def shared_template(enabled: bool = True, kernel_name: str | None = None) -> Iterator[None]:
+    """:func:`start_shared` (when ``enabled``) on entry; on exit, however the block ends,
+    :func:`stop_shared` if this block started the template (a caller's template is left to it)."""
+    started = enabled and start_shared(kernel_name)
+    try:
+        yield
+    finally:
+        if started:
+            stop_shared()
 
 
 def usable(kernel_cmd: list[str]) -> bool:
@@ -84,9 +140,9 @@ def usable(kernel_cmd: list[str]) -> bool:
     Interpreter ``-X`` options before ``-m`` (``make`` installs the kernel with
     ``-Xfrozen_modules=off``, for the debugger) do not change what the kernel runs.
     """
-    if sys.platform != "linux" or _LAUNCHER not in kernel_cmd[1:]:
+    if sys.platform != "linux" or LAUNCHER not in kernel_cmd[1:] or len(kernel_cmd) < 3:
         return False
-    launcher = kernel_cmd.index(_LAUNCHER)
+    launcher = kernel_cmd.index(LAUNCHER)
     options = kernel_cmd[1:launcher - 1]
     return (os.path.abspath(kernel_cmd[0]) == os.path.abspath(sys.executable)
             and kernel_cmd[launcher - 1] == "-m" and all(o.startswith("-X") for o in options))
@@ -102,43 +158,7 @@ def warm_template(kernel_cmd: list[str]) -> _Template | None:
     return _template
 
 
-class ForkedKernel:
-    """What a provisioner needs of a kernel process (poll, wait, signals) for a forked kernel.
-
-    The kernel is the template's child, not ours, so its end is seen as its pid going away
-    (the template reaps its children at once).
-    """
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None and not _running(self.pid):
-            self.returncode = 0
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"kernel {self.pid} still running")
-            time.sleep(0.02)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
@@ -147,14 +167,19 @@ def _running(pid: int) -> bool:
 
 
 class _Template:
-    """The worker's side of a template process: its pipes and its process."""
+    """A client's side of a template process: its pipes, its process and, when shared, the lock
+    that gives each worker forked from the starting process its turn."""
 
-    def __init__(self, process: subprocess.Popen, requests: int, replies: int):
-        self.process, self._requests, self._replies = process, requests, replies
+    def __init__(self, process: subprocess.Popen, requests: int, replies: int, turn: Lock):
+        self.process, self._requests, self._replies, self._turn = process, requests, replies, turn
         self.pid = process.pid
+        self._owner = os.getpid()
 
     @classmethod
     def start(cls) -> _Template:
+        # Every template has its lock: any process forked from this one may share it, and two
+        # clients without turns would read each other's replies.
+        turn = multiprocessing.get_context("fork").Lock()
         to_template, requests = os.pipe()
         replies, from_template = os.pipe()
         process = subprocess.Popen(
@@ -162,13 +187,33 @@ class _Template:
             pass_fds=(to_template, from_template), stdin=subprocess.DEVNULL)
         os.close(to_template)
         os.close(from_template)
-        return cls(process, requests, replies)
+        return cls(process, requests, replies, turn)
+
+    def owned(self) -> bool:
+        """True in the process that started the template (not in a worker forked from it)."""
+        return os.getpid() == self._owner
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        # Only the starting process can wait for it; a forked worker looks at /proc.
+        return self.process.poll() is None if self.owned() else running(self.pid)
+
+    def close(self) -> None:
+        """End the template: close its pipes, stop it and wait for it (starting process only)."""
+        for fd in (self._requests, self._replies):
+            os.close(fd)
+        self.process.terminate()
+        self.process.wait()
 
     def spawn(self, argv: list[str], *, cwd: str, env: dict[str, str]) -> int:
         """Have the template fork a kernel with ``argv`` (ipykernel's), ``cwd`` and ``env``."""
+        if not self._turn.acquire(timeout=TURN_TIMEOUT):
+            raise RuntimeError(f"no turn at the kernel template in {TURN_TIMEOUT:.0f} s")
+        try:
+            return self._ask(argv, cwd, env)
+        finally:
+            self._turn.release()
+
+    def _ask(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
         request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n"
         os.write(self._requests, request)
         reply = b""
@@ -220,7 +265,7 @@ def _become_kernel(template: int, argv: list[str], cwd: str, env: dict[str, str]
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
-        sys.argv = [_LAUNCHER, *argv]
+        sys.argv = [LAUNCHER, *argv]
         sys.path.insert(0, cwd)
         from ipykernel.kernelapp import IPKernelApp
 

@@ -62,8 +62,8 @@ KINDS: dict[str, ReportKind] = {
     "period_report": ReportKind(
         "scrutiny.report.period.params:PeriodReportParams",
         "scrutiny.report.period.scorecard:PeriodReport",
-        ("scrutiny.report.period.insight", "scrutiny.report.period.money",
-         "scrutiny.report.period.whatif"),
+        ("scrutiny.report.period.insight", "scrutiny.report.period.kpi_charts",
+         "scrutiny.report.period.money", "scrutiny.report.period.whatif"),
         structure="scrutiny.report.period.sections:sections"),
     "council_report": ReportKind("scrutiny.report.council.params:CouncilReportParams",
                                  "scrutiny.report.council:CouncilReport"),
