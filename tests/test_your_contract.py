@@ -272,8 +272,9 @@ def test_status_lists_missing_late_left_out_and_claimed(run, year):
     assert "not in the return (scored Red, data not available):\n  2026-07: WST_KPI_03\n" in status
     claims = [(k, m) for (k, m), v in year.values.items() if v == "Mitigation Agreed"]
     assert claims == [("CLN_KPI_03", "2025-12")]
-    assert ("not decided by the council (scored on the value; record it with scrutiny mitigate "
-            "or glide):\n  CLN_KPI_03 2025-12: Mitigation Agreed (claimed, not decided)\n") in status
+    assert ("not decided by the council (scored on the value; record it with scrutiny "
+            "mitigate or glide):\n  CLN_KPI_03 2025-12: Mitigation Agreed (claimed, not "
+            "decided)\n") in status
     cell = next(c for c in year.cells if (c.kpi, c.month) == claims[0])
     assert cell.rag == "red" and cell.points == 15.0  # scored, second month of a run
     assert "Mitigations recorded:\n  CLN_KPI_02 2026-03..2026-03: Flooding" in status
@@ -402,6 +403,9 @@ def test_the_notice_for_the_year(run, year):
         counts = (f"{len(year.of(kpi))} monthly results: {n['green']} Green, {n['amber']} Amber, "
                   f"{n['red']} Red")
         assert counts in observation["notes"], (kpi, observation["notes"])
+    # Nov, Feb and May are three quarterly results in a row, not "3 consecutive months"
+    assert metrics["CLN_KPI_01"]["notes"].startswith(
+        "Inadequate: Red in 3 consecutive quarterly results (Inadequate at 3 or more).")
     levels = {m["id"]: [(o["period"]["startDate"][:7], o["measure"]) for o in m["observations"]]
               for m in contract["agreedMetrics"]}
     assert levels["WST_KPI_04"] == [("2025-09", 5.0), ("2025-09", 10.0), ("2025-11", 8.0),
