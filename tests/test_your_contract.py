@@ -358,6 +358,10 @@ def test_each_period_report(run, year, unrelieved, month):
                                                                     "blue")]
         assert ("9 KPIs over 12 months, September 2025 to August 2026: {} Green, {} Amber, {} "
                 "Red, {} Blue KPI-months".format(*totals)) in page
+        # a quarterly KPI's run is in quarters, an annual one's in years (not months)
+        assert ("The longest failing runs are 4 consecutive quarterly results for CLN_KPI_01; "
+                "2 consecutive months for CLN_KPI_02; 1 consecutive month for CLN_KPI_03; "
+                "1 consecutive annual result for CLN_KPI_05.") in page
         paid = sum(year.credit("ALL", m)[1] for m in MONTHS)
         points = sum(year.credit("ALL", m)[0] for m in MONTHS)
         assert f"have attracted {points:.2f} points and {gbp(paid)} in service credits" in page
@@ -400,9 +404,14 @@ def test_the_notice_for_the_year(run, year):
         assert observation["measure"] == rating
         assert observation["period"]["startDate"].startswith("2025-09-01")
         assert observation["period"]["endDate"].startswith("2026-08-31")
-        counts = (f"{len(year.of(kpi))} monthly results: {n['green']} Green, {n['amber']} Amber, "
+        results, reds = {"M": ("monthly results", "Red months"),
+                         "Q": ("quarterly results", "Red quarters"),
+                         "A": ("annual results", "Red years")}[year.kpis[kpi]["frequency"]]
+        counts = (f"{len(year.of(kpi))} {results}: {n['green']} Green, {n['amber']} Amber, "
                   f"{n['red']} Red")
         assert counts in observation["notes"], (kpi, observation["notes"])
+        assert (f"longest run of {reds} {n['longest']}." in observation["notes"]
+                or n["longest"] == 0), (kpi, observation["notes"])
     # Nov, Feb and May are three quarterly results in a row, not "3 consecutive months"
     assert metrics["CLN_KPI_01"]["notes"].startswith(
         "Inadequate: Red in 3 consecutive quarterly results (Inadequate at 3 or more).")
