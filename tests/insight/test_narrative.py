@@ -135,3 +135,18 @@ def test_a_long_list_of_unassessed_kpis_points_to_the_table(css):
     sentences = narrative_of(css, pd.Period("2015-11", "M"))
     assert ("16 KPIs had fewer than 5 scored months in the window (Blue or no data) and were "
             "not assessed (listed in the trends section).") in sentences
+
+
+def test_runs_of_quarterly_and_annual_kpis_are_named_in_their_results():
+    """A quarterly KPI Red four quarters running has 4 consecutive quarterly results, not 4
+    months (runs count measurements: core.runs)."""
+    register = pd.DataFrame({"kpi_id": ["Q_KPI", "M_KPI", "A_KPI", "M_TWO"],
+                             "run_length": [4, 2, 1, 1],
+                             "month": pd.Period("2026-08", "M")})
+    sentence = runs_sentence(register, pd.Period("2025-09", "M"), top=4,
+                             frequency={"Q_KPI": "Q", "M_KPI": "M", "A_KPI": "A", "M_TWO": "M"})
+    assert sentence == ("The longest failing runs are 4 consecutive quarterly results for Q_KPI; "
+                        "2 consecutive months for M_KPI; 1 consecutive month for M_TWO; "
+                        "1 consecutive annual result for A_KPI.")
+    monthly = runs_sentence(register, pd.Period("2025-09", "M"), top=4)
+    assert monthly.startswith("The longest failing runs are 4 consecutive months for Q_KPI;")

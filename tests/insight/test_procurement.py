@@ -100,3 +100,19 @@ def test_rating_invariants(kpis):
     all_green = (table["green"] == table["scored"]) & (table["scored"] > 0)
     assert (table.loc[all_green, "rating"] == GOOD).all()
     assert (table.loc[table["red"] > 0, "rating"].isin([REQUIRES_IMPROVEMENT, INADEQUATE])).all()
+
+
+@pytest.mark.parametrize(("frequency", "step", "words"), [
+    ("Q", 3, "Red in 3 consecutive quarterly results (Inadequate at 3 or more)"),
+    ("A", 12, "Red in 3 consecutive annual results (Inadequate at 3 or more)"),
+    ("M", 1, "Red in 3 consecutive months (Inadequate at 3 or more)"),
+])
+def test_a_run_of_a_quarterly_or_annual_kpi_is_not_called_months(frequency, step, words):
+    """Red in November, February and May is 3 quarterly results in a row, not 3 months."""
+    scores = scored_series([80, 80, 80, 99], start="2015-11").assign(frequency=frequency)
+    scores["month"] = [pd.Period("2015-11", "M") + i * step for i in range(4)]
+    table = procurement_ratings(scores, scores["month"].min(), scores["month"].max())
+    assert table[["rating", "longest_red_run", "rule"]].values.tolist() == [
+        [INADEQUATE, 3, words]]
+    assert list(table.columns) == list(procurement_ratings(
+        scored_series([99]), START, START).columns)  # no frequency column added

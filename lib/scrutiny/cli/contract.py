@@ -19,7 +19,12 @@ from scrutiny.ingest.decisions import (
     record_override,
     withdraw_mitigation,
 )
-from scrutiny.ingest.setup import new_contract, parse_services
+from scrutiny.ingest.setup import (
+    new_contract,
+    parse_quarter_end_months,
+    parse_services,
+    parse_year_end_month,
+)
 from scrutiny.load.contract import load_contract
 from scrutiny.load.evidence import (
     problem_lines,
@@ -66,13 +71,21 @@ def _start_month(_ctx, _param, value):
               help="Service commencement month, YYYY-MM (YYYY-MM-DD also read).")
 @click.option("--service", "services", multiple=True, metavar="CODE=NAME",
               help="A service, in report order (repeat); default: the schedule's codes.")
+@click.option("--year-end-month", metavar="M",
+              help="Last month of the contract year, 1-12, when annual KPIs are due "
+                   "(default: the month before --start's month).")
+@click.option("--quarter-end-months", metavar="M,M,M,M",
+              help="The four months quarterly KPIs are due in, three apart "
+                   "(default: 3,6,9,12).")
 @DATA_DIR_OPTION
 def new_contract_command(slug: str, schedule: Path, title: str, council: str, supplier: str,
-                         start, services: tuple[str, ...], data_dir: Path | None) -> None:
+                         start, services: tuple[str, ...], year_end_month: str | None,
+                         quarter_end_months: str | None, data_dir: Path | None) -> None:
     """Set up data/SLUG/ from a KPI schedule; refuses an existing contract."""
     folder = new_contract(slug, schedule, title=title, council=council, supplier=supplier,
                           start=start, services=parse_services(services),
-                          data_root=data_dir)
+                          data_root=data_dir, year_end_month=parse_year_end_month(year_end_month),
+                          quarter_end_months=parse_quarter_end_months(quarter_end_months))
     kpis = load_contract(slug, data_dir).kpis
     click.echo(f"{slug}: created {folder.parent.name}/{slug}/ with {len(kpis)} KPIs; next: "
                f"scrutiny ingest --contract {slug} RETURN.xlsx")

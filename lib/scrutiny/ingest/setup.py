@@ -84,9 +84,34 @@ def parse_services(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     return services
 
 
+def parse_year_end_month(text: str | int | None) -> int | None:
+    """``--year-end-month``: the contract year's last month, 1-12 (``None``: the default)."""
+    if text is None:
+        return None
+    value = str(text).strip()
+    if not value.isdigit() or not 1 <= int(value) <= 12:
+        raise IngestError(f"--year-end-month '{one_line(value)}': give the contract year's last "
+                          "month as a number, 1 (January) to 12 (December), e.g. 3 for March")
+    return int(value)
+
+
+def parse_quarter_end_months(text: str | None) -> tuple[int, ...] | None:
+    """``--quarter-end-months 3,6,9,12``: four months, three apart (``None``: the default)."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in str(text).split(",")]
+    months = sorted(int(p) for p in parts if p.isdigit())
+    if (len(parts) != 4 or len(months) != 4 or any(not 1 <= m <= 12 for m in months)
+            or any(b - a != 3 for a, b in zip(months, months[1:], strict=False))):
+        raise IngestError(f"--quarter-end-months '{one_line(str(text))}': give four month "
+                          "numbers three apart, separated by commas, e.g. 3,6,9,12 or 2,5,8,11")
+    return tuple(months)
+
+
 def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplier: str,
                  start: date, services: dict[str, str] | None = None,
-                 data_root: Path | None = None) -> Path:
+                 data_root: Path | None = None, year_end_month: int | None = None,
+                 quarter_end_months: tuple[int, ...] | None = None) -> Path:
     """Create ``data/<slug>/`` (``contract.yaml`` and ``kpis.csv``) from a KPI schedule.
 
     Parameters
@@ -103,6 +128,12 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
         Service code -> name in report order; default: the schedule's codes, named by code.
     data_root : pathlib.Path, optional
         Folder holding the contract folders (default ``SCRUTINY_DATA`` or the repo's ``data/``).
+    year_end_month : int, optional
+        Last month of the contract year (1-12), when annual KPIs are due; written to
+        ``contract.yaml`` only when given (default: the month before ``start``'s month).
+    quarter_end_months : tuple of int, optional
+        The four months (three apart) quarterly KPIs are due in; written only when given
+        (default March, June, September, December).
 
     Returns
     -------
@@ -132,6 +163,10 @@ def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplie
         raise SetupError(problems)
     info = {"contract": slug, "title": title, "council": council, "supplier": supplier,
             "service_commencement": start, "services": services}
+    if year_end_month is not None:
+        info["year_end_month"] = int(year_end_month)
+    if quarter_end_months is not None:
+        info["quarter_end_months"] = [int(m) for m in quarter_end_months]
     root.mkdir(parents=True, exist_ok=True)
     # Built under a hidden folder beside the contracts, loaded from there, then renamed into place.
     staging_root = Path(tempfile.mkdtemp(prefix=f".new-{slug}-", dir=root))

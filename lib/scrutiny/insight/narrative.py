@@ -71,7 +71,9 @@ def period_narrative(
     return [
         counts_sentence(counts, period),
         failures_sentence(register, dict(services), period),
-        runs_sentence(register, first_held, top=top_runs),
+        runs_sentence(register, first_held, top=top_runs,
+                      frequency=(scores.groupby("kpi_id")["frequency"].first()
+                                 if "frequency" in scores else None)),
         blue_sentence(register),
         *trend_sentences(trends, window=window, min_points=min_points, alpha=alpha,
                          horizon=horizon),
@@ -119,20 +121,36 @@ def failures_sentence(register: pd.DataFrame, services: dict[str, str],
     return text + (f"; {join_words(clear)} had none." if clear else ".")
 
 
-def runs_sentence(register: pd.DataFrame, first_held: pd.Period, *, top: int = 3) -> str:
-    """The longest runs of consecutive failing months that reach the period."""
+#: A run counted in a KPI's results, by frequency (core.runs): months, quarters or years.
+RUN_UNITS = {"M": ("consecutive month", "consecutive months"),
+             "Q": ("consecutive quarterly result", "consecutive quarterly results"),
+             "A": ("consecutive annual result", "consecutive annual results")}
+
+
+def runs_sentence(register: pd.DataFrame, first_held: pd.Period, *, top: int = 3,
+                  frequency: Mapping[str, str] | pd.Series | None = None) -> str:
+    """The longest runs of consecutive failing results that reach the period.
+
+    ``frequency`` (KPI -> ``M``/``Q``/``A``) names each run in its KPI's results: a quarterly
+    KPI failing four quarters running has "4 consecutive quarterly results", not 4 months.
+    Without it every KPI is taken as monthly.
+    """
     runs = register[register["run_length"] > 0]
     if runs.empty:
         return ""
     if int(runs["run_length"].max()) == 1:
         return "No KPI has missed its target for more than one month in a row."
     longest = runs.nlargest(top, "run_length", keep="all")
-    groups = longest.groupby("run_length", sort=False)["kpi_id"].apply(list)
+    kinds = longest["kpi_id"].map(dict(frequency) if frequency is not None else {}).fillna("M")
+    groups = longest.assign(kind=kinds.where(kinds.isin(list(RUN_UNITS)), "M")).groupby(
+        ["run_length", "kind"], sort=False)["kpi_id"].apply(list)
     months_held = int(register["month"].iloc[0].ordinal - first_held.ordinal) + 1
-    parts = [f"{length} consecutive month{'s' if length != 1 else ''} for {join_words(ids)}"
+    order = sorted(groups.items(), key=lambda item: (-item[0][0], list(RUN_UNITS).index(
+        item[0][1])))
+    parts = [f"{length} {RUN_UNITS[kind][length != 1]} for {join_words(ids)}"
              + (f" (every month held, since {month_name(first_held)})"
-                if length == months_held else "")
-             for length, ids in sorted(groups.items(), reverse=True)]
+                if kind == "M" and length == months_held else "")
+             for (length, kind), ids in order]
     return "The longest failing runs are " + "; ".join(parts) + "."
 
 

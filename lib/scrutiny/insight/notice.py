@@ -303,18 +303,26 @@ def _level_observations(kpi_id: str, run: dict, unit: dict | None) -> list[dict]
                                 ("MSL", "Minimum service level"))]
 
 
-def _counts_text(r) -> str:
-    """The month counts behind a rating, in words."""
-    parts = [f"{r.months} monthly results: {r.green} Green, {r.amber} Amber, {r.red} Red"
+#: How a KPI's results are named in a notice, by frequency: a quarterly KPI has four
+#: quarterly results a year, and its longest run of Red is counted in quarters (core.runs).
+RESULT_WORDS = {"M": ("monthly results", "Red months"), "Q": ("quarterly results", "Red quarters"),
+                "A": ("annual results", "Red years")}
+
+
+def _counts_text(r, frequency: str = "M") -> str:
+    """The counts behind a rating, in words, named by the KPI's ``frequency``."""
+    results, reds = RESULT_WORDS.get(frequency, RESULT_WORDS["M"])
+    parts = [f"{r.months} {results}: {r.green} Green, {r.amber} Amber, {r.red} Red"
              + (f" ({r.no_data} with no number)" if r.no_data else "") + f", {r.blue} Blue"]
     if r.longest_red_run:
-        parts.append(f"longest run of Red months {r.longest_red_run}")
+        parts.append(f"longest run of {reds} {r.longest_red_run}")
     return "; ".join(parts) + "."
 
 
 def _observed(r, rows: pd.DataFrame, period: dict) -> dict:
     """One KPI's assessment over the period."""
-    notes = f"{r.rating}: {r.rule}. {_counts_text(r)}"
+    own = rows.loc[rows["kpi_id"] == r.kpi_id, "frequency"] if "frequency" in rows else []
+    notes = f"{r.rating}: {r.rule}. {_counts_text(r, own.iloc[0] if len(own) else 'M')}"
     if r.rating == OTHER:
         notes += " " + _blue_reason(rows[rows["kpi_id"] == r.kpi_id])
     return {

@@ -101,7 +101,8 @@ def procurement_ratings(scores: pd.DataFrame, start: pd.Period, end: pd.Period,
     rows = scores[(scores["month"] >= start) & (scores["month"] <= end)]
     counts = rows.groupby("kpi_id", sort=False).agg(
         service=("service", "first"), description=("description", "first"),
-        months=("month", "size"))
+        months=("month", "size"),
+        **({"frequency": ("frequency", "first")} if "frequency" in rows else {}))
     by_rag = pd.crosstab(rows["kpi_id"], rows["rag"]).reindex(
         columns=[GREEN, AMBER, RED, BLUE], fill_value=0)
     no_data = (rows["rag"].eq(RED) & rows["value"].isna()).groupby(rows["kpi_id"]).sum()
@@ -124,9 +125,20 @@ def longest_red_runs(rows: pd.DataFrame) -> pd.Series:
                                                           fill_value=0)
 
 
+#: What a run of a KPI's results is counted in, by frequency: a quarterly KPI Red in November,
+#: February and May is Red in 3 consecutive *quarterly results*, not "3 consecutive months".
+RUN_WORDS = {"M": "months", "Q": "quarterly results", "A": "annual results"}
+
+
 def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarray]:
-    """Apply :class:`RatingRules` in order to month counts; return ratings and rule words."""
+    """Apply :class:`RatingRules` in order to month counts; return ratings and rule words.
+
+    A ``frequency`` column, when there is one, names a run in the KPI's results
+    (:data:`RUN_WORDS`); without it runs are in months.
+    """
     scored = table["scored"]
+    frequency = table["frequency"] if "frequency" in table else pd.Series("M", table.index)
+    run_words = frequency.map(RUN_WORDS).fillna("months")
     share = lambda n: n / scored.where(scored > 0)  # noqa: E731 - NaN where nothing was scored
     no_data_share, green_share = share(table["no_data"]), share(table[GREEN])
     s = lambda col: table[col].astype(str)  # noqa: E731
@@ -136,7 +148,7 @@ def rate(table: pd.DataFrame, rules: RatingRules) -> tuple[np.ndarray, np.ndarra
          OTHER, "Blue in " + s(BLUE) + " of " + s("months") + " months; "
          + s("scored") + f" scored (Other below {rules.min_scored_months})"),
         (table["longest_red_run"] >= rules.inadequate_red_run,
-         INADEQUATE, "Red in " + s("longest_red_run") + " consecutive months "
+         INADEQUATE, "Red in " + s("longest_red_run") + " consecutive " + run_words + " "
          + f"(Inadequate at {rules.inadequate_red_run} or more)"),
         (no_data_share >= rules.inadequate_no_data_share,
          INADEQUATE, "no number in " + s("no_data") + of_scored
