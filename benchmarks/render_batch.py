@@ -73,6 +73,18 @@ def run(command: list[str], env: dict[str, str], what: str) -> str:
     return done.stdout
 
 
+def wall_seconds(command: list[str], env: dict[str, str], what: str) -> float:
+    """Run ``command`` once from the repository root (output discarded); return its wall
+    seconds, or exit naming ``what`` and showing the command's error if it fails."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{what}: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return seconds
+
+
 def toolkit(files: list[Path], folder: Path, jobs: int) -> dict:
     """Render every file with ``scrutiny render``; return total and per-report seconds."""
     command = [sys.executable, "-m", "scrutiny", "render", *map(str, files),

@@ -20,15 +20,12 @@ import csv
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from render_batch import environment  # this checkout's library on PYTHONPATH
+from render_batch import environment, wall_seconds  # this checkout's library on PYTHONPATH
 
-REPO = Path(__file__).resolve().parents[1]
 GOAL = 5.0
 SLUG = "bench-own"
 MONTHS = ["Apr-26", "May-26", "Jun-26", "Jul-26", "Aug-26", "Sep-26", "Oct-26", "Nov-26",
@@ -61,17 +58,6 @@ def write_inputs(folder: Path, kpis: int, months: int) -> tuple[Path, Path]:
     return schedule, wide
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    """Run ``command`` once (output discarded); return its wall seconds, failing loudly."""
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"render_latest: {' '.join(command[2:])} failed:\n{done.stderr[-2000:]}")
-    return seconds
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each (default 5)")
@@ -85,11 +71,11 @@ def main() -> None:
         (root / "data").mkdir()
         schedule, wide = write_inputs(root, args.kpis, args.months)
         scrutiny = [sys.executable, "-m", "scrutiny"]
-        run([*scrutiny, "new-contract", SLUG, "--schedule", str(schedule), "--title",
-             "Benchmark contract", "--council", "A Council", "--supplier", "A Supplier",
-             "--start", "2026-04-01", "--service", "WST=Waste collection", "--service",
-             "CLN=Street cleansing"], env)
-        run([*scrutiny, "ingest", "--contract", SLUG, str(wide)], env)
+        wall_seconds([*scrutiny, "new-contract", SLUG, "--schedule", str(schedule), "--title",
+                      "Benchmark contract", "--council", "A Council", "--supplier", "A Supplier",
+                      "--start", "2026-04-01", "--service", "WST=Waste collection", "--service",
+                      "CLN=Street cleansing"], env, "render_latest")
+        wall_seconds([*scrutiny, "ingest", "--contract", SLUG, str(wide)], env, "render_latest")
         commands = {
             "import pandas": [sys.executable, "-c", "import pandas"],
             "render --latest": [*scrutiny, "render", "--contract", SLUG, "--latest", "--force",
@@ -100,7 +86,7 @@ def main() -> None:
         for round_ in range(args.repeats + 1):
             loads.append(os.getloadavg()[0])
             for name, command in commands.items():
-                seconds = run(command, env)
+                seconds = wall_seconds(command, env, "render_latest")
                 if round_:  # the first round warms the file cache and is not counted
                     times[name].append(seconds)
         html = sorted((root / "outputs").rglob("period_report.html"))

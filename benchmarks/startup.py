@@ -18,14 +18,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-from render_batch import environment  # this checkout's library on PYTHONPATH
+from render_batch import environment, wall_seconds  # this checkout's library on PYTHONPATH
 
-REPO = Path(__file__).resolve().parents[1]
 GOALS = {"help": 0.6, "summary": 1.5}
 COMMANDS = {
     "import pandas": [sys.executable, "-c", "import pandas"],
@@ -37,17 +33,6 @@ COMMANDS = {
 }
 
 
-def wall_seconds(command: list[str], env: dict[str, str]) -> float:
-    """Run ``command`` once (output discarded); return its wall time, failing loudly."""
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"startup: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    return seconds
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed runs of each (default 7)")
@@ -56,7 +41,7 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for round_ in range(args.repeats + 1):
         for name, command in COMMANDS.items():
-            seconds = wall_seconds(command, env)
+            seconds = wall_seconds(command, env, "startup")
             if round_:  # the first round warms the file cache and is not counted
                 times[name].append(seconds)
     base = statistics.median(times["import pandas"])
