@@ -28,7 +28,7 @@ from scrutiny.core.months import month_label
 from scrutiny.core.spreadsheet import defuse
 from scrutiny.core.text import one_line, unsafe_characters
 from scrutiny.exceptions import IngestError, InputValidationError, SetupError
-from scrutiny.load.contract import load_contract
+from scrutiny.load.contract import load_contract, quarter_ends
 from scrutiny.load.folder import CONTRACT_FILE, KPIS_FILE
 from scrutiny.load.schemas import KPIS
 
@@ -100,12 +100,14 @@ def parse_quarter_end_months(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
     parts = [p.strip() for p in str(text).split(",")]
-    months = sorted(int(p) for p in parts if p.isdigit())
-    if (len(parts) != 4 or len(months) != 4 or any(not 1 <= m <= 12 for m in months)
-            or any(b - a != 3 for a, b in zip(months, months[1:], strict=False))):
+    try:
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(text)
+        return quarter_ends(int(p) for p in parts)
+    except ValueError:
         raise IngestError(f"--quarter-end-months '{one_line(str(text))}': give four month "
-                          "numbers three apart, separated by commas, e.g. 3,6,9,12 or 2,5,8,11")
-    return tuple(months)
+                          "numbers three apart, separated by commas, e.g. 3,6,9,12 or "
+                          "2,5,8,11") from None
 
 
 def new_contract(slug: str, schedule: Path, *, title: str, council: str, supplier: str,

@@ -27,7 +27,7 @@ The months scored are those held plus every month whose return is overdue
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -66,6 +66,17 @@ from scrutiny.load.tables import fail_at, read_csv_text, to_number, validate
 from scrutiny.load.yaml_files import load_yaml
 
 
+def quarter_ends(months: Iterable[int]) -> tuple[int, ...]:
+    """Return the months quarterly KPIs are due in, in order, if they are four months (1-12)
+    three apart; otherwise raise ``ValueError`` saying what to give."""
+    ordered = tuple(sorted(months))
+    if (len(ordered) != 4 or any(not 1 <= m <= 12 for m in ordered)
+            or any(b - a != 3 for a, b in zip(ordered, ordered[1:], strict=False))):
+        raise ValueError("give four months (1-12) three apart, e.g. [3, 6, 9, 12] or "
+                         "[2, 5, 8, 11]")
+    return ordered
+
+
 class ContractInfo(BaseModel):
     """What ``contract.yaml`` holds."""
 
@@ -86,12 +97,7 @@ class ContractInfo(BaseModel):
     @field_validator("quarter_end_months")
     @classmethod
     def _quarters_three_apart(cls, months: tuple[int, ...]) -> tuple[int, ...]:
-        ordered = sorted(months)
-        if any(not 1 <= m <= 12 for m in ordered) or any(
-                b - a != 3 for a, b in zip(ordered, ordered[1:], strict=False)):
-            raise ValueError("give four months (1-12) three apart, e.g. [3, 6, 9, 12] or "
-                             "[2, 5, 8, 11]")
-        return tuple(ordered)
+        return quarter_ends(months)
 
     @property
     def year_end(self) -> int:
